@@ -1,0 +1,30 @@
+"""Shared fixtures. Tests that need the public dev corpus (../shared/corpus) skip, with a
+message saying so, when it is absent; the project's own fixtures live in tests/cases/."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = Path(__file__).resolve().parent / "cases"
+SHARED_CORPUS = Path(os.environ.get("CONGRESS_ETL_CORPUS", ROOT.parent / "shared" / "corpus"))
+
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    """The shared dev corpus, or a skip explaining where it was looked for."""
+    if not (SHARED_CORPUS / "gold.jsonl").is_file():
+        pytest.skip(f"shared dev corpus not found at {SHARED_CORPUS} (set CONGRESS_ETL_CORPUS to run corpus tests)")
+    return SHARED_CORPUS
+
+
+@pytest.fixture(scope="session")
+def cases_dir() -> Path:
+    return CASES
