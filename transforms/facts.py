@@ -179,3 +179,13 @@ class ReportFacts:
             for fact in got if isinstance(got, list) else [got]:
                 out.append((name, fact))
         return out
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A validation rule a report's facts fail; `rule` is a rule id shared by the GX suite,
+    the quarantine table, `eval` and the dashboard (e.g. `present_le_required`)."""
+
+    rule: str
+    message: str
+    observed: dict[str, Any] = field(default_factory=dict)
