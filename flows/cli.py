@@ -1,21 +1,125 @@
-"""The `congress-etl` command line: parse, call, print."""
+"""The `congress-etl` command line: parse, call, print. The work lives in flows/ and below."""
 
 from __future__ import annotations
 
 import json
+import logging
+import os
+import sys
+from datetime import datetime
 from pathlib import Path
 
-import typer
-from rich.console import Console
-from rich.table import Table
+# Telemetry off before Prefect or GX are imported anywhere in this process.
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
-app = typer.Typer(help="congress-etl: session reports → validated facts in DuckDB + Parquet.", no_args_is_help=True)
+import typer  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.table import Table  # noqa: E402
+
+app = typer.Typer(
+    help="congress-etl: Chinese session reports → validated facts in DuckDB + Parquet.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 console = Console()
+err = Console(stderr=True)
 
 
 @app.callback()
 def main() -> None:
-    """congress-etl: session reports → validated facts in DuckDB + Parquet."""
+    """congress-etl: Chinese session reports → validated facts in DuckDB + Parquet."""
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def _run_log(warehouse: Path) -> Path:
+    logs = warehouse.parent / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    log_path = logs / f"run-{datetime.now().strftime('%Y%m%dT%H%M%S')}.log"
+    handler = logging.FileHandler(log_path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    logging.getLogger("prefect").addHandler(handler)
+    return log_path
+
+
+def _explain(exc: BaseException, warehouse: Path) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if "lock" in text.lower() and "conflicting" in text.lower():
+        return f"another process is writing {warehouse}; wait for it to finish and run again ({text})"
+    return f"{type(exc).__name__}: {text}"
+
+
+@app.command()
+def run(
+    inbox: Path = typer.Option(Path("seeds/reports"), "--inbox", help="Folder the crawler drops report files into."),
+    warehouse: Path = typer.Option(Path("data/warehouse.duckdb"), "--warehouse", help="DuckDB warehouse file."),
+    lake: Path = typer.Option(Path("data/lake"), "--lake", help="Parquet lake folder (hive-partitioned by year)."),
+    docs: Path = typer.Option(Path("data/docs"), "--docs", help="Great Expectations Data Docs folder."),
+    workers: int = typer.Option(2, "--workers", min=1, help="Extraction worker processes."),
+    batch_size: int = typer.Option(64, "--batch-size", min=1, help="Files per extraction task."),
+) -> None:
+    """Run the nightly flow once: new files in the inbox → validated facts in DuckDB + Parquet.
+
+    Exits 0 when the run completed (also when some reports were quarantined).
+
+    Example: congress-etl run --inbox seeds/reports --warehouse data/warehouse.duckdb
+    """
+    if not inbox.is_dir():
+        _fail(f"inbox folder not found: {inbox} (pass --inbox DIR)")
+    log_path = _run_log(warehouse)
+    from flows.nightly import nightly
+
+    try:
+        summary = nightly(inbox=str(inbox), warehouse=str(warehouse), lake=str(lake), docs=str(docs),
+                          workers=workers, batch_size=batch_size)
+    except Exception as exc:  # the run itself failed: one line, and where the details are
+        _fail(f"run failed: {_explain(exc, warehouse)} (log: {log_path})")
+    table = Table(title=f"congress-etl run {summary['run_id']}")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for key in ("files_seen", "files_new", "files_unchanged", "files_loaded", "files_quarantined", "meetings",
+                "rows_loaded"):
+        table.add_row(key.replace("_", " "), str(summary[key]))
+    for rule, n in summary["violations"].items():
+        table.add_row(f"violations: {rule}", str(n))
+    table.add_row("wall time (s)", f"{summary['wall_seconds']:.2f}")
+    console.print(table)
+    if summary["files_new"] == 0:
+        console.print("Nothing new in the inbox: no rows loaded, the warehouse is unchanged.")
+    console.print(f"Warehouse {warehouse} · lake {lake} · Data Docs {docs}/index.html · log {log_path}")
+
+
+@app.command()
+def query(
+    sql: str = typer.Argument(..., help="SQL to run read-only, e.g. \"select * from meeting_facts\"."),
+    warehouse: Path = typer.Option(Path("data/warehouse.duckdb"), "--warehouse", help="DuckDB warehouse file."),
+) -> None:
+    """Run a read-only SQL query on the warehouse and print the result as a table.
+
+    Example: congress-etl query "select meeting_name, required, present from meeting_facts"
+    """
+    if not warehouse.is_file():
+        _fail(f"warehouse not found: {warehouse} (run `congress-etl run` first, or pass --warehouse)")
+    import duckdb
+
+    from warehouse.store import query as run_query
+
+    try:
+        columns, rows = run_query(warehouse, sql)
+    except duckdb.Error as exc:
+        _fail(f"query failed: {str(exc).splitlines()[0]}")
+    table = Table(show_lines=False)
+    for col in columns:
+        table.add_column(col)
+    for row in rows:
+        table.add_row(*("NULL" if v is None else str(v) for v in row))
+    console.print(table)
+    console.print(f"{len(rows)} row(s)")
 
 
 @app.command("eval")
@@ -25,10 +129,12 @@ def eval_(
     json_out: Path | None = typer.Option(None, "--json", help="Write the scores as JSON here."),
     predictions_out: Path | None = typer.Option(None, "--predictions", help="Write one JSON line per file here."),
 ) -> None:
-    """Score extraction against gold facts (no database).
+    """Score extraction and validation against gold facts (no database).
 
     Example: congress-etl eval --corpus ../shared/corpus --gold ../shared/corpus/gold.jsonl --json out.json
     """
+    if not gold.is_file():
+        _fail(f"gold file not found: {gold}")
     from flows.evaluate import evaluate
 
     result, preds = evaluate(corpus, gold)
@@ -48,3 +154,7 @@ def eval_(
         with predictions_out.open("w", encoding="utf-8") as fh:
             for p in preds:
                 fh.write(json.dumps(p, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(app())

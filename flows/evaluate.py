@@ -1,9 +1,8 @@
-"""`congress-etl eval`: extraction (and validation) over a gold-labelled corpus, no database."""
+"""`congress-etl eval`: extraction and validation over a gold-labelled corpus, no database."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,33 +16,28 @@ def load_gold(gold_path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def predict_file(path: Path) -> dict[str, Any]:
-    """One prediction line: gold-shaped values, their spans and the rules raised."""
-    doc = decode(path.read_bytes(), path.name)
-    facts = extract(doc)
-    record = facts.record()
-    record["spans"] = {k: list(v) for k, v in facts.spans().items()}
-    violations = ["unreadable"] if doc.defects else []
-    try:
-        from expectations.rules import violations_for
-    except ImportError:  # validation lands separately; until then only `unreadable` is raised
-        pass
-    else:
-        violations += [v for v in violations_for(record) if v not in violations]
-    record["violations"] = violations
-    return record
+def predict_files(paths: list[Path]) -> list[dict[str, Any]]:
+    """One prediction per file: gold-shaped values, their spans and the rules raised."""
+    from expectations.rules import rule_ids
 
-
-def predictions(corpus: Path, gold: list[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
-    for line in gold:
-        pred = predict_file(corpus / line["file"])
-        yield {"file": line["file"], **pred}, line
+    predictions: list[dict[str, Any]] = []
+    defects: list[bool] = []
+    for path in paths:
+        doc = decode(path.read_bytes(), path.name)
+        facts = extract(doc)
+        record = facts.record()
+        record["spans"] = {k: list(v) for k, v in facts.spans().items()}
+        predictions.append(record)
+        defects.append(bool(doc.defects))
+    raised = rule_ids([{k: v for k, v in p.items() if k != "spans"} for p in predictions])
+    for record, rules, defective in zip(predictions, raised, defects):
+        record["violations"] = (["unreadable"] if defective else []) + [r for r in rules if r != "unreadable"]
+    return predictions
 
 
 def evaluate(corpus: Path, gold_path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     from opencc import OpenCC
 
-    t2s = OpenCC("t2s").convert
     gold = load_gold(gold_path)
-    pairs = list(predictions(corpus, gold))
-    return score(pairs, simplify=t2s), [p for p, _ in pairs]
+    preds = [{"file": g["file"], **p} for g, p in zip(gold, predict_files([corpus / g["file"] for g in gold]))]
+    return score(zip(preds, gold), simplify=OpenCC("t2s").convert), preds

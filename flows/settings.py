@@ -1,0 +1,37 @@
+"""Where a run reads and writes, and how hard it works. Defaults are the documented ones."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from flows.inbox import MAX_FILE_BYTES
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+USER_DICT = REPO_ROOT / "seeds" / "dict" / "political_terms.txt"
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    inbox: Path = Path("seeds/reports")
+    warehouse: Path = Path("data/warehouse.duckdb")
+    lake: Path = Path("data/lake")
+    docs: Path = Path("data/docs")
+    workers: int = min(2, os.cpu_count() or 1)
+    batch_size: int = 64
+    max_bytes: int = MAX_FILE_BYTES
+    show_progress: bool = sys.stderr.isatty()
+    user_dict: str | None = str(USER_DICT) if USER_DICT.is_file() else None
+
+    @classmethod
+    def from_strings(cls, *, inbox: str, warehouse: str, lake: str, docs: str, workers: int,
+                     batch_size: int, show_progress: bool | None = None) -> "RunSettings":
+        if workers < 1:
+            raise ValueError("workers must be at least 1")
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        return cls(inbox=Path(inbox), warehouse=Path(warehouse), lake=Path(lake), docs=Path(docs),
+                   workers=workers, batch_size=batch_size,
+                   show_progress=sys.stderr.isatty() if show_progress is None else show_progress)
