@@ -83,6 +83,7 @@ def list_inbox(inbox: Path) -> tuple[list[tuple[str, Path, os.stat_result]], lis
             if not path.is_file():
                 continue
             found.append((rel, path, st))
+    found.sort(key=lambda entry: entry[0])
     return found, rejected
 
 

@@ -1,0 +1,42 @@
+# congress-etl — `make run` and `make test` work on a fresh machine with Python 3.11+ and make.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+# No telemetry from Prefect or Great Expectations, here or in CI.
+export DO_NOT_TRACK := 1
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export GX_ANALYTICS_ENABLED := false
+
+.PHONY: setup run test eval clean help
+
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "congress-etl needs Python 3.11+ (set PYTHON=...)"; exit 1; }
+	@if command -v uv >/dev/null 2>&1; then \
+		echo "setting up $(VENV) with uv"; \
+		uv venv --allow-existing --python $(PYTHON) $(VENV) && \
+		uv pip install --python $(BIN)/python -c constraints.txt -e ".[test]"; \
+	else \
+		echo "setting up $(VENV) with pip"; \
+		$(PYTHON) -m venv $(VENV) && \
+		$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test]"; \
+	fi
+	@touch $(STAMP)
+
+setup: $(STAMP)  ## create .venv/ and install the pinned packages
+
+run: setup  ## set up, then run the nightly flow once over seeds/reports into data/
+	$(BIN)/congress-etl run
+
+test: setup  ## set up, then run the whole test suite
+	$(BIN)/python -m pytest
+
+eval: setup  ## score extraction against ../shared/corpus (needs the shared dev corpus)
+	$(BIN)/congress-etl eval --corpus ../shared/corpus --gold ../shared/corpus/gold.jsonl --json data/eval.json
+
+clean:  ## remove data/ (warehouse, lake, docs, logs); keeps .venv/
+	rm -rf data
