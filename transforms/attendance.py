@@ -1,12 +1,387 @@
-"""(placeholder until the attendance extractor lands)"""
+"""Attendance facts: roster size (`required`), attendance (`present`), absences (`absent`),
+the quorum claim (`quorum_claimed`) and which group the counts refer to (`attendance_scope`).
+
+The extractor is a small proximity grammar over a working view of `doc.clean`:
+
+* a *roster* figure is a roster cue (应出席 / 应到 / 应到会 / 现有 / 实有 / 共有 / 总数 …) followed,
+  within the same clause group, by an optional group noun and an exact count (`N人/名/位`);
+* the *present* figure is the nearest attendance cue (出席 / 实到 / 实际出席 / 到会 / 今天出席…的代表
+  …) with a count after the roster, in the same or the next sentence;
+* the *absent* figure is a 缺席 / 请假 count (before or after the present figure, also in
+  parentheses: `另有14名代表因事因病请假`) inside that stretch of text.
+
+Approximate figures (`400多名`, `近3000名`, `约`, `余`), figures in 万, observers (列席) and
+counts of a presidium meeting inside a session report are never attendance counts.
+"""
 
 from __future__ import annotations
 
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from transforms.document import Document
-from transforms.facts import ReportFacts
+from transforms.facts import Fact, ReportFacts
+from transforms.numbers import CHINESE_DIGITS, NUMBER, parse_int
+
+# ---------------------------------------------------------------------------
+# A working view of the clean text (simplified, soft line wraps removed) with a map back.
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    try:
+        from opencc import OpenCC
+
+        return OpenCC("t2s").convert
+    except Exception:  # pragma: no cover - opencc is a pinned dependency
+        return lambda s: s
+
+
+def _simplify_same_length(text: str) -> str:
+    """Traditional → simplified, character for character (so indices stay valid)."""
+    conv = _t2s()
+    whole = conv(text)
+    if whole == text:
+        return text
+    if len(whole) == len(text):
+        return whole
+    return "".join(c if len(c := conv(ch)) == 1 else ch for ch in text)
+
+
+_SENT_END = "。!?;；！？"
+
+
+@dataclass(frozen=True)
+class View:
+    """`s` is what the rules read; `pos[i]` is the index in `doc.clean` of `s[i]`."""
+
+    s: str
+    pos: tuple[int, ...]
+
+    def fact(self, doc: Document, value: Any, start: int, end: int) -> Fact[Any]:
+        if end <= start:
+            end = start + 1
+        return doc.fact(value, self.pos[start], self.pos[end - 1] + 1)
+
+
+def text_view(doc: Document) -> View:
+    clean = doc.clean
+    keep: list[int] = []
+    soft_wraps = doc.format == "pdf"
+    n = len(clean)
+    for i, ch in enumerate(clean):
+        if ch == "\n" and soft_wraps and 0 < i < n - 1:
+            prev, nxt = clean[i - 1], clean[i + 1]
+            # A line wrap inside a sentence: neither side ends or starts a paragraph.
+            if prev not in _SENT_END + ":\n " and nxt not in "\n ":
+                continue
+        keep.append(i)
+    s = "".join(clean[i] for i in keep)
+    return View(s=_simplify_same_length(s), pos=tuple(keep))
+
+
+class Sentences:
+    """Sentence numbering of a string: boundaries at 。!?; and line breaks."""
+
+    def __init__(self, s: str) -> None:
+        self.ends = [m.start() for m in re.finditer(r"[。!?;；！？\n]", s)]
+
+    def index(self, pos: int) -> int:
+        return bisect.bisect_left(self.ends, pos)
+
+    def bounds(self, idx: int, length: int) -> tuple[int, int]:
+        start = self.ends[idx - 1] + 1 if idx > 0 else 0
+        end = self.ends[idx] + 1 if idx < len(self.ends) else length
+        return start, end
+
+
+# ---------------------------------------------------------------------------
+# Grammar pieces.
+
+_UNIT = r"(?:人|名|位)"
+_NUM = rf"(?P<num>{NUMBER})"
+# Text allowed between a cue and its count: no digits, no clause/sentence boundary.
+_GAP = r"[^\d,，。;；!?！？\n:：()（）]{0,14}?"
+_SHORT_GAP = r"[^\d,，。;；!?！？\n:：()（）]{0,8}?"
+_APPROX_BEFORE = re.compile(r"(?:近|约|约有|大约|将近|逾|超过|上|不到|不足|多达|达)$")
+_APPROX_AFTER = re.compile(r"\s*(?:多|余|来|左右|以上)")
+
+ROSTER_RE = re.compile(
+    rf"(?P<cue>应出席|应到会|应到|应出|应参会|应参加会议|应有|现有|实有|共有|总数|总人数)"
+    rf"(?P<gap>{_GAP})\s*{_NUM}\s*(?P<unit>{_UNIT})"
+)
+PRESENT_RE = re.compile(
+    rf"(?<![应未没缺列])(?P<cue>实际出席|实际到会|实际到|实到会|实到|出席|到会|到场|参会|参加会议|与会)"
+    rf"(?P<gap>{_GAP})\s*{_NUM}\s*(?P<unit>{_UNIT})"
+)
+ABSENT_RE = re.compile(
+    rf"(?:(?P<cue>缺席|请假|未出席|未到会|缺会)(?P<gap>{_SHORT_GAP})\s*{_NUM}\s*(?P<unit>{_UNIT}))"
+    rf"|(?:(?<![\d{CHINESE_DIGITS}])(?P<num2>{NUMBER})\s*(?P<unit2>{_UNIT})"
+    r"(?:代表|委员|常委会委员|常委|成员)?(?:因事因病|因病因事|因病因事|因事|因病|因故|因公)?(?:请假|缺席|未出席|未到会))"
+)
+
+_CLAIM_RE = re.compile(
+    r"(?<![不未没])(?:"
+    r"符合[^,，。;；\n]{0,12}?(?:法定|规定|有效|要求)的?人数"
+    r"|(?:满足|达到|已达|已达到|超过|已超过|够|足)了?(?:会议)?法定人数"
+    r"|符合(?:《)?[^,，。;；\n]{0,8}?章程(?:》)?(?:的)?(?:有关)?规定"
+    r"|符合(?:有关|法定|法律|相关)?规定"
+    r")"
+)
+_NEG_CLAIM_RE = re.compile(r"(?:不|未|没有)(?:符合|满足|达到|足|够|超过)[^,，。;；\n]{0,6}?(?:法定|规定)人数")
+# Majority / two-thirds claims only count inside an attendance sentence.
+_RATIO_CLAIM_RE = re.compile(
+    r"(?<![不未没])(?:超过|超出|已过|已超过|过|达到|已达)了?[^,，。;；\n]{0,10}?(?:三分之二|半数|二分之一|一半)"
+)
+
+_NOUNS: tuple[tuple[str, str], ...] = (
+    (r"主席团成员", "presidium"),
+    (r"常委会组成人员|常委会委员|常务委员会委员|常务委员(?!会)|常委(?!会)", "standing_committee_members"),
+    (r"代表(?!大会|团|资格)", "deputies"),
+    (r"委员(?!会|长)", "members"),
+)
+_BODY_SCOPE = {
+    "人大": "deputies",
+    "政协": "members",
+    "人大常委会": "standing_committee_members",
+    "政协常委会": "standing_committee_members",
+}
+
+
+@dataclass
+class Count:
+    kind: str  # roster | present | absent
+    value: int
+    start: int
+    end: int
+    cue_start: int  # where the cue (or, for `N名…请假`, the number) starts
+    gap: str
+
+
+def _count(kind: str, m: re.Match[str], s: str) -> Count | None:
+    num_group = "num" if m.group("num") is not None else "num2"
+    text = m.group(num_group)
+    value = parse_int(text)
+    if value is None or not 0 < value <= 10000:
+        return None
+    num_start, num_end = m.start(num_group), m.end(num_group)
+    gap = m.groupdict().get("gap") or ""
+    if _APPROX_BEFORE.search(s[max(0, num_start - 3):num_start].rstrip()):
+        return None
+    if _APPROX_AFTER.match(s, num_end):
+        return None
+    if not text.isdigit() and any(ch in text for ch in "万") and value >= 10000:
+        return None
+    return Count(kind, value, m.start(), m.end(), m.start(), gap)
+
+
+def find_counts(s: str) -> list[Count]:
+    out: list[Count] = []
+    for kind, rx in (("roster", ROSTER_RE), ("present", PRESENT_RE), ("absent", ABSENT_RE)):
+        for m in rx.finditer(s):
+            c = _count(kind, m, s)
+            if c is not None:
+                out.append(c)
+    out.sort(key=lambda c: c.start)
+    # A roster cue inside a present cue's gap (e.g. `出席…应到`) is not a present figure.
+    return out
+
+
+def _noun_scope(text: str, from_right: bool = True) -> str | None:
+    best: tuple[int, str] | None = None
+    for rx, scope in _NOUNS:
+        for m in re.finditer(rx, text):
+            key = m.start() if from_right else -m.start()
+            if best is None or key > best[0]:
+                best = (key, scope)
+    return best[1] if best else None
+
+
+def _clause_start(s: str, pos: int) -> int:
+    cut = max(s.rfind(ch, 0, pos) for ch in ",，。;；!?！？\n:：")
+    return cut + 1
+
+
+@dataclass
+class Group:
+    roster: Count | None
+    present: Count | None
+    absent: Count | None
+    scope: str | None
+    start: int
+    end: int
+
+
+def _scope_for(s: str, roster: Count | None, present: Count | None, body_scope: str | None) -> str | None:
+    scope = None
+    for c in (roster, present):
+        if c is None:
+            continue
+        scope = _noun_scope(c.gap)
+        if scope:
+            break
+    if scope is None and roster is not None:
+        # `常委会委员应到25人`, `…全国委员会委员总数2235人`: the noun before the cue.
+        head = s[_clause_start(s, roster.start):roster.start]
+        scope = _noun_scope(head)
+    if scope is None and present is not None:
+        tail = s[present.end:present.end + 6]
+        m = re.match(r"(?:的)?(主席团成员|常委会委员|常委|代表|委员)", tail)
+        if m:
+            scope = _noun_scope(m.group(1))
+    if scope == "members" and body_scope == "standing_committee_members":
+        scope = body_scope
+    return scope or body_scope
+
+
+def _groups(s: str, counts: list[Count], sents: Sentences, body_scope: str | None) -> list[Group]:
+    groups: list[Group] = []
+    rosters = [c for c in counts if c.kind == "roster"]
+    presents = [c for c in counts if c.kind == "present"]
+    absents = [c for c in counts if c.kind == "absent"]
+    used_present: set[int] = set()
+    for r in rosters:
+        si = sents.index(r.start)
+        strong = s[r.start:r.start + 2] in ("应出", "应到", "应参", "应有", "总数", "总人")
+        cand = [p for p in presents if p.start >= r.end and sents.index(p.start) in (si, si + 1)]
+        # Nothing may sit between: another roster figure ends the group.
+        nxt_roster = min((o.start for o in rosters if o.start > r.start), default=len(s))
+        cand = [p for p in cand if p.start < nxt_roster]
+        present = cand[0] if cand else None
+        if present is None:
+            before = [p for p in presents if p.end <= r.start and sents.index(p.start) == si]
+            present = before[-1] if before else None
+        if present is None and not strong:
+            continue
+        if present is not None:
+            used_present.add(present.start)
+        lo = min(r.start, present.start if present else r.start)
+        hi = max(r.end, present.end if present else r.end)
+        s_lo, _ = sents.bounds(sents.index(lo), len(s))
+        _, s_hi = sents.bounds(sents.index(hi), len(s))
+        # Absent: in the stretch from the roster to the end of the present figure's sentence.
+        absent = next((a for a in absents if lo <= a.start < s_hi and a.start >= r.end
+                       and a.start < nxt_roster), None)
+        scope = _scope_for(s, r, present, body_scope)
+        groups.append(Group(r, present, absent, scope, s_lo, s_hi))
+    for p in presents:
+        if p.start in used_present:
+            continue
+        # A present figure without a roster counts only with a group noun or a strong cue.
+        if not (_noun_scope(p.gap) or p.gap == "" and s[p.start:p.start + 2] in ("实到", "实际", "到会")):
+            continue
+        si = sents.index(p.start)
+        s_lo, s_hi = sents.bounds(si, len(s))
+        absent = next((a for a in absents if s_lo <= a.start < s_hi and a.start != p.start), None)
+        groups.append(Group(None, p, absent, _scope_for(s, None, p, body_scope), s_lo, s_hi))
+    groups.sort(key=lambda g: g.start)
+    return groups
+
+
+_PRESIDIUM_MEETING_RE = re.compile(r"主席团(?:第[^,，。\n]{1,4}次)?会议")
+
+
+def _is_presidium_meeting(view: View, so_far: ReportFacts) -> bool:
+    name = so_far.meeting_name.value if so_far.meeting_name is not None else ""
+    if "主席团" in name:
+        return True
+    head = view.s[: max(view.s.find("\n", 5), 0) or 120][:120]
+    return bool(_PRESIDIUM_MEETING_RE.search(head))
+
+
+def _body_scope(view: View, so_far: ReportFacts) -> str | None:
+    if so_far.body is not None and so_far.body.value in _BODY_SCOPE:
+        return _BODY_SCOPE[so_far.body.value]
+    head = view.s[:400]
+    m = re.search(r"人民代表大会常务委员会|人大常委会|政协[^,，。\n]{0,12}常务委员会|政协[^,，。\n]{0,8}常委会|常委会议"
+                  r"|政治协商会议|政协|人民代表大会|人大", head)
+    if not m:
+        return None
+    tok = m.group(0)
+    if "常务委员会" in tok or "常委会" in tok:
+        return "standing_committee_members"
+    if "政" in tok:
+        return "members"
+    return "deputies"
+
+
+_MEETING_CUE_RE = re.compile(r"第?[^\s,，。]{1,4}届[^\s,，。]{0,30}?第?[^\s,，。]{1,4}次(?:全体)?会议|[^\s,，。]{1,3}届[^\s,，。]{1,3}次会议")
+
+
+def _looks_like_meeting(view: View, so_far: ReportFacts) -> bool:
+    if so_far.is_meeting_report is not None:
+        return bool(so_far.is_meeting_report.value)
+    return bool(_MEETING_CUE_RE.search(view.s))
+
+
+def _claim(s: str, lo: int, hi: int, ratio_ok: bool) -> tuple[bool, int, int] | None:
+    seg = s[lo:hi]
+    m = _NEG_CLAIM_RE.search(seg)
+    if m:
+        return False, lo + m.start(), lo + m.end()
+    m = _CLAIM_RE.search(seg)
+    if m:
+        return True, lo + m.start(), lo + m.end()
+    if ratio_ok:
+        m = _RATIO_CLAIM_RE.search(seg)
+        if m:
+            return True, lo + m.start(), lo + m.end()
+    return None
 
 
 def extract(doc: Document, so_far: ReportFacts) -> dict[str, Any]:
-    return {}
+    view = text_view(doc)
+    s = view.s
+    if not s.strip():
+        return {}
+    sents = Sentences(s)
+    body_scope = _body_scope(view, so_far)
+    presidium_meeting = _is_presidium_meeting(view, so_far)
+    groups = _groups(s, find_counts(s), sents, body_scope)
+    if presidium_meeting:
+        pres = [g for g in groups if g.scope == "presidium"]
+        groups = pres or groups
+    else:
+        groups = [g for g in groups if g.scope != "presidium"]
+    # Prefer a complete group (roster and present), then any group, in text order.
+    chosen = next((g for g in groups if g.roster and g.present), None) or (groups[0] if groups else None)
+
+    out: dict[str, Any] = {}
+    if chosen is not None:
+        for name, c in (("required", chosen.roster), ("present", chosen.present), ("absent", chosen.absent)):
+            if c is not None:
+                out[name] = view.fact(doc, c.value, c.start, c.end)
+        if chosen.scope is not None:
+            anchor = chosen.roster or chosen.present
+            assert anchor is not None
+            out["attendance_scope"] = view.fact(doc, chosen.scope, anchor.start, anchor.end)
+
+    # Quorum claim: first in the attendance stretch (and the sentence after), else anywhere.
+    claim = None
+    if chosen is not None:
+        nxt = sents.index(chosen.end - 1) + 1
+        _, hi = sents.bounds(nxt, len(s)) if nxt <= len(sents.ends) else (0, len(s))
+        claim = _claim(s, chosen.start, max(hi, chosen.end), ratio_ok=True)
+    if claim is None:
+        claim = _claim(s, 0, len(s), ratio_ok=False)
+        if claim is not None:
+            # A strict claim far away from any count must still be about attendance.
+            cs = sents.bounds(sents.index(claim[1]), len(s))
+            if not re.search(r"人数|出席|到会|实到|代表|委员", s[cs[0]:cs[1]]):
+                claim = None
+    if claim is not None:
+        out["quorum_claimed"] = view.fact(doc, claim[0], claim[1], claim[2])
+    elif chosen is not None:
+        out["quorum_claimed"] = view.fact(doc, False, chosen.start, chosen.end)
+    elif _looks_like_meeting(view, so_far):
+        anchor = so_far.meeting_name
+        if anchor is not None:
+            out["quorum_claimed"] = Fact(False, anchor.start, anchor.end, anchor.snippet)
+        else:
+            m = _MEETING_CUE_RE.search(s)
+            if m:
+                out["quorum_claimed"] = view.fact(doc, False, m.start(), m.end())
+    return out
