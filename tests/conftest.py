@@ -28,3 +28,24 @@ def corpus_dir() -> Path:
 @pytest.fixture(scope="session")
 def cases_dir() -> Path:
     return CASES
+
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One temporary Prefect server for the whole session (start-up costs seconds)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
+
+
+@pytest.fixture
+def seed_inbox(tmp_path: Path) -> Path:
+    """A private copy of seeds/reports, so tests may add, change or delete files."""
+    import shutil
+
+    inbox = tmp_path / "inbox"
+    shutil.copytree(SEEDS / "reports", inbox)
+    return inbox
