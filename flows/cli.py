@@ -122,6 +122,49 @@ def query(
     console.print(f"{len(rows)} row(s)")
 
 
+@app.command()
+def serve(
+    cron: str = typer.Option("0 2 * * *", "--cron", help="Cron expression of the nightly schedule."),
+    timezone: str = typer.Option("Asia/Shanghai", "--timezone", help="IANA time zone the cron is read in."),
+    inbox: Path = typer.Option(Path("seeds/reports"), "--inbox", help="Folder the crawler drops report files into."),
+    warehouse: Path = typer.Option(Path("data/warehouse.duckdb"), "--warehouse", help="DuckDB warehouse file."),
+    lake: Path = typer.Option(Path("data/lake"), "--lake", help="Parquet lake folder."),
+    docs: Path = typer.Option(Path("data/docs"), "--docs", help="Great Expectations Data Docs folder."),
+    workers: int = typer.Option(2, "--workers", min=1, help="Extraction worker processes per run."),
+    port: int = typer.Option(4200, "--port", help="Port of the local Prefect server started when PREFECT_API_URL is unset."),
+) -> None:
+    """Serve deployment nightly/nightly on a cron schedule until stopped (Ctrl-C).
+
+    Uses the Prefect API at PREFECT_API_URL when set; otherwise starts a local Prefect
+    server on 127.0.0.1 (state in data/prefect/) and serves against it.
+
+    Example: congress-etl serve --cron "0 2 * * *" --timezone Asia/Shanghai
+    """
+    import subprocess
+
+    from flows.serve import serve_nightly
+
+    if os.environ.get("PREFECT_API_URL"):
+        serve_nightly(cron=cron, timezone=timezone, inbox=inbox, warehouse=warehouse, lake=lake, docs=docs,
+                      workers=workers)
+        return
+    from flows.server import ServerStartError, local_prefect_server
+
+    home = warehouse.parent / "prefect"
+    try:
+        with local_prefect_server(home=home, port=port) as api_url:
+            console.print(f"Prefect server at {api_url.removesuffix('/api')} (state in {home})")
+            child = subprocess.Popen([sys.executable, "-m", "flows.cli", *sys.argv[1:]],
+                                     env={**os.environ, "PREFECT_API_URL": api_url})
+            try:
+                raise typer.Exit(child.wait())
+            except KeyboardInterrupt:
+                child.terminate()
+                child.wait()
+    except ServerStartError as exc:
+        _fail(f"{exc} (see {home / 'server.log'})")
+
+
 @app.command("eval")
 def eval_(
     corpus: Path = typer.Option(..., "--corpus", help="Corpus root; gold `file` paths are relative to it."),
