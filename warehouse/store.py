@@ -1,0 +1,341 @@
+"""The warehouse: the only code that writes DuckDB.
+
+SQL lives in `warehouse/sql/`: numbered files (`001_schema.sql`, `010_views.sql`, ...) are
+migrations applied in order on every open (each statement idempotent); `load.sql` holds the
+named statements a run's load executes. Python here only loads and runs them, binding values
+as parameters or as registered Arrow tables — report text never becomes SQL.
+
+One run = one transaction (`commit_run`): ledger, report rows, quarantine and the runs row
+land together or not at all. Loads are keyed by content hash: a report already loaded is not
+loaded again, so committing the same rows twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import duckdb
+import pyarrow as pa
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+_MIGRATION = re.compile(r"^\d+_.*\.sql$")
+
+# Report tables in load order (reports first: the others hang off its report_id).
+REPORT_TABLES: tuple[str, ...] = (
+    "reports",
+    "attendance",
+    "people",
+    "agenda_items",
+    "work_report_items",
+    "keywords",
+    "fact_spans",
+)
+# Every table, for snapshot/lake/export purposes.
+CORE_TABLES: tuple[str, ...] = (*REPORT_TABLES, "quarantine", "runs", "file_ledger")
+
+# Staging rows are deduplicated on these keys (first occurrence wins) before loading.
+KEYS: dict[str, tuple[str, ...]] = {
+    "reports": ("report_id",),
+    "attendance": ("report_id",),
+    "people": ("report_id", "role", "ordinal"),
+    "agenda_items": ("report_id", "ordinal"),
+    "work_report_items": ("report_id", "kind", "ordinal"),
+    "keywords": ("report_id", "term"),
+    "fact_spans": ("report_id", "field", "value", "start_offset", "end_offset"),
+    "quarantine": ("file_path", "sha256", "rule"),
+    "runs": ("run_id",),
+    "files": ("path",),
+}
+
+FILES_SCHEMA = pa.schema(
+    [
+        ("path", pa.string()),
+        ("sha256", pa.string()),
+        ("size_bytes", pa.int64()),
+        ("mtime_ns", pa.int64()),
+        ("encoding", pa.string()),
+        ("format", pa.string()),
+        ("status", pa.string()),
+        ("report_id", pa.string()),
+        ("seen_at", pa.timestamp("us")),
+    ]
+)
+
+
+def migrations() -> list[Path]:
+    """The numbered .sql files, in the order they are applied."""
+    return sorted(p for p in SQL_DIR.glob("*.sql") if _MIGRATION.match(p.name))
+
+
+def named_statements(path: Path = SQL_DIR / "load.sql") -> dict[str, str]:
+    """`-- name: x` sections of a .sql file → {x: statement text}."""
+    out: dict[str, str] = {}
+    name: str | None = None
+    lines: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^--\s*name:\s*(\w+)\s*$", line)
+        if m:
+            if name:
+                out[name] = "\n".join(lines).strip()
+            name, lines = m.group(1), []
+        elif name:
+            lines.append(line)
+    if name:
+        out[name] = "\n".join(lines).strip()
+    return out
+
+
+def utc_naive(value: Any) -> datetime | None:
+    """Timestamps are stored as naive UTC: aware datetimes are converted, ISO strings parsed,
+    numbers read as epoch seconds."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = datetime.fromtimestamp(value, tz=timezone.utc)
+    elif isinstance(value, date) and not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value
+
+
+def _json(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _coerce(value: Any, dtype: pa.DataType) -> Any:
+    if value is None:
+        return None
+    if pa.types.is_timestamp(dtype):
+        return utc_naive(value)
+    if pa.types.is_string(dtype) or pa.types.is_large_string(dtype):
+        if isinstance(value, (dict, list, tuple)):
+            return _json(value)
+        return value if isinstance(value, str) else str(value)
+    return value
+
+
+def to_arrow(rows: Iterable[Mapping[str, Any]], schema: pa.Schema, key: tuple[str, ...] = ()) -> pa.Table:
+    """Rows → Arrow table of exactly `schema` (missing keys null, extra keys dropped),
+    deduplicated on `key` with the first occurrence kept."""
+    columns: dict[str, list[Any]] = {f.name: [] for f in schema}
+    seen: set[tuple[Any, ...]] = set()
+    for row in rows:
+        if key:
+            k = tuple(row.get(c) for c in key)
+            if k in seen:
+                continue
+            seen.add(k)
+        for f in schema:
+            columns[f.name].append(_coerce(row.get(f.name), f.type))
+    return pa.table({f.name: pa.array(columns[f.name], type=f.type) for f in schema}, schema=schema)
+
+
+def _quote_path(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+class Warehouse:
+    """A read-write connection to the warehouse file (also the run lock: DuckDB admits one
+    writing process)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.con = duckdb.connect(str(self.path))
+        self._load = named_statements()
+        self.migrate()
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def __enter__(self) -> "Warehouse":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.con is not None:
+            self.con.close()
+            self.con = None  # type: ignore[assignment]
+
+    def migrate(self) -> list[str]:
+        """Apply every numbered .sql file in order (idempotent); returns the names applied."""
+        applied = []
+        for path in migrations():
+            self.con.execute(path.read_text(encoding="utf-8"))
+            applied.append(path.name)
+        return applied
+
+    # -- reads -----------------------------------------------------------------------------
+    def ledger(self) -> dict[str, dict[str, Any]]:
+        """Current ledger entries by path."""
+        rows = self.con.execute(
+            "select path, sha256, size_bytes, mtime_ns, status, report_id, version "
+            "from file_ledger where is_current order by path"
+        ).fetchall()
+        return {
+            r[0]: {"sha256": r[1], "size_bytes": r[2], "mtime_ns": r[3], "status": r[4], "report_id": r[5],
+                   "version": r[6]}
+            for r in rows
+        }
+
+    def query(self, sql: str, params: Iterable[Any] = ()) -> tuple[list[str], list[tuple]]:
+        """A query on this connection (for callers that already hold the writer)."""
+        cur = self.con.execute(sql, list(params))
+        return [d[0] for d in cur.description or []], cur.fetchall()
+
+    def schema(self, table: str) -> pa.Schema:
+        if table not in CORE_TABLES:
+            raise ValueError(f"unknown table {table!r}")
+        return self.con.sql(f"select * from {table} limit 0").to_arrow_table().schema
+
+    # -- writes ----------------------------------------------------------------------------
+    def commit_run(
+        self,
+        run: Mapping[str, Any],
+        files: list[Mapping[str, Any]],
+        tables: Mapping[str, list[Mapping[str, Any]]],
+        quarantine: list[Mapping[str, Any]],
+        *,
+        reload: bool = False,
+    ) -> dict[str, int]:
+        """Load one run in ONE transaction; returns rows inserted per table.
+
+        files: ledger entries (path, sha256, size_bytes, mtime_ns, encoding, format, status,
+        report_id, seen_at); status `unchanged` only refreshes last_seen_at. tables: staging
+        rows from `transforms.rows.report_rows`; a report_id already loaded is skipped (with
+        `reload=True` it is replaced). Any error rolls everything back and re-raises.
+        """
+        unknown = set(tables) - set(REPORT_TABLES)
+        if unknown:
+            raise ValueError(f"unknown staging tables: {sorted(unknown)}")
+        run_id = run.get("run_id")
+        default_at = run.get("finished_at") or run.get("started_at")
+        staged: dict[str, pa.Table] = {}
+        for table in REPORT_TABLES:
+            rows = tables.get(table, [])
+            if table == "reports":
+                rows = [{**r, "loaded_run_id": r.get("loaded_run_id") or run_id} for r in rows]
+            staged[f"stg_{table}"] = to_arrow(rows, self.schema(table), KEYS[table])
+        q_rows = [
+            {**q, "file_path": q.get("file_path", q.get("path")), "run_id": q.get("run_id") or run_id,
+             "quarantined_at": q.get("quarantined_at") or default_at}
+            for q in quarantine
+        ]
+        staged["stg_quarantine"] = to_arrow(q_rows, self.schema("quarantine"), KEYS["quarantine"])
+        staged["stg_runs"] = to_arrow([run], self.schema("runs"), KEYS["runs"])
+        f_rows = [{**f, "seen_at": f.get("seen_at") or default_at} for f in files]
+        staged["stg_files"] = to_arrow(f_rows, FILES_SCHEMA, KEYS["files"])
+
+        counts: dict[str, int] = {}
+        self.con.begin()
+        try:
+            for name, arrow in staged.items():
+                self.con.register(name, arrow)
+            self._exec("ledger_touch")
+            self._exec("ledger_retire")
+            counts["file_ledger"] = self._exec("ledger_insert")
+            if reload:
+                for table in reversed(REPORT_TABLES):
+                    self.con.execute(self._load["delete_staged"].replace("{table}", table))
+            self._exec("new_reports")
+            for table in REPORT_TABLES:
+                counts[table] = self._exec(f"insert_{table}")
+            counts["quarantine"] = self._exec("insert_quarantine")
+            counts["runs"] = self._exec("upsert_run") if run_id else 0
+            self.con.execute("drop table if exists new_reports")
+            self.con.commit()
+        except BaseException:
+            self.con.rollback()
+            raise
+        finally:
+            for name in staged:
+                try:
+                    self.con.unregister(name)
+                except Exception:  # pragma: no cover - best effort cleanup
+                    pass
+        return counts
+
+    def touch_unchanged(self, paths: Iterable[str], seen_at: Any) -> int:
+        """Refresh last_seen_at of current ledger entries (own transaction); returns rows touched."""
+        arrow = to_arrow(({"path": p, "seen_at": seen_at} for p in paths), FILES_SCHEMA, KEYS["files"])
+        self.con.begin()
+        try:
+            self.con.register("stg_touch", arrow)
+            n = self.con.execute(
+                "update file_ledger as f set last_seen_at = s.seen_at from stg_touch as s "
+                "where f.path = s.path and f.is_current"
+            ).fetchone()[0]
+            self.con.commit()
+        except BaseException:
+            self.con.rollback()
+            raise
+        finally:
+            self.con.unregister("stg_touch")
+        return int(n)
+
+    def record_failed_run(self, run: Mapping[str, Any]) -> None:
+        """Write a failed runs row in its own transaction (status forced to `failed`)."""
+        arrow = to_arrow([{**run, "status": "failed"}], self.schema("runs"))
+        self.con.begin()
+        try:
+            self.con.register("stg_runs", arrow)
+            self._exec("upsert_run")
+            self.con.commit()
+        except BaseException:
+            self.con.rollback()
+            raise
+        finally:
+            self.con.unregister("stg_runs")
+
+    def publish_snapshot(self, dest: Path | str) -> Path:
+        """Write a read-only copy that DuckDB 1.x can open: build it aside, then swap it in."""
+        dest = Path(dest)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
+        for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
+            if stale.exists():
+                stale.unlink()
+        catalog = self.con.execute("select current_database()").fetchone()[0]
+        alias = "snapshot_out"
+        self.con.execute(f"attach {_quote_path(tmp)} as {alias} (storage_version 'v1.0.0')")
+        try:
+            self.con.execute(f'copy from database "{catalog}" to {alias}')
+            self.con.execute(f"checkpoint {alias}")
+        finally:
+            self.con.execute(f"detach {alias}")
+        os.chmod(tmp, 0o444)
+        os.replace(tmp, dest)
+        return dest
+
+    def export_lake(self, lake_dir: Path | str) -> dict[str, int]:
+        from warehouse.lake import export_lake
+
+        return export_lake(self.con, Path(lake_dir))
+
+    def _exec(self, name: str) -> int:
+        cur = self.con.execute(self._load[name])
+        try:
+            got = cur.fetchone()
+        except duckdb.Error:
+            return 0
+        return int(got[0]) if got and isinstance(got[0], int) else 0
+
+
+def query(path: Path | str, sql: str, params: Iterable[Any] = ()) -> tuple[list[str], list[tuple]]:
+    """Run one statement on a read-only connection; returns (column names, rows)."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        cur = con.execute(sql, list(params))
+        return [d[0] for d in cur.description or []], cur.fetchall()
+    finally:
+        con.close()
