@@ -1,0 +1,55 @@
+-- Named queries for the Parquet lake (warehouse/lake.py). Not a migration.
+-- Each returns one table's rows plus `year`, the hive partition column:
+-- report tables take the meeting year of their report; run tables the year of the run.
+-- A null year lands in DuckDB's `year=__HIVE_DEFAULT_PARTITION__` folder and reads back as NULL.
+
+-- name: reports
+select r.*, r.meeting_year as year
+from reports as r;
+
+-- name: attendance
+select t.*, r.meeting_year as year
+from attendance as t
+left join reports as r on r.report_id = t.report_id;
+
+-- name: people
+select t.*, r.meeting_year as year
+from people as t
+left join reports as r on r.report_id = t.report_id;
+
+-- name: agenda_items
+select t.*, r.meeting_year as year
+from agenda_items as t
+left join reports as r on r.report_id = t.report_id;
+
+-- name: work_report_items
+select t.*, r.meeting_year as year
+from work_report_items as t
+left join reports as r on r.report_id = t.report_id;
+
+-- name: keywords
+select t.*, r.meeting_year as year
+from keywords as t
+left join reports as r on r.report_id = t.report_id;
+
+-- name: fact_spans
+select t.*, r.meeting_year as year
+from fact_spans as t
+left join reports as r on r.report_id = t.report_id;
+
+-- name: meeting_facts
+select m.*, r.meeting_year as year
+from meeting_facts as m
+left join reports as r on r.report_id = m.report_id;
+
+-- name: quarantine
+select q.*, year(q.quarantined_at)::integer as year
+from quarantine as q;
+
+-- name: runs
+select u.*, year(u.started_at)::integer as year
+from runs as u;
+
+-- name: file_ledger
+select f.*, year(f.first_seen_at)::integer as year
+from file_ledger as f;
