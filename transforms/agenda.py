@@ -1,12 +1,474 @@
-"""(placeholder until the agenda extractor lands)"""
+"""What the meeting heard and what the work report says.
+
+Fields: `agenda_items` (canonical names of the reports heard, reviewed, examined, delivered or
+approved by resolution, in order of first mention), `key_tasks` (the number of enumerated work
+items for the coming period), and the report's inner structure: `report_parts`,
+`achievements` (the review list), `key_task_items` and `slogans`.
+
+Rules follow the structure of the language rather than corpus strings:
+- a report *title* is the text before a terminal noun (报告 / 决议 / 纲要(草案) / 报告工作), bounded by
+  clause punctuation, the previous title or the sentence start; it is classified by its topic
+  words (计划 / 预算 / 决算 / 审计 / 提案 / 代表资格 …) or, for `…工作报告`, by the issuing organ
+  (常务委员会 / 法院 / 检察院 / 主席团 / 人民政府), including elided lists
+  (`市人大常委会、市中级人民法院、市人民检察院工作报告`) and the delivering organ
+  (`X代表区人民政府向大会作工作报告`);
+- a title counts when its sentence has a review cue before it (听取 / 审议 / 审查 / 书面审查 / 表决 /
+  通过 / 批准), a resolution after it (…的决议), or it is delivered (`作…报告`, `向大会报告工作`);
+  agenda announcements (`议程是：…`) and future or other-meeting sentences (`将…听取`) do not count.
+"""
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Any
 
 from transforms.document import Document
-from transforms.facts import ReportFacts
+from transforms.facts import Fact, KeyTask, ReportFacts
+from transforms.numbers import parse_int
+
+# --------------------------------------------------------------------------- text helpers
+
+_SENT_END = "。！？!?"
+_SOFT = "\ue000"  # stands in for a line wrap inside a sentence (PDF layout)
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    try:
+        from opencc import OpenCC
+
+        return OpenCC("t2s").convert
+    except Exception:  # pragma: no cover - opencc is a pinned dependency
+        return None
+
+
+def _simplified(text: str) -> str:
+    """Same-length simplified copy of `text` (positions stay valid)."""
+    conv = _t2s()
+    if conv is None or not text:
+        return text
+    out = conv(text)
+    if len(out) == len(text):
+        return out
+    return "".join(c2 if len(c2 := conv(c)) == 1 else c for c in text)
+
+
+def _working_text(clean: str, paged: bool = False) -> str:
+    """Simplified, with line wraps inside a sentence turned into a soft marker.
+
+    A newline is a wrap when the line before it does not end a sentence and the next line
+    continues with text. In paged formats (PDF) any long line may wrap; elsewhere only a line
+    that stops inside a title (`…草案的` / `报告`) is joined.
+    """
+    s = _simplified(clean)
+    chars = list(s)
+    for m in re.finditer(r"\n", s):
+        i = m.start()
+        prev = s[i - 1] if i > 0 else "\n"
+        nxt = s[i + 1] if i + 1 < len(s) else "\n"
+        if prev in _SENT_END + "\n:;：；" or nxt in "\n " or prev == " ":
+            continue
+        # the line before must be long-ish (headlines and captions are short lines)
+        line_start = s.rfind("\n", 0, i) + 1
+        mid_title = prev in "的和与及、" or s.startswith(("报告", "决议", "的报告", "的决议"), i + 1)
+        if not mid_title and (not paged or i - line_start < 25):
+            continue
+        if re.match(r"[\u4e00-\u9fff0-9(“]", nxt):
+            chars[i] = _SOFT
+    return "".join(chars)
+
+
+def _sentences(s: str) -> list[tuple[int, int]]:
+    """(start, end) of sentences: split on 。！？ and hard newlines."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for m in re.finditer(r"[。！？!?\n]", s):
+        if m.end() > start:
+            out.append((start, m.end()))
+        start = m.end()
+    if start < len(s):
+        out.append((start, len(s)))
+    return out
+
+
+_CN = "零一二三四五六七八九"
+
+
+def _cn(k: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十."""
+    if k < 10:
+        return _CN[k]
+    if k < 20:
+        return "十" + (_CN[k - 10] if k > 10 else "")
+    tens, ones = divmod(k, 10)
+    return _CN[tens] + "十" + (_CN[ones] if ones else "")
+
+
+# --------------------------------------------------------------------------- agenda items
+
+GOV = "政府工作报告"
+PLAN = "国民经济和社会发展计划执行情况与计划草案的报告"
+BUDGET = "财政预算执行情况与预算草案的报告"
+PLAN5 = "国民经济和社会发展五年规划纲要草案"
+NPCSC = "人大常委会工作报告"
+COURT = "人民法院工作报告"
+PROC = "人民检察院工作报告"
+CPPCCSC = "政协常委会工作报告"
+PROPOSAL_WORK = "提案工作情况报告"
+PROPOSAL_REVIEW = "提案审查情况报告"
+PRESIDIUM = "人大主席团工作报告"
+CREDENTIALS = "代表资格审查报告"
+FINAL = "决算报告"
+AUDIT = "审计工作报告"
+ADJUST = "预算调整方案的报告"
+
+# A terminal noun ends a title. 报告工作 (`向大会报告工作`) is a delivery of a work report.
+_TERMINAL = re.compile(r"报告工作|报告|决议|纲要(?:\(草案\)|草案)?")
+# Clause punctuation that bounds a title on the left (、 does not: it joins elided lists).
+_LEFT_BOUND = re.compile(r"[,，:：;；。！？!?\n\"“”]")
+_REVIEW_CUE = re.compile(r"听取|审议|审查|审阅|审核|讨论|表决|通过|批准|听了")
+_DELIVERY_BEFORE = re.compile(r"(?:(?<![工合创写])作|做|宣读|提交|提请)了?(?:书面)?\s*$")
+_AGENDA_LIST = re.compile(r"议程(?:是|为|共有|共|包括|有|如下|主要有)?[^。，,]{0,8}[:：]")
+_FUTURE = re.compile(r"将(?:要|在|于)?|拟|即将|计划于|预计")
+_ORG = re.compile(r"常务委员会|常委会|主席团|人民法院|法院|人民检察院|检察院|人民政府|国务院|政府")
+_ORG_TO_NAME = {
+    "主席团": PRESIDIUM,
+    "人民法院": COURT,
+    "法院": COURT,
+    "人民检察院": PROC,
+    "检察院": PROC,
+    "人民政府": GOV,
+    "国务院": GOV,
+    "政府": GOV,
+}
+
+
+def _topics(title: str) -> list[tuple[int, str]]:
+    """(position, canonical name) of topic-classified reports named in a title window."""
+    out: list[tuple[int, str]] = []
+    audit = re.search(r"审计(?:工作)?(?:情况)?的?报告", title)
+    final = re.search(r"决算", title)
+    adjust = re.search(r"预算调整", title)
+    if audit:
+        out.append((audit.start(), AUDIT))
+    if final:
+        out.append((final.start(), FINAL))
+    if adjust:
+        out.append((adjust.start(), ADJUST))
+    plan5 = re.search(r"五年规划|规划(?:和[^,，。]{0,20})?纲要|规划纲要", title)
+    if plan5:
+        out.append((plan5.start(), PLAN5))
+    plan = re.search(r"计划(?:执行|草案|\(草案\)|报告|的(?:报告|决议)|和预算|与预算|及预算)|"
+                     r"(?:国民经济和社会发展|社会发展|经济社会发展)(?:年度)?计划", title)
+    if plan:
+        out.append((plan.start(), PLAN))
+    if not (audit or final or adjust):
+        budget = re.search(r"预算(?:执行|草案|\(草案\)|报告|的(?:报告|决议))|(?:财政|本级|地方)预算", title)
+        if budget:
+            out.append((budget.start(), BUDGET))
+    proposal = re.search(r"提案(?:工作)?(?:审查|审议|办理)?(?:工作)?情况", title) or re.search(r"提案", title)
+    if proposal:
+        out.append((proposal.start(), PROPOSAL_REVIEW if "审查" in proposal.group() or
+                    re.search(r"提案审查", title) else PROPOSAL_WORK))
+    cred = re.search(r"代表资格", title)
+    if cred:
+        out.append((cred.start(), CREDENTIALS))
+    return sorted(out)
+
+
+def _committee_name(hint: str, body: str | None, doc_hint: str) -> str:
+    if "政协" in hint or "政治协商" in hint:
+        return CPPCCSC
+    if "人大" in hint or "人民代表大会" in hint:
+        return NPCSC
+    if body:
+        return CPPCCSC if "政协" in body else NPCSC
+    return CPPCCSC if doc_hint == "政协" else NPCSC
+
+
+def _orgs(phrase: str, body: str | None, doc_hint: str) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    for m in _ORG.finditer(phrase):
+        if m.group() in ("常务委员会", "常委会"):
+            out.append((m.start(), _committee_name(phrase[: m.start()], body, doc_hint)))
+        else:
+            out.append((m.start(), _ORG_TO_NAME[m.group()]))
+    return out
+
+
+def _doc_hint(s: str) -> str:
+    return "政协" if s.count("政协") + s.count("政治协商") > s.count("人大") + s.count("人民代表大会") else "人大"
+
+
+def _agenda(doc: Document, s: str, body: str | None) -> list[Fact[str]]:
+    hint = _doc_hint(s)
+    found: list[Fact[str]] = []
+    seen: set[str] = set()
+    for sstart, send in _sentences(s):
+        sent = s[sstart:send]
+        prev_end = 0
+        for m in _TERMINAL.finditer(sent):
+            t_start, t_end = m.start(), m.end()
+            left = prev_end
+            prev_end = t_end
+            for b in _LEFT_BOUND.finditer(sent, left, t_start):
+                left = b.end()
+            gaps = list(re.finditer(r"(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])", sent[left:t_start]))
+            if gaps:
+                left = left + gaps[-1].end()
+            window = sent[left:t_start]
+            flat = window.replace(_SOFT, "")
+            before = sent[:t_start]
+            after = sent[t_end:]
+            # --- is this title in an agenda context?
+            cue = _REVIEW_CUE.search(before)
+            delivered = bool(_DELIVERY_BEFORE.search(window)) or m.group() == "报告工作" or bool(
+                re.search(r"(?:(?<![工合创写])作|做)了?[^,，。]{0,40}$", window)
+            )
+            resolution = m.group() == "决议" or bool(re.match(r"[^。]*?的?决议", after) and
+                                                   re.search(r"通过|表决|批准", sent))
+            if not (cue or delivered or resolution):
+                continue
+            if _AGENDA_LIST.search(before):
+                continue
+            first_cue = cue.start() if cue else t_start
+            if _FUTURE.search(before[:first_cue + 1]) and not re.search(r"将(?:重点|着力|继续)", before):
+                continue
+            # --- classify
+            names: list[tuple[int, str]] = []
+            names_from_rep: int | None = None
+            if m.group() != "报告工作":
+                names = _topics(flat + m.group())
+            if not names and (m.group() == "报告工作" or flat.endswith("工作") or re.search(r"工作的?$", flat)
+                              or re.search(r"(?:常务委员会|常委会|主席团)的?$", flat)):
+                tail_m = list(re.finditer(r"(?:(?<![工合创写])作|做|关于|听取|审议|审查|通过)了?", flat))
+                tail = flat[tail_m[-1].end():] if tail_m else flat
+                names = _orgs(tail, body, hint) if _ORG.search(tail) else []
+                if not names:
+                    rep = list(re.finditer(r"代表([^,，。向作做]{0,40})", before))
+                    if rep:
+                        names = _orgs(rep[-1].group(1), body, hint)
+                        names_from_rep = rep[-1].start() if names else None
+                if not names:
+                    names = _orgs(flat, body, hint)
+                    # a person's role in the window (院长, 主任) is not the report's organ when
+                    # an explicit organ follows the delivery verb; keep only the last organ then
+                    if len({n for _, n in names}) > 1 and not re.search(r"[、和及与]", flat):
+                        names = names[-1:]
+            if not names:
+                continue
+            lead = re.match(r"(?:[\s、]|以及|和|及|与|并)*", window)
+            cstart = sstart + left + (lead.end() if lead else 0)
+            if names_from_rep is not None:
+                cstart = min(cstart, sstart + names_from_rep)
+            cend = sstart + t_end
+            for _, name in names:
+                if name in seen:
+                    continue
+                seen.add(name)
+                found.append(doc.fact(name, cstart, cend))
+    return found
+
+
+# --------------------------------------------------------------------------- enumerations
+
+_MARKERS = (
+    lambda k: rf"{_cn(k)}是",
+    lambda k: rf"\({_cn(k)}\)",
+    lambda k: rf"第{_cn(k)}[,，、:：]",
+    lambda k: rf"(?<![\d一二三四五六七八九十]){_cn(k)}、",
+    lambda k: rf"(?<!\d){k}[\.、．)]",
+    lambda k: rf"\({k}\)",
+)
+
+
+def _enumerate(s: str, start: int, limit: int = 800, max_items: int = 30,
+               stop: int | None = None) -> list[tuple[int, int, int]]:
+    """Items `一是…二是…` (or (一) / 第一 / 一、 / 1.) beginning near `start`.
+
+    Returns (ordinal, marker_start, marker_end) for 1..N, stopping at the first ordinal not
+    found within `limit` characters of the previous marker.
+    """
+    end = len(s) if stop is None else stop
+    for style in _MARKERS:
+        m = re.compile(style(1)).search(s, start, min(end, start + 12))
+        if not m:
+            continue
+        items = [(1, m.start(), m.end())]
+        pos = m.end()
+        for k in range(2, max_items + 1):
+            nxt = re.compile(style(k)).search(s, pos, min(end, pos + limit))
+            if not nxt:
+                break
+            gap = s[pos:nxt.start()]
+            # an item does not run over a paragraph break unless the next item opens the
+            # paragraph, nor over a colon that opens another list
+            if "\n" in gap and gap[gap.rfind("\n") + 1:].strip(" \t\u3000"):
+                break
+            if re.search(r"[:：]", gap) and re.compile(style(1)).search(gap):
+                break
+            items.append((k, nxt.start(), nxt.end()))
+            pos = nxt.end()
+        if len(items) >= 2:
+            return items
+    return []
+
+
+def _item_texts(s: str, items: list[tuple[int, int, int]], hard_end: int) -> list[tuple[int, int]]:
+    """(start, end) of each item's text after its marker."""
+    out = []
+    for i, (_, _, mend) in enumerate(items):
+        nxt = items[i + 1][1] if i + 1 < len(items) else hard_end
+        if i + 1 == len(items):
+            stop = re.compile(r"[。\n]").search(s, mend, nxt)
+            nxt = stop.start() if stop else nxt
+        end = nxt
+        while end > mend and s[end - 1] in "，,；;。 \n" + _SOFT:
+            end -= 1
+        out.append((mend, end))
+    return out
+
+
+_COUNT = r"(\d+|[一二两三四五六七八九十]+|几)"
+_TASK_CUE = re.compile(
+    rf"(?:(?:重点|着力|全力|扎实|集中|突出|聚焦|切实|努力)?(?:抓好|做好|抓|做|推进|实施|落实|突出|聚焦|开展|完成)"
+    rf"|重点|着力|部署|安排)[^。:：]{{0,12}}?(?:以下)?{_COUNT}(?:个)?(?:方面|项|件)(?:的)?"
+    rf"(?:重点|主要|具体)?(?:工作|任务|举措)?"
+    rf"|(?:重点|着力|全力|扎实|集中|突出|聚焦|切实|努力)?(?:抓好|做好|推进|实施|落实|完成)[^。:：]{{0,12}}?{_COUNT}大(?:重点|主要)?(?:任务|工作)"
+    rf"|(?:抓好|做好|推进|落实|着力|突出)以下(?:几(?:个方面|项|方面)|[^。:：]{{0,6}})(?:的)?(?:重点)?(?:工作|任务)"
+)
+_FORWARD = re.compile(r"今年|明年|新的一年|下一步|今后一年|本年|来年|\d{4}年|[一二〇零○]{4}年|要|将|重点")
+_REVIEW = re.compile(r"回顾|总结|过去|成绩|成效|取得|去年|上一年|一年来|五年来|主要做了")
+
+
+def _key_tasks(doc: Document, s: str) -> tuple[Fact[int] | None, list[Fact[KeyTask]]]:
+    for sstart, send in _sentences(s):
+        sent = s[sstart:send]
+        for m in _TASK_CUE.finditer(sent):
+            colon = re.compile(r"[:：]").search(sent, m.end(), m.end() + 8)
+            head = sent[: m.end()]
+            clause_start = max(head.rfind(c) for c in ",，;；") + 1
+            clause = head[clause_start:]
+            if _REVIEW.search(clause) or "部分" in m.group():
+                continue
+            if "实事" in sent[m.end(): m.end() + 4]:
+                continue
+            if not (_FORWARD.search(head) or re.search(r"抓好|做好|着力|重点", m.group())):
+                continue
+            announced = parse_int(m.group(1)) if m.group(1) and m.group(1) != "几" else None
+            if m.group(1) and m.group(1) != "几" and announced is None:
+                continue
+            cstart = sstart + m.start()
+            items: list[tuple[int, int, int]] = []
+            if colon:
+                items = _enumerate(s, sstart + colon.end())
+            elif announced is None:
+                continue
+            if announced is not None and announced < 2:
+                continue
+            if announced is not None and items and len(items) > announced:
+                items = items[:announced]
+            count = announced if announced is not None else len(items)
+            if count is None or count < 2:
+                continue
+            if announced is None and len(items) < 2:
+                continue
+            cend = items[-1][2] if items and (announced is None or len(items) == announced) else sstart + m.end()
+            fact = doc.fact(count, cstart, cend)
+            task_items: list[Fact[KeyTask]] = []
+            if items:
+                for (k, _, _), (a, b) in zip(items, _item_texts(s, items, len(s))):
+                    cut = re.compile(r"[,，;；。:：]").search(s, a, b)
+                    h_end = cut.start() if cut else b
+                    heading = s[a:h_end].replace(_SOFT, "").strip()
+                    if heading:
+                        task_items.append(doc.fact(KeyTask(k, heading), a, h_end))
+            return fact, task_items
+    return None, []
+
+
+def _achievements(doc: Document, s: str) -> list[Fact[str]]:
+    for m in re.finditer(r"(?:回顾|总结)[^。:：]{0,30}?[:：]|(?:取得|主要)[^。:：]{0,10}(?:成绩|成效)[^。:：]{0,10}[:：]", s):
+        items = _enumerate(s, m.end())
+        if not items:
+            continue
+        out = []
+        for a, b in _item_texts(s, items, len(s)):
+            text = s[a:b].replace(_SOFT, "").strip()
+            if text:
+                out.append(doc.fact(text, a, b))
+        return out
+    return []
+
+
+def _report_parts(doc: Document, s: str) -> list[Fact[str]]:
+    m = re.search(rf"(?:共分为|共分成|共分|分为|分成|包括){_COUNT}(?:个)?部分[:：]", s)
+    if not m:
+        return []
+    n = parse_int(m.group(1))
+    start = m.end()
+    end_m = re.compile(r"[。\n]").search(s, start)
+    end = end_m.start() if end_m else len(s)
+    items = _enumerate(s, start, stop=end)
+    spans: list[tuple[int, int]]
+    if items:
+        spans = _item_texts(s, items, end)
+    else:
+        spans = []
+        pos = start
+        for piece in re.split(r"[;；]", s[start:end]):
+            spans.append((pos, pos + len(piece)))
+            pos += len(piece) + 1
+    out = []
+    for a, b in spans:
+        while a < b and s[a] in " " + _SOFT:
+            a += 1
+        while b > a and s[b - 1] in "，,；;。 " + _SOFT:
+            b -= 1
+        if a < b:
+            out.append(doc.fact(s[a:b].replace(_SOFT, ""), a, b))
+    if n and len(out) != n:
+        return []
+    return out
+
+
+_QUOTE = r"[“\"「]([^”\"」\n]{2,80})[”\"」]"
+
+
+def _slogans(doc: Document, s: str) -> list[Fact[str]]:
+    out: list[Fact[str]] = []
+    seen: set[str] = set()
+    pats = (
+        rf"(?:悬挂|挂)(?:着)?(?:的)?{_QUOTE}(?:的)?(?:巨幅|大幅|大型|红色)?(?:标语|横幅|会标)",
+        rf"{_QUOTE}(?:的)?(?:巨幅|大幅|大型|红色)?(?:标语|横幅|会标)",
+        rf"主题(?:是|为)[:：]?{_QUOTE}",
+        rf"以{_QUOTE}为(?:主题|主线)",
+    )
+    for pat in pats:
+        for m in re.finditer(pat, s):
+            value = m.group(1).replace(_SOFT, "").strip()
+            if value in seen:
+                continue
+            seen.add(value)
+            out.append(doc.fact(value, m.start(1), m.end(1)))
+    out.sort(key=lambda f: f.start)
+    return out
+
+
+# --------------------------------------------------------------------------- entry point
 
 
 def extract(doc: Document, so_far: ReportFacts) -> dict[str, Any]:
-    return {}
+    s = _working_text(doc.clean, paged=doc.format == "pdf")
+    body = so_far.body.value if so_far.body is not None else None
+    agenda = _agenda(doc, s, body)
+    key_tasks, task_items = _key_tasks(doc, s)
+    return {
+        "agenda_items": agenda or None,
+        "key_tasks": key_tasks,
+        "key_task_items": task_items,
+        "report_parts": _report_parts(doc, s),
+        "achievements": _achievements(doc, s),
+        "slogans": _slogans(doc, s),
+    }
