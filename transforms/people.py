@@ -1,12 +1,353 @@
-"""(placeholder until the people extractor lands)"""
+"""People facts: executive chairs (`executive_chairs`), who presided (`presider`), who gave the
+government work report (`work_report_by`), and the leaders the text names with a role (`leaders`).
+
+Rules read the role structure of the sentence, not particular names:
+
+* a name is what remains of a segment after its last title cue (`省人大常委会副主任熊卫平` → 熊卫平),
+  2–4 Chinese characters (up to 6 for lists and minority names, longer with `·`), any CJK block;
+* executive chairs are the name list right after an explicit 执行主席 label (also after
+  `…执行主席的有：`, `…执行主席是（按姓名笔画排列）：`, `执行主席、主席团常务主席X`), up to the end of
+  the list (在主席台…就座 / 主持 / 。 / line end / 等);
+* the presider is the name before `主持` (`X主持会议`, `会议由…X主持`), after `主持人`, or — when
+  nobody is said to 主持 — the person who declares the meeting open (`X宣布…开幕`);
+* the work report is the name before `(代表…人民政府)(向大会)作政府工作报告`; reports made on behalf of
+  a CPPCC / standing committee / court / procuratorate do not count.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
+from transforms.attendance import Sentences, View, text_view
 from transforms.document import Document
-from transforms.facts import ReportFacts
+from transforms.facts import Fact, Person, ReportFacts
+
+# Any CJK ideograph (basic, extension A, compatibility, supplementary planes) and the
+# middle dot of transliterated names.
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+NAME_CHARS = CJK + "·•"
+_NAME_RE = re.compile(rf"[{CJK}]{{2,6}}|[{CJK}]+(?:[·•][{CJK}]+)+")
+
+TITLES = sorted(
+    """代市长 副市长 市长 代县长 副县长 县长 代区长 副区长 区长 代省长 副省长 省长 代旗长 旗长 副旗长 乡长 副乡长
+    镇长 副镇长 州长 副州长 盟长 副盟长 自治区主席 主席 副主席 主任 副主任 书记 副书记 委员长 副委员长 总理 副总理
+    部长 副部长 厅长 局长 秘书长 副秘书长 院长 副院长 检察长 常委 委员 代表 同志 领导 负责人 负责同志 主持人
+    执行主席 常务主席 理事长 董事长 总经理 校长 司令员 政委 议长 专员 调研员 巡视员 处长 科长 主委 会长 社长
+    主编 记者 通讯员 首席 人选 老领导 成员 大会""".split(),
+    key=len,
+    reverse=True,
+)
+_TITLE_RE = re.compile("|".join(map(re.escape, TITLES)))
+
+_STOP_WORDS = (
+    "会议 大会 主席团 人民 政府 政协 人大 委员会 常委会 全体 本次 今天 今日 上午 下午 开幕 闭幕 宣布 主持 出席 就座 就坐 "
+    "前排 主席台 报告 工作 决议 议程 选举 举行 召开 人选 名单 人员 成员 领导 同志 代表 委员 主任 书记 执行 常务 "
+    "以及 其他 有关 各位 全场 全体 起立 国歌 会场 记者 摄影 编辑 来源 责任"
+).split()
+_STOP_CHARS = set("的了在由是并将把被这该届次议,，。;；:：!?、()（）\n\t 0123456789")
+_MARKER_RE = re.compile(r"\((?:[^()]{0,12})\)|（[^（）]{0,12}）")
+_SEP = "、,，;；/ \u3000\t"
+
+
+def is_name(token: str, max_len: int = 4) -> bool:
+    """A plausible personal name: 2–`max_len` CJK characters (or a `·` transliteration),
+    no title or common word, no function character."""
+    if not token or any(ch in _STOP_CHARS for ch in token):
+        return False
+    dotted = "·" in token or "•" in token
+    if not dotted and not 2 <= len(token) <= max_len:
+        return False
+    if dotted and not 3 <= len(token) <= 20:
+        return False
+    if not _NAME_RE.fullmatch(token):
+        return False
+    if token in TITLES:
+        return False
+    return not any(w in token for w in _STOP_WORDS)
+
+
+def strip_title(segment: str) -> tuple[str, int]:
+    """The part of `segment` after its last title cue, and that part's offset."""
+    last = 0
+    for m in _TITLE_RE.finditer(segment):
+        last = m.end()
+    return segment[last:], last
+
+
+@dataclass(frozen=True)
+class NameSpan:
+    name: str
+    start: int  # in the string the split was run on
+    end: int
+
+
+def split_names(text: str, offset: int = 0, max_len: int = 6) -> list[NameSpan]:
+    """Split a written name list into names, in order, with positions (shifted by `offset`).
+
+    Delimiters: 、 , ， ; spaces and the conjunctions 和 及 与 (only where both sides are names,
+    so 唐永和 stays whole); markers such as （女）/（回族） are dropped, a trailing 等 is removed,
+    titles before a name are removed. The list ends at the first token that is not a name.
+    """
+    masked = _MARKER_RE.sub(lambda m: "、" * len(m.group(0)), text)
+    out: list[NameSpan] = []
+    for m in re.finditer(rf"[^{re.escape(_SEP)}]+", masked):
+        tok, start = m.group(0), m.start()
+        if tok.endswith("等") and len(tok) > 2:
+            tok = tok[:-1]
+        if tok.endswith("同志") and len(tok) > 3:
+            tok = tok[:-2]
+        name, off = strip_title(tok)
+        start += off
+        pieces = _split_conjunction(name, max_len)
+        if not pieces:
+            break
+        for piece, poff in pieces:
+            out.append(NameSpan(piece, offset + start + poff, offset + start + poff + len(piece)))
+    return out
+
+
+def _split_conjunction(tok: str, max_len: int) -> list[tuple[str, int]]:
+    if is_name(tok, 4):
+        return [(tok, 0)]
+    for i, ch in enumerate(tok):
+        if ch in "和及与" and 2 <= i:
+            left, right = tok[:i], tok[i + 1:]
+            if is_name(left, 4):
+                rest = _split_conjunction(right, max_len)
+                if rest:
+                    return [(left, 0)] + [(p, o + i + 1) for p, o in rest]
+    if is_name(tok, max_len):
+        return [(tok, 0)]
+    return []
+
+
+# ---------------------------------------------------------------------------
+
+_LIST_END_RE = re.compile(
+    r"在主席台|在台上|在前排|在会上|主持|就座|就坐|出席|列席|宣布|分别|参加|讲话|致辞|作了?[^\s]{0,6}报告|代表[^、,，]{0,20}政府"
+    r"|[。;；!?！？\n]|等(?=[在和及与,，。;；\n人同]|$)|和(?:大会|主席团|其他|有关)|以及"
+)
+_CHAIR_LEAD_RE = re.compile(
+    r"(?:[、,，]?\s*(?:大会)?(?:主席团)?(?:常务主席|常务副主席|秘书长))*\s*"
+    r"(?:的)?(?:名单)?(?:有|是|为|分别是|分别为|包括)?\s*"
+    r"(?:\([^()]{0,15}\)|（[^（）]{0,15}）)?\s*[:：]?\s*"
+)
+
+
+def _chairs(view: View) -> list[NameSpan]:
+    s = view.s
+    out: list[NameSpan] = []
+    seen: set[str] = set()
+    for m in re.finditer("执行主席", s):
+        if s[m.end():m.end() + 1] in ("席", "团"):
+            continue  # 执行主席席 (the seats), not a label
+        lead = _CHAIR_LEAD_RE.match(s, m.end())
+        start = lead.end() if lead else m.end()
+        end_m = _LIST_END_RE.search(s, start)
+        end = end_m.start() if end_m else len(s)
+        if end - start > 200:
+            end = start + 200
+        for ns in split_names(s[start:end], start):
+            if ns.name not in seen:
+                seen.add(ns.name)
+                out.append(ns)
+    return out
+
+
+_CLAUSE_BOUND = ",，。;；:：!?！？\n \t()（）【】[]"
+
+
+def _clause_start(s: str, pos: int, bounds: str = _CLAUSE_BOUND) -> int:
+    i = pos
+    while i > 0 and s[i - 1] not in bounds:
+        i -= 1
+    return i
+
+
+def _name_from_segment(seg: str, seg_start: int) -> NameSpan | None:
+    """The name at the end of `seg` (after titles): `大会主席团常务主席、执行主席X` → X."""
+    seg = re.sub(r"(?:向大会|在大会上|在会上|向会议|在开幕会上|在闭幕会上|同志)$", "", seg)
+    rest, off = strip_title(seg)
+    rest = rest.strip()
+    if not rest:
+        return None
+    names = split_names(rest, seg_start + off + (len(seg[off:]) - len(seg[off:].lstrip())), max_len=5)
+    if not names:
+        return None
+    if len(names) == 1 or any(ch in rest for ch in "、,，"):
+        return names[0]
+    return None
+
+
+def _name_after(s: str, pos: int) -> NameSpan | None:
+    m = re.match(rf"\s*(?:是|为)?\s*[:：]?\s*", s[pos:])
+    i = pos + (m.end() if m else 0)
+    j = i
+    while j < len(s) and j - i < 8 and re.match(rf"[{NAME_CHARS}]", s[j]):
+        j += 1
+    cand = s[i:j]
+    cut = re.search(r"宣布|主持|说|指出|表示|强调|代表|向|作|在|出席|同志|致", cand)
+    if cut and cut.start() >= 2:
+        cand = cand[: cut.start()]
+    rest, off = strip_title(cand)
+    if is_name(rest, 5):
+        return NameSpan(rest, i + off, i + off + len(rest))
+    return None
+
+
+_PRESIDIUM_MEETING_AFTER = re.compile(r"^[^,，。;；\n]{0,10}主席团(?:第[^,，。\n]{1,4}次)?会议")
+
+
+def _presider(view: View, is_presidium_meeting: bool) -> NameSpan | None:
+    s = view.s
+    for m in re.finditer(r"主持", s):
+        if s[m.end():m.end() + 1] == "人":
+            got = _name_after(s, m.end() + 1)
+            if got:
+                return got
+            continue
+        if s[m.end():m.end() + 1] in ("词",):
+            continue
+        if not is_presidium_meeting and _PRESIDIUM_MEETING_AFTER.match(s[m.end():]):
+            continue
+        cs = _clause_start(s, m.start())
+        seg = s[cs:m.start()]
+        # 在X的主持下
+        if seg.endswith("的") and "在" in seg:
+            i = seg.rfind("在")
+            got = _name_from_segment(seg[i + 1:-1], cs + i + 1)
+            if got:
+                return got
+            continue
+        if "由" in seg:
+            i = seg.rfind("由")
+            seg, cs = seg[i + 1:], cs + i + 1
+        got = _name_from_segment(seg, cs)
+        if got:
+            return got
+    # Nobody is said to 主持: the person who declares the meeting open.
+    for m in re.finditer(r"宣布", s):
+        tail = s[m.end():m.end() + 60]
+        end = re.search(r"[。\n]", tail)
+        if not re.search(r"开幕|开会|闭幕|开始", tail[: end.start() if end else 60]):
+            continue
+        cs = _clause_start(s, m.start())
+        got = _name_from_segment(s[cs:m.start()], cs)
+        if got:
+            return got
+    return None
+
+
+_REPORT_RE = re.compile(r"(?:所)?(?:作|做)了?的?\s*[《“\"]?(?P<rep>政府工作报告|工作报告)")
+_NOT_GOVERNMENT = re.compile(r"政协|常务委员会|常委会|法院|检察院|人大|委员会|主席团")
+_GOVERNMENT = re.compile(r"人民政府|政府|国务院")
+
+
+def _work_report(view: View) -> NameSpan | None:
+    s = view.s
+    sents = Sentences(s)
+    for m in _REPORT_RE.finditer(s):
+        rep = m.group("rep")
+        s_lo, _ = sents.bounds(sents.index(m.start()), len(s))
+        prefix = s[s_lo:m.start()]
+        entrusted = re.search(r"受[^,，。]{0,25}委托", prefix)
+        rep_pos = prefix.rfind("代表")
+        if rep_pos >= 0 and re.match(r"代表(?:们|团|资格|大会)", prefix[rep_pos:]):
+            rep_pos = -1
+        if rep_pos >= 0:
+            org = prefix[rep_pos + 2:]
+            if _NOT_GOVERNMENT.search(org.replace("人民政府", "")) or not (_GOVERNMENT.search(org) or rep == "政府工作报告"):
+                continue
+            seg_end = s_lo + rep_pos
+        else:
+            if rep != "政府工作报告":
+                if not (entrusted and _GOVERNMENT.search(entrusted.group(0))
+                        and not _NOT_GOVERNMENT.search(entrusted.group(0).replace("人民政府", ""))):
+                    continue
+            seg_end = m.start()
+        cs = _clause_start(s, seg_end)
+        seg = s[cs:seg_end]
+        verb = None
+        for verb in re.finditer(r"听取了?|审议了?|审查了?", seg):
+            pass
+        if verb is not None:
+            cs, seg = cs + verb.end(), seg[verb.end():]
+        got = _name_from_segment(seg, cs)
+        if got:
+            return got
+    return None
+
+
+_ORG_END = set("委府会院局厅部办组团队")
+_ROSTRUM_RE = re.compile(r"(?:出席(?:会议|大会|开幕会|闭幕会)?并)?在主席台(?:前排)?(?:就座|就坐)")
+_ATTEND_RE = re.compile(r"(?:应邀)?出席(?:了)?(?:会议|大会|开幕会|闭幕会|开幕式)")
+
+
+def _listed_before(s: str, end: int) -> list[NameSpan]:
+    """Names in the list that ends at `end` (the clause group before a verb)."""
+    lo = _clause_start(s, end, "。;；!?！？\n")
+    seg = s[lo:end]
+    if "执行主席" in seg:
+        return []
+    cut = re.search(r"等(?=[和及与,，在出应]|$)|(?:和|以及|及)(?:大会|主席团|其他|有关)", seg)
+    if cut:
+        seg = seg[: cut.start()]
+    # Keep the last run of names: split the segment into comma clauses from the right.
+    names: list[NameSpan] = []
+    for part in reversed(re.split(r"([,，])", seg)):
+        if part in (",", "，") or not part:
+            continue
+        off = lo + seg.rfind(part)
+        got = [ns for ns in split_names(part, off) if ns.name[-1] not in _ORG_END]
+        if not got:
+            break
+        names = got + names
+    return names
 
 
 def extract(doc: Document, so_far: ReportFacts) -> dict[str, Any]:
-    return {}
+    view = text_view(doc)
+    s = view.s
+    if not s.strip():
+        return {}
+    name = so_far.meeting_name.value if so_far.meeting_name is not None else ""
+    presidium_meeting = "主席团" in name or bool(re.search(r"主席团(?:第[^,，。\n]{1,4}次)?会议", s[:120]))
+
+    def fact(ns: NameSpan, value: Any = None) -> Fact[Any]:
+        return view.fact(doc, ns.name if value is None else value, ns.start, ns.end)
+
+    out: dict[str, Any] = {}
+    leaders: list[Fact[Person]] = []
+    chairs = _chairs(view)
+    if chairs:
+        out["executive_chairs"] = [fact(ns) for ns in chairs]
+        leaders += [fact(ns, Person(ns.name, "执行主席")) for ns in chairs]
+    presider = _presider(view, presidium_meeting)
+    if presider:
+        out["presider"] = fact(presider)
+        leaders.append(fact(presider, Person(presider.name, "主持人")))
+    reporter = _work_report(view)
+    if reporter:
+        out["work_report_by"] = fact(reporter)
+        leaders.append(fact(reporter, Person(reporter.name, "政府工作报告人")))
+    for rx, role in ((_ROSTRUM_RE, "主席台就座"), (_ATTEND_RE, "出席")):
+        for m in rx.finditer(s):
+            for ns in _listed_before(s, m.start()):
+                leaders.append(fact(ns, Person(ns.name, role)))
+    for m in re.finditer(r"(?:在主席台(?:前排)?(?:就座|就坐)|出席(?:会议|大会))的(?:还)?有[:：]?", s):
+        end_m = _LIST_END_RE.search(s, m.end())
+        end = end_m.start() if end_m else len(s)
+        role = "主席台就座" if "主席台" in m.group(0) else "出席"
+        for ns in split_names(s[m.end():end], m.end()):
+            if ns.name[-1] not in _ORG_END:
+                leaders.append(fact(ns, Person(ns.name, role)))
+    seen: set[Person] = set()
+    uniq = []
+    for f in leaders:
+        if f.value not in seen:
+            seen.add(f.value)
+            uniq.append(f)
+    out["leaders"] = uniq
+    return out
