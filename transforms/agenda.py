@@ -124,7 +124,8 @@ AUDIT = "审计工作报告"
 ADJUST = "预算调整方案的报告"
 
 # A terminal noun ends a title. 报告工作 (`向大会报告工作`) is a delivery of a work report.
-_TERMINAL = re.compile(r"报告工作|报告|决议|纲要(?:\(草案\)|草案)?")
+_TERMINAL = re.compile(r"报告(?:政府|常委会|常务委员会)?工作|报告|决议|纲要(?:\(草案\)|草案)?|决算(?:草案|\(草案\))?(?![的和与及]|草案)|"
+                       r"预算调整方案(?![的和与及])")
 # Clause punctuation that bounds a title on the left (、 does not: it joins elided lists).
 _LEFT_BOUND = re.compile(r"[,，:：;；。！？!?\n\"“”]")
 _REVIEW_CUE = re.compile(r"听取|审议|审查|审阅|审核|讨论|表决|通过|批准|听了")
@@ -223,14 +224,14 @@ def _agenda(doc: Document, s: str, body: str | None) -> list[Fact[str]]:
             after = sent[t_end:]
             # --- is this title in an agenda context?
             cue = _REVIEW_CUE.search(before)
-            delivered = bool(_DELIVERY_BEFORE.search(window)) or m.group() == "报告工作" or bool(
+            delivered = bool(_DELIVERY_BEFORE.search(window)) or m.group().startswith("报告") and len(m.group()) > 2 or bool(
                 re.search(r"(?:(?<![工合创写])作|做)了?[^,，。]{0,40}$", window)
             )
             resolution = m.group() == "决议" or bool(re.match(r"[^。]*?的?决议", after) and
                                                    re.search(r"通过|表决|批准", sent))
             if not (cue or delivered or resolution):
                 continue
-            if _AGENDA_LIST.search(before):
+            if _AGENDA_LIST.search(before) or "列席" in before:
                 continue
             first_cue = cue.start() if cue else t_start
             if _FUTURE.search(before[:first_cue + 1]) and not re.search(r"将(?:重点|着力|继续)", before):
@@ -238,12 +239,15 @@ def _agenda(doc: Document, s: str, body: str | None) -> list[Fact[str]]:
             # --- classify
             names: list[tuple[int, str]] = []
             names_from_rep: int | None = None
-            if m.group() != "报告工作":
+            delivery_terminal = m.group().startswith("报告") and m.group().endswith("工作")
+            if not delivery_terminal:
                 names = _topics(flat + m.group())
-            if not names and (m.group() == "报告工作" or flat.endswith("工作") or re.search(r"工作的?$", flat)
+            if not names and (delivery_terminal or flat.endswith("工作") or re.search(r"工作的?$", flat)
                               or re.search(r"(?:常务委员会|常委会|主席团)的?$", flat)):
                 tail_m = list(re.finditer(r"(?:(?<![工合创写])作|做|关于|听取|审议|审查|通过)了?", flat))
                 tail = flat[tail_m[-1].end():] if tail_m else flat
+                if delivery_terminal and len(m.group()) > 4:
+                    tail = m.group()[2:]
                 names = _orgs(tail, body, hint) if _ORG.search(tail) else []
                 if not names:
                     rep = list(re.finditer(r"代表([^,，。向作做]{0,40})", before))
@@ -336,9 +340,10 @@ _TASK_CUE = re.compile(
     rf"|重点|着力|部署|安排)[^。:：]{{0,12}}?(?:以下)?{_COUNT}(?:个)?(?:方面|项|件)(?:的)?"
     rf"(?:重点|主要|具体)?(?:工作|任务|举措)?"
     rf"|(?:重点|着力|全力|扎实|集中|突出|聚焦|切实|努力)?(?:抓好|做好|推进|实施|落实|完成)[^。:：]{{0,12}}?{_COUNT}大(?:重点|主要)?(?:任务|工作)"
+    rf"|(?:主要|重点)(?:工作)?(?:任务|工作)(?:是|为|有|包括)?(?=[:：])"
     rf"|(?:抓好|做好|推进|落实|着力|突出)以下(?:几(?:个方面|项|方面)|[^。:：]{{0,6}})(?:的)?(?:重点)?(?:工作|任务)"
 )
-_FORWARD = re.compile(r"今年|明年|新的一年|下一步|今后一年|本年|来年|\d{4}年|[一二〇零○]{4}年|要|将|重点")
+_FORWARD = re.compile(r"今年|明年|新的一年|下一步|今后一年|本年|来年|\d{4}年|[一二〇零○]{4}年|(?<![主重需])要|将|重点")
 _REVIEW = re.compile(r"回顾|总结|过去|成绩|成效|取得|去年|上一年|一年来|五年来|主要做了")
 
 
