@@ -55,7 +55,7 @@ LEGAL_MAX_DEPUTIES: dict[str, int] = {
 }
 TWO_THIRDS_SCOPES = ("deputies", "members")
 MAJORITY_SCOPES = ("standing_committee_members", "presidium")
-DATE_RE = re.compile(r"^(\d{4}-)?\d{2}-\d{2}$")
+DATE_RE = re.compile(r"^(?:[0-9]{4}-)?[0-9]{2}-[0-9]{2}$")  # ASCII digits only; \d matches any Unicode digit
 LEAP_YEAR = "2000"
 SCOPE_WORDS = {
     "deputies": "deputies",
@@ -148,7 +148,7 @@ def _legal_max(c: dict[str, Any]) -> int | None:
 def _full_date(date: str | None) -> str | None:
     if date is None:
         return None
-    return f"{LEAP_YEAR}-{date}" if re.fullmatch(r"\d{2}-\d{2}", date) else date
+    return f"{LEAP_YEAR}-{date}" if re.fullmatch(r"[0-9]{2}-[0-9]{2}", date) else date
 
 
 def frame(records: list[dict[str, Any]]) -> "pd.DataFrame":
