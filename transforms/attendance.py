@@ -110,7 +110,7 @@ _APPROX_BEFORE = re.compile(r"(?:近|约|约有|大约|将近|逾|超过|上|不
 _APPROX_AFTER = re.compile(r"\s*(?:多|余|来|左右|以上)")
 
 ROSTER_RE = re.compile(
-    rf"(?P<cue>应出席|应到会|应到|应出|应参会|应参加会议|应有|现有|实有|共有|总数|总人数)"
+    rf"(?P<cue>应出席|应到会|应到|应出|应参会|应参加会议|应有|现有|实有|共有|共计|总数|总人数|共(?=\s*[\d{CHINESE_DIGITS}]))"
     rf"(?P<gap>{_GAP})\s*{_NUM}\s*(?P<unit>{_UNIT})"
 )
 PRESENT_RE = re.compile(
@@ -190,14 +190,16 @@ def find_counts(s: str) -> list[Count]:
     return out
 
 
-def _noun_scope(text: str, from_right: bool = True) -> str | None:
-    best: tuple[int, str] | None = None
+def _noun_scope(text: str) -> str | None:
+    """The group noun nearest the end of `text`; of overlapping nouns the longer wins
+    (`常委会委员` over `委员`)."""
+    best: tuple[int, int, str] | None = None
     for rx, scope in _NOUNS:
         for m in re.finditer(rx, text):
-            key = m.start() if from_right else -m.start()
-            if best is None or key > best[0]:
-                best = (key, scope)
-    return best[1] if best else None
+            key = (m.end(), m.end() - m.start(), scope)
+            if best is None or key[:2] > best[:2]:
+                best = key
+    return best[2] if best else None
 
 
 def _clause_start(s: str, pos: int) -> int:
@@ -281,7 +283,7 @@ def _groups(s: str, counts: list[Count], sents: Sentences, body_scope: str | Non
     return groups
 
 
-_PRESIDIUM_MEETING_RE = re.compile(r"主席团(?:第[^,，。\n]{1,4}次)?会议")
+_PRESIDIUM_MEETING_RE = re.compile(r"主席团(?:举行|召开)?(?:第[^,，。\n]{1,4}次)?会议")
 
 
 def _is_presidium_meeting(view: View, so_far: ReportFacts) -> bool:

@@ -313,7 +313,7 @@ def extract(doc: Document, so_far: ReportFacts) -> dict[str, Any]:
     if not s.strip():
         return {}
     name = so_far.meeting_name.value if so_far.meeting_name is not None else ""
-    presidium_meeting = "主席团" in name or bool(re.search(r"主席团(?:第[^,，。\n]{1,4}次)?会议", s[:120]))
+    presidium_meeting = "主席团" in name or bool(re.search(r"主席团(?:举行|召开)?(?:第[^,，。\n]{1,4}次)?会议", s[:120]))
 
     def fact(ns: NameSpan, value: Any = None) -> Fact[Any]:
         return view.fact(doc, ns.name if value is None else value, ns.start, ns.end)
