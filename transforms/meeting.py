@@ -283,7 +283,7 @@ _EVENT_ORDER = (
 VENUE_NOUN = r"(?:会议中心|会展中心|会议厅|会议室|大礼堂|礼堂|会堂|剧院|影剧院|大剧院|文化中心|活动中心|中心|宾馆|酒店|饭店|大厦|广场|体育馆|文化馆|馆|厅|堂|室|楼|院)"
 _VENUE_CHARS = r"[^\s，。、；：,;:!?！？“”\"《》（）()]"
 VENUE_PATTERNS = [
-    re.compile(rf"(?:在|于)(?P<v>{_VENUE_CHARS}{{2,24}}?)(?:隆重|胜利|圆满|正式|顺利|如期)?"
+    re.compile(rf"(?:在|于)(?P<v>{_VENUE_CHARS[:-1]}在于]{{2,24}}?)(?:隆重|胜利|圆满|正式|顺利|如期)?"
                rf"(?:开幕|闭幕|闭会|召开|举行|开会|完成|拉开帷幕)"),
     re.compile(rf"(?:^|[，。；！？\n])\s*(?P<v>{_VENUE_CHARS}{{2,20}}?{VENUE_NOUN})(?:内|里)"
                rf"(?:气氛|庄严|灯火|座无虚席|张灯结彩|鲜花|红旗|国徽|热烈)"),
@@ -315,20 +315,46 @@ def _cue_span(s: str, name: NameMatch) -> tuple[int, int] | None:
     return c.span()
 
 
-def extract(doc: Document, so_far: ReportFacts) -> dict[str, Any]:
-    s = simplified(doc)
-    if not s.strip():
-        return {}
+@dataclass
+class Located:
+    """The report's own meeting as found in the text (positions in `clean`)."""
+
+    names: list[NameMatch]
+    evidence: list[tuple[NameMatch, tuple[int, int]]]
+    lead: NameMatch
+    lead_cue: tuple[int, int]
+    chosen: NameMatch
+    group: list[NameMatch]
+    title: tuple[int, int]
+
+    @property
+    def lead_sentence(self) -> tuple[int, int]:
+        return self._sentence
+
+    _sentence: tuple[int, int] = (0, 0)
+
+
+_LOCATE_CACHE: dict[int, tuple[str, Located | None]] = {}
+
+
+def locate(doc: Document) -> Located | None:
+    """The meeting the document reports, or None when it reports no sitting."""
+    hit = _LOCATE_CACHE.get(id(doc))
+    if hit is not None and hit[0] is doc.clean:
+        return hit[1]
+    found = _locate(simplified(doc))
+    if len(_LOCATE_CACHE) > 64:
+        _LOCATE_CACHE.clear()
+    _LOCATE_CACHE[id(doc)] = (doc.clean, found)
+    return found
+
+
+def _locate(s: str) -> Located | None:
     names = find_names(s)
     with_cue = [(n, _cue_span(s, n)) for n in names]
     evidence = [(n, c) for n, c in with_cue if c is not None]
     if not evidence:
-        fs, fe = first_line(s)
-        sent_end = fs
-        while sent_end < fe and s[sent_end] not in SENTENCE_END:
-            sent_end += 1
-        return {"is_meeting_report": doc.fact(False, fs, max(sent_end, fs))}
-
+        return None
     tl_s, tl_e = first_line(s)
     # The report's meeting: the one named in the title line, else the first with a sitting cue.
     title_names = [n for n, _ in evidence if n.start < tl_e] or [n for n in names if n.start < tl_e]
@@ -342,8 +368,26 @@ def extract(doc: Document, so_far: ReportFacts) -> dict[str, Any]:
     key = lead.key
     group = [n for n in names if n.key == key]
     formal = [n for n in group if n.formal] or [n for n in names if n.formal and n.family == lead.family
-                                                  and n.term == lead.term] 
+                                                  and n.term == lead.term]
     chosen = max(formal, key=lambda n: (len(n.value), -n.start)) if formal else lead
+    loc = Located(names, evidence, lead, lead_cue, chosen, group, (tl_s, tl_e))
+    loc._sentence = sentence_bounds(s, lead.start)
+    return loc
+
+
+def extract(doc: Document, so_far: ReportFacts) -> dict[str, Any]:
+    s = simplified(doc)
+    if not s.strip():
+        return {}
+    loc = locate(doc)
+    if loc is None:
+        fs, fe = first_line(s)
+        sent_end = fs
+        while sent_end < fe and s[sent_end] not in SENTENCE_END:
+            sent_end += 1
+        return {"is_meeting_report": doc.fact(False, fs, max(sent_end, fs))}
+    names, evidence, lead, lead_cue = loc.names, loc.evidence, loc.lead, loc.lead_cue
+    chosen, group, (tl_s, tl_e) = loc.chosen, loc.group, loc.title
     best_region = next((n for n in sorted(group, key=lambda n: -len(n.value)) if n.region), None)
 
     out: dict[str, Any] = {}
