@@ -436,7 +436,7 @@ def _join_wraps(text: str) -> str:
     for i, ch in enumerate(text):
         if i in wraps:
             before, after = text[i - 1 : i], text[i + 1 : i + 2]
-            if before.isascii() and before.isalnum() and after.isascii() and after.isalnum():
+            if before.isascii() and after.isascii() and after.isalnum():
                 out.append(" ")
             continue
         out.append(ch)

@@ -30,14 +30,17 @@ _DROP = set("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad\u180e")
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f\u3007"
 _HAN_RE = re.compile(f"[{HAN}]")
-_SENTENCE_END = set("。！？；：!?;:…」』”\"'）)】]》")
+_SENTENCE_END = set("。！？；：!?;:.…」』”\"'）)】]》")
 
 # Inline HTML that leaked into text: only real tag names, so `a<b` or 《书名》 are untouched.
 _TAG_NAMES = (
     "a|abbr|b|big|br|code|del|div|em|font|h[1-6]|i|img|ins|label|mark|nobr|p|s|small|span|"
     "strike|strong|sub|sup|tt|u|wbr|section|article|center|cite|q|time"
 )
-_HTML_RE = re.compile(rf"<!--.*?-->|</?(?:{_TAG_NAMES})\b[^<>\n]{{0,300}}?/?>", re.I | re.S)
+# A tag either has no attributes (`<span>`, `</a>`, `<br/>`) or has name=value attributes.
+_HTML_RE = re.compile(
+    rf"<!--.*?-->|</?(?:{_TAG_NAMES})\s*/?>|<(?:{_TAG_NAMES})\s+[\w:-]+\s*=[^<>\n]{{0,300}}?/?>", re.I | re.S
+)
 
 # Pinyin gloss right after a Chinese character: 會(huì), 会（hui4）, 朔(shuò)州.
 _PY_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ"
@@ -100,7 +103,8 @@ def soft_wraps(text: str, force: bool = False) -> set[int]:
     """Indices of newlines that are visual line wraps rather than paragraph breaks.
 
     A text counts as hard-wrapped (always for `force`, e.g. a PDF text layer) when at least
-    three lines fill the common width. A newline is a wrap when the line before it is within
+    three lines fill the common width, and that width is at least 40 columns (20 Chinese
+    characters), so lists and headings one per line are never joined. A newline is a wrap when the line before it is within
     the common width (≥ 85 % of the widest lines), does not end a sentence, and the next
     line starts with text.
     """
@@ -113,6 +117,8 @@ def soft_wraps(text: str, force: bool = False) -> set[int]:
         return set()
     # The wrap width: a high quantile rather than the max, so one long line does not skew it.
     full = nonempty[max(0, int(len(nonempty) * 0.9) - 1)]
+    if full < 40:  # short lines (name lists, headings) are never treated as wrapped prose
+        return set()
     if not force:
         filled = [w for w in widths if w >= 0.85 * full]
         if full > 160 or len(filled) < 3 or len(filled) < 0.4 * len(nonempty):
@@ -221,8 +227,8 @@ def normalize(text: str) -> tuple[str, list[int]]:
 
 def _wrap_joins(s: str, i: int) -> bool:
     """Delete a wrap newline only between non-space characters that join without a space
-    (Chinese text); a wrap between two Latin words stays as a separator."""
+    (Chinese text); a wrap before a Latin word stays as a separator."""
     before, after = s[i - 1 : i], s[i + 1 : i + 2]
     if not before or not after or before.isspace() or after.isspace():
         return False
-    return not (before.isascii() and before.isalnum() and after.isascii() and after.isalnum())
+    return not (before.isascii() and after.isascii() and after.isalnum())
