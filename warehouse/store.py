@@ -153,6 +153,7 @@ class Warehouse:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.con = duckdb.connect(str(self.path))
         self._load = named_statements()
+        self._schemas: dict[str, pa.Schema] = {}
         self.migrate()
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -173,6 +174,7 @@ class Warehouse:
         for path in migrations():
             self.con.execute(path.read_text(encoding="utf-8"))
             applied.append(path.name)
+        self._schemas = {}
         return applied
 
     # -- reads -----------------------------------------------------------------------------
@@ -194,9 +196,17 @@ class Warehouse:
         return [d[0] for d in cur.description or []], cur.fetchall()
 
     def schema(self, table: str) -> pa.Schema:
+        """The Arrow schema of a core table (staging rows are built to it)."""
         if table not in CORE_TABLES:
             raise ValueError(f"unknown table {table!r}")
-        return self.con.sql(f"select * from {table} limit 0").to_arrow_table().schema
+        if table not in self._schemas:
+            # A cursor of its own: an unfinished result on the main connection cannot block it.
+            cur = self.con.cursor()
+            try:
+                self._schemas[table] = cur.sql(f"select * from {table} limit 0").to_arrow_table().schema
+            finally:
+                cur.close()
+        return self._schemas[table]
 
     # -- writes ----------------------------------------------------------------------------
     def commit_run(
@@ -323,12 +333,8 @@ class Warehouse:
         return export_lake(self.con, Path(lake_dir))
 
     def _exec(self, name: str) -> int:
-        cur = self.con.execute(self._load[name])
-        try:
-            got = cur.fetchone()
-        except duckdb.Error:
-            return 0
-        return int(got[0]) if got and isinstance(got[0], int) else 0
+        got = self.con.execute(self._load[name]).fetchall()
+        return int(got[0][0]) if got and got[0] and isinstance(got[0][0], int) else 0
 
 
 def query(path: Path | str, sql: str, params: Iterable[Any] = ()) -> tuple[list[str], list[tuple]]:

@@ -5,7 +5,7 @@
 create table if not exists file_ledger (
     path            varchar   not null,
     version         integer   not null,   -- 1, 2, ... a changed file at the same path is a new version
-    sha256          varchar   not null,
+    sha256          varchar,             -- null for files rejected unread (e.g. too large)
     size_bytes      bigint,
     mtime_ns        bigint,
     encoding        varchar,
