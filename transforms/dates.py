@@ -244,10 +244,8 @@ def _meeting_time(s: str, loc: Any, limit: int, stamp_span) -> tuple[str, int, i
             continue
         ap = m.group("ap")
         if m.group("mm") is not None:
-            if not ap and not re.search(r"[午晚早]|于|在", s[max(0, m.start() - 2):m.start()]):
-                # Bare HH:MM is only a sitting time when a start cue follows in its clause.
-                pass
-            if re.search(r"\d\s*$", s[max(0, m.start() - 3):m.start()]) or re.search(r"[-/年月日]\s*$", s[max(0, m.start() - 2):m.start()]):
+            if not ap and (re.search(r"\d\s*$", s[max(0, m.start() - 3):m.start()])
+                           or re.search(r"[-/年月日]\s*$", s[max(0, m.start() - 2):m.start()])):
                 continue  # a stamp like 2023-01-16 08:30
             minute = int(m.group("mm"))
         else:
