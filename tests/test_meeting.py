@@ -55,6 +55,16 @@ CASES = [
     # presidium meeting is a sub-meeting of the session: event other, parent's term/session
     ("河南省第十四届人民代表大会第二次会议主席团举行第三次会议，会议由主席团常务主席主持。",
      dict(region="河南省", level="province", term=14, session=2, event="other")),
+    # 政协XX市委员会第N届… word order; Arabic and Chinese numerals mixed
+    ("政协北京市委员会第十四届第二次会议在北京会议中心开幕。",
+     dict(region="北京市", level="province", body="政协", term=14, session=2, event="开幕", venue="北京会议中心")),
+    # national CPPCC standing committee
+    ("中国人民政治协商会议第十四届全国委员会常务委员会第五次会议1月18日在京开幕。",
+     dict(region="全国", level="national", body="政协常委会", term=14, session=5, event="开幕")),
+    # national CPPCC abbreviation only
+    ("全国政协十四届二次会议3月4日下午在人民大会堂闭幕。",
+     dict(meeting_name="全国政协十四届二次会议", region="全国", level="national", body="政协", term=14,
+          session=2, event="闭幕", venue="人民大会堂")),
     # venue from 会场设在 / X内气氛
     ("西湖区第十五届人民代表大会第三次会议开幕。区行政中心报告厅内气氛热烈。",
      dict(venue="区行政中心报告厅", event="开幕")),

@@ -114,7 +114,7 @@ _FORMAL_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"(?P<sc>常务委员会)?{_SP}第{_SP}(?P<session>{N}){_SP}次{_SP}会议")),
     ("cppcc", re.compile(
         rf"(?P<org>中国人民政治协商会议|政协){_SP}(?P<region>{_CJK}{{2,30}}?){_SP}(?:委员会)?{_SP}"
-        rf"第{_SP}(?P<term>{N}){_SP}届{_SP}委员会{_SP}(?P<sc>常务委员会)?{_SP}"
+        rf"第{_SP}(?P<term>{N}){_SP}届{_SP}(?:委员会)?{_SP}(?P<sc>常务委员会)?{_SP}"
         rf"第{_SP}(?P<session>{N}){_SP}次{_SP}会议")),
     ("cppcc_pre", re.compile(
         rf"{_PRE}{_SP}政协{_SP}第{_SP}(?P<term>{N}){_SP}届{_SP}委员会{_SP}(?P<sc>常务委员会)?{_SP}"
@@ -208,6 +208,8 @@ def find_names(s: str) -> list[NameMatch]:
                 start = rstart
                 region_span = (rstart, m.end("pre"))
             elif kind == "cppcc":
+                if "委员会" not in m.group():
+                    continue
                 rstart, rend = m.span("region")
                 cand = s[rstart:rend]
                 rm = resolve_region(cand)
