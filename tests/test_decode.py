@@ -181,7 +181,7 @@ def test_truncated_gb18030_is_located() -> None:
     assert doc.text.startswith("县政协九届五次会议隆重开幕")
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.binary(max_size=300), st.sampled_from(["a.txt", "b.html", "c.docx", "d.pdf", ""]))
 def test_never_raises(data: bytes, name: str) -> None:
     doc = decode(data, name)
@@ -252,6 +252,12 @@ def test_html_declared_charset_that_lies_falls_back_to_sniffing() -> None:
     page = "<html><head><meta charset='gbk'><title>会议</title></head><body><p>" + SENTENCE * 3 + "</p></body></html>"
     doc = decode(page.encode("utf-8"), "x.html")
     assert SENTENCE in doc.text and doc.encoding == "utf-8"
+
+
+def test_html_in_utf16_is_sniffed() -> None:
+    page = "<html><head><title>县人大会议开幕</title></head><body><p>" + SENTENCE * 2 + "</p></body></html>"
+    doc = decode(page.encode("utf-16"), "x.txt")
+    assert doc.format == "html" and doc.encoding == "utf-16" and SENTENCE in doc.text
 
 
 # ------------------------------------------------------------------ DOCX

@@ -117,8 +117,9 @@ def _looks_html(data: bytes, ext: str) -> bool:
         return True
     if head.startswith(b"<") and re.search(rb"<(head|body|meta|title|div|p)\b", head):
         return True
-    # UTF-16 encoded markup
-    return head.replace(b"\x00", b"").startswith((b"<!doctype html", b"<html")) and b"\x00" in head[:16]
+    # UTF-16 encoded markup (with or without BOM)
+    wide = data[:4096].lstrip(b"\xff\xfe").replace(b"\x00", b"").lstrip(b" \t\r\n").lower()
+    return b"\x00" in data[:16] and wide.startswith((b"<!doctype html", b"<html"))
 
 
 # ---------------------------------------------------------------------------- text decoding
