@@ -1,0 +1,113 @@
+"""Keywords of a report with jieba (TF-IDF), plus segmentation other steps can reuse.
+
+Pure functions: the caller reads the user dictionary (`USER_DICT`, one `term freq tag` per
+line) and hands its lines to `load_user_dictionary` once per process, before extraction:
+
+    from transforms import keywords
+    keywords.load_user_dictionary(keywords.USER_DICT.read_text(encoding="utf-8").splitlines())
+
+`segment(text)` cuts once; `keywords_from_tokens(tokens)` scores an existing segmentation so a
+later step does not cut the same text twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import jieba
+import jieba.analyse
+
+from transforms.document import Document
+from transforms.facts import Keyword, ReportFacts
+
+jieba.setLogLevel(logging.WARNING)
+
+# The political-terms user dictionary shipped with the project (a path, not a read).
+USER_DICT: Path = Path(__file__).resolve().parents[1] / "seeds" / "dict" / "political_terms.txt"
+
+_LOCK = threading.Lock()
+_LOADED: set[str] = set()
+
+# Function words and report boilerplate that carry no topic.
+STOPWORDS: frozenset[str] = frozenset(
+    """的 了 和 与 及 以及 或 在 是 为 对 把 被 将 由 从 向 于 以 之 其 这 那 此 该 各 每 等 并 并且 而 而且 但 但是 也 都 就 还 又 再 更 最
+    很 已 已经 正在 要 会 能 可 可以 应 应当 需要 通过 进行 开展 加强 推进 推动 坚持 全面 深入 不断 持续 积极 进一步 一步 一个 一批 一些 有关 相关 方面
+    工作 问题 情况 方式 方面 部分 我们 他们 大家 同志 今天 今年 去年 明年 目前 当前 上午 下午 昨日 今日 其中 同时 以来 以上 以下 之一 之后 之前 期间
+    报告 指出 强调 表示 提出 要求 认为 记者 编辑 责任编辑 来源 摄 图 本报 讯 电 说 讲话 会议 会上 大会 出席 主持 宣布 举行 召开 全体 起立 奏唱 国歌
+    主席台 就座 就坐 列席 代表 委员 人 名 位 次 届 年 月 日 时 分
+    提升 全力 奋力 抓好 做好 着力 实现 增强 强化 提高 促进 打造 加快 深化 统筹 优化 扎实 切实 努力 坚决 确保 发展 建设
+    不断 进一步 更加 重要 主要 重点 一是 二是 三是 四是 五是 六是 七是 八是 九是 十是""".split()
+)
+_NUMERIC = re.compile(r"^[\d０-９.,，．%％〇零一二两三四五六七八九十百千万亿]+[年月日时分个项名人次届%％]?$")
+_WORDLIKE = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+
+
+def load_user_dictionary(lines: Iterable[str]) -> None:
+    """Add `term [freq] [tag]` lines to jieba; blank and `#` lines are skipped.
+
+    Idempotent per process: a term already added is not added again.
+    """
+    with _LOCK:
+        for raw in lines:
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            parts = line.split()
+            word = parts[0]
+            if word in _LOADED:
+                continue
+            freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+            tag = parts[2] if len(parts) > 2 else (parts[1] if len(parts) > 1 and not parts[1].isdigit() else None)
+            jieba.add_word(word, freq=freq, tag=tag)
+            _LOADED.add(word)
+
+
+def loaded_terms() -> frozenset[str]:
+    """The user-dictionary terms added so far in this process."""
+    return frozenset(_LOADED)
+
+
+def segment(text: str) -> list[str]:
+    """jieba.cut tokens; `"".join(segment(text)) == text`."""
+    return list(jieba.cut(text))
+
+
+def _keep(term: str) -> bool:
+    term = term.strip()
+    return (
+        len(term) > 1
+        and term not in STOPWORDS
+        and not _NUMERIC.match(term)
+        and bool(_WORDLIKE.search(term))
+    )
+
+
+def keywords_from_tokens(tokens: Iterable[str], top_k: int = 20) -> list[Keyword]:
+    """TF-IDF over an existing segmentation, with jieba.analyse's IDF table."""
+    tfidf = jieba.analyse.default_tfidf
+    counts = Counter(t.strip() for t in tokens if _keep(t))
+    total = sum(counts.values())
+    if not total:
+        return []
+    scored = {w: c / total * tfidf.idf_freq.get(w, tfidf.median_idf) for w, c in counts.items()}
+    ranked = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:top_k]
+    return [Keyword(term=w, weight=round(s, 6)) for w, s in ranked if math.isfinite(s)]
+
+
+def keywords(text: str, top_k: int = 20) -> list[Keyword]:
+    """Top-k TF-IDF keywords of `text`: no stopwords, numbers or single characters."""
+    return keywords_from_tokens(segment(text), top_k=top_k)
+
+
+def extract(doc: Document, so_far: ReportFacts) -> dict[str, Any]:
+    """Family-extractor interface: {"keywords": [Keyword, ...]} from the clean text."""
+    if not doc.clean.strip():
+        return {"keywords": []}
+    return {"keywords": keywords(doc.clean)}
