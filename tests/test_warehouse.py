@@ -4,6 +4,7 @@ rollback, the meeting_facts contract, snapshots and report text that looks like 
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,7 @@ def make_report(text: str, path: str, *, violations: list[Violation] | None = No
     sha = hashlib.sha256(raw).hexdigest()
     doc = Document.from_text(text, encoding="utf-8", format="txt")
     c = doc.clean
+    year = re.search(r"(\d{4})年2月8日", c)
     name_end = c.index("第四次会议") + len("第四次会议")
     facts = ReportFacts(
         is_meeting_report=_at(doc, True, "开幕"),
@@ -57,7 +59,7 @@ def make_report(text: str, path: str, *, violations: list[Violation] | None = No
         term=_at(doc, 9, "届"),
         session=_at(doc, 4, "第四次会议"),
         event=_at(doc, "开幕", "开幕"),
-        date=_at(doc, "2023-02-08" if "2023年" in c else "02-08", "2月8日"),
+        date=_at(doc, f"{year.group(1)}-02-08" if year else "02-08", "2月8日"),
         time=_at(doc, "09:00", "上午9时"),
         venue=doc.fact(c[c.index("在") + 1: c.index("开幕")], c.index("在") + 1, c.index("开幕")),
         required=_at(doc, 205, "应到代表205名"),

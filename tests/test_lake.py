@@ -1,0 +1,118 @@
+"""warehouse/lake.py: hive-partitioned Parquet that reads back equal to the tables."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.test_warehouse import T0, make_report, make_text, merge, run_row
+from warehouse.lake import LAKE_TABLES, NULL_PARTITION, export_lake
+from warehouse.store import Warehouse
+
+
+@pytest.fixture()
+def loaded(tmp_path: Path) -> Path:
+    """A warehouse with a dated report (2023), an undated one (MM-DD), a changed file and a
+    quarantine record."""
+    db = tmp_path / "warehouse.duckdb"
+    a_file, a_rows = make_report(make_text(), "a.txt")
+    b_file, b_rows = make_report(make_text(place="平安县", year=""), "b.txt")
+    a2_file, a2_rows = make_report(make_text(venue="新礼堂"), "a.txt")
+    with Warehouse(db) as wh:
+        wh.commit_run(run_row("r1"), [a_file, b_file], merge(a_rows, b_rows),
+                      [{"file_path": "b.txt", "sha256": b_file["sha256"], "rule": "presider_in_chairs",
+                        "observed": {"presider": "吴刚"}, "message": "m"}])
+        later = T0 + timedelta(days=400)
+        wh.commit_run(run_row("r2", later), [dict(a2_file, seen_at=later)], a2_rows, [])
+    return db
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
+    return sorted(con.execute(sql).fetchall(), key=repr)
+
+
+def test_lake_reads_back_equal_to_tables(loaded: Path, tmp_path: Path):
+    lake = tmp_path / "out" / "lake"
+    with Warehouse(loaded) as wh:
+        counts = export_lake(wh, lake)
+        con = wh.con
+        assert set(counts) == set(LAKE_TABLES)
+        for table in LAKE_TABLES:
+            glob = str(lake / table / "**" / "*.parquet")
+            back = _rows(con, f"select * exclude (year) from read_parquet('{glob}', hive_partitioning = true)")
+            assert back == _rows(con, f"select * from {table}"), table
+            assert counts[table] == len(back)
+        assert counts["reports"] == 3 and counts["meeting_facts"] == 2 and counts["runs"] == 2
+        # Report tables are partitioned by meeting year; undated reports go to the null partition.
+        parts = sorted(p.name for p in (lake / "reports").iterdir())
+        assert parts == ["year=2023", f"year={NULL_PARTITION}"]
+        years = _rows(con, f"select report_id, year from read_parquet('{lake}/reports/**/*.parquet', "
+                           "hive_partitioning = true)")
+        assert years == _rows(con, "select report_id, meeting_year from reports")
+        spans = _rows(con, f"select distinct year from read_parquet('{lake}/fact_spans/**/*.parquet', "
+                           "hive_partitioning = true)")
+        assert spans == _rows(con, "select distinct meeting_year from reports")
+        # Run tables are partitioned by the run's year.
+        assert sorted(p.name for p in (lake / "runs").iterdir()) == ["year=2025", "year=2026"]
+        assert [p.name for p in (lake / "quarantine").iterdir()] == ["year=2025"]
+        # meeting_facts keeps its list columns.
+        chairs = con.execute(f"select executive_chairs from read_parquet('{lake}/meeting_facts/**/*.parquet', "
+                             "hive_partitioning = true) where file_path = 'a.txt'").fetchone()
+        assert chairs == (["周红", "吴刚", "郑丽"],)
+
+
+def test_empty_tables_still_have_a_readable_schema(tmp_path: Path):
+    db = tmp_path / "w.duckdb"
+    lake = tmp_path / "lake"
+    with Warehouse(db):
+        pass
+    counts = export_lake(db, lake)  # from a path: opened read-only
+    assert all(n == 0 for n in counts.values())
+    con = duckdb.connect()
+    cols = [d[0] for d in con.execute(
+        f"select * from read_parquet('{lake}/meeting_facts/**/*.parquet', hive_partitioning = true)").description]
+    assert cols[:3] == ["report_id", "file_path", "is_meeting_report"]
+    assert con.execute(f"select count(*) from read_parquet('{lake}/keywords/**/*.parquet')").fetchone() == (0,)
+
+
+def test_export_swaps_the_whole_lake(loaded: Path, tmp_path: Path):
+    lake = tmp_path / "lake"
+    lake.mkdir()
+    (lake / "stale.txt").write_text("old lake content")
+    export_lake(loaded, lake)
+    assert not (lake / "stale.txt").exists()
+    first = sorted(p.relative_to(lake) for p in lake.rglob("*.parquet"))
+    with Warehouse(loaded) as wh:
+        c_file, c_rows = make_report(make_text(place="新县", year="2019年"), "c.txt")
+        wh.commit_run(run_row("r3"), [c_file], c_rows, [])
+        counts = wh.export_lake(lake)
+    assert counts["meeting_facts"] == 3
+    assert (lake / "reports" / "year=2019").is_dir()
+    assert set(first) <= set(p.relative_to(lake) for p in lake.rglob("*.parquet"))
+    # Nothing left beside the lake: no temporary or old folders.
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_failed_export_keeps_the_previous_lake(loaded: Path, tmp_path: Path, monkeypatch):
+    lake = tmp_path / "lake"
+    export_lake(loaded, lake)
+    before = sorted(p.relative_to(lake) for p in lake.rglob("*"))
+    import warehouse.lake as lake_mod
+
+    real = lake_mod._export_table
+    calls = {"n": 0}
+
+    def flaky(con, sql, out):
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise OSError("disk full")
+        return real(con, sql, out)
+
+    monkeypatch.setattr(lake_mod, "_export_table", flaky)
+    with pytest.raises(OSError):
+        export_lake(loaded, lake)
+    assert sorted(p.relative_to(lake) for p in lake.rglob("*")) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
