@@ -282,12 +282,12 @@ _MARKERS = (
     lambda k: rf"\({_cn(k)}\)",
     lambda k: rf"第{_cn(k)}[,，、:：]",
     lambda k: rf"(?<![\d一二三四五六七八九十]){_cn(k)}、",
-    lambda k: rf"(?<!\d){k}[\.、．)]",
+    lambda k: rf"(?<![\d.]){k}[\.、．)](?!\d)",
     lambda k: rf"\({k}\)",
 )
 
 
-def _enumerate(s: str, start: int, limit: int = 800, max_items: int = 30,
+def _enumerate(s: str, start: int, limit: int = 3000, max_items: int = 30,
                stop: int | None = None) -> list[tuple[int, int, int]]:
     """Items `一是…二是…` (or (一) / 第一 / 一、 / 1.) beginning near `start`.
 
@@ -337,9 +337,10 @@ def _item_texts(s: str, items: list[tuple[int, int, int]], hard_end: int) -> lis
 _COUNT = r"(\d+|[一二两三四五六七八九十]+|几)"
 _TASK_CUE = re.compile(
     rf"(?:(?:重点|着力|全力|扎实|集中|突出|聚焦|切实|努力)?(?:抓好|做好|抓|做|推进|实施|落实|突出|聚焦|开展|完成)"
-    rf"|重点|着力|部署|安排)[^。:：]{{0,12}}?(?:以下)?{_COUNT}(?:个)?(?:方面|项|件)(?:的)?"
-    rf"(?:重点|主要|具体)?(?:工作|任务|举措)?"
-    rf"|(?:重点|着力|全力|扎实|集中|突出|聚焦|切实|努力)?(?:抓好|做好|推进|实施|落实|完成)[^。:：]{{0,12}}?{_COUNT}大(?:重点|主要)?(?:任务|工作)"
+    rf"|重点|着力|部署|安排|提出|明确)[^。:：]{{0,12}}?(?:以下)?{_COUNT}(?:个)?(?:方面|项|件)"
+    rf"(?:(?:的)?(?:重点|主要|具体)?(?:工作|任务|举措)|(?=[:：]))"
+    rf"|(?:重点|着力|全力|扎实|集中|突出|聚焦|切实|努力)?(?:抓好|做好|推进|实施|落实|完成|部署|提出|明确)[^。:：]{{0,12}}?{_COUNT}大(?:重点|主要)?(?:任务|工作)"
+    rf"|从{_COUNT}(?:个)?方面(?:部署|安排|提出|明确)(?:了)?[^。:：]{{0,12}}?(?:工作|任务)"
     rf"|(?:主要|重点)(?:工作)?(?:任务|工作)(?:是|为|有|包括)?(?=[:：])"
     rf"|(?:抓好|做好|推进|落实|着力|突出)以下(?:几(?:个方面|项|方面)|[^。:：]{{0,6}})(?:的)?(?:重点)?(?:工作|任务)"
 )
@@ -361,8 +362,9 @@ def _key_tasks(doc: Document, s: str) -> tuple[Fact[int] | None, list[Fact[KeyTa
                 continue
             if not (_FORWARD.search(head) or re.search(r"抓好|做好|着力|重点", m.group())):
                 continue
-            announced = parse_int(m.group(1)) if m.group(1) and m.group(1) != "几" else None
-            if m.group(1) and m.group(1) != "几" and announced is None:
+            said = next((g for g in m.groups() if g), None)
+            announced = parse_int(said) if said and said != "几" else None
+            if said and said != "几" and announced is None:
                 continue
             cstart = sstart + m.start()
             items: list[tuple[int, int, int]] = []
