@@ -11,6 +11,8 @@ from typing import Any
 
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from transforms.document import Document
 from transforms.facts import Fact, ReportFacts, Violation
@@ -356,3 +358,40 @@ def test_query_is_read_only(db: Path, two_reports):
     with pytest.raises(duckdb.Error):
         query(db, "delete from reports")
     assert query(db, "select count(*) from reports")[1] == [(2,)]
+
+
+def test_touch_unchanged_updates_last_seen_only(db: Path, two_reports):
+    files, tables = two_reports
+    later = T0 + timedelta(hours=5)
+    with Warehouse(db) as wh:
+        wh.commit_run(run_row("r1"), files, tables, [])
+        before = wh.ledger()
+        assert wh.touch_unchanged(["a.txt", "missing.txt"], later) == 1
+        assert wh.ledger() == before
+        seen = dict(wh.con.execute("select path, last_seen_at from file_ledger").fetchall())
+    assert seen == {"a.txt": later.replace(tzinfo=None), "sub/b.txt": T0.replace(tzinfo=None)}
+
+
+def test_property_any_text_round_trips(tmp_path: Path):
+    """Whatever a report says (quotes, semicolons, NULs, tags, emoji) is stored as data."""
+    base_entry, base_rows = make_report(make_text(), "p.txt")
+
+    with Warehouse(tmp_path / "w.duckdb") as wh:
+
+        @settings(max_examples=30, deadline=None)
+        @given(value=st.text(min_size=1, max_size=40))
+        def check(value: str) -> None:
+            key = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+            rows = {t: [dict(r, report_id=key) for r in rs] for t, rs in base_rows.items()}
+            rows["reports"][0].update(venue=value, meeting_name=value)
+            rows["people"][0]["name"] = value
+            entry = dict(base_entry, path=value, report_id=key, sha256=key)
+            wh.commit_run(run_row("p"), [entry], rows, [{"file_path": value, "rule": "r", "message": value}])
+            got = wh.con.execute(
+                "select venue, meeting_name, executive_chairs[1] from meeting_facts where file_path = ?", [value]
+            ).fetchall()
+            assert got == [(value, value, value)]
+
+        check()
+        assert {t for (t,) in wh.con.execute("select table_name from information_schema.tables").fetchall()} >= set(
+            CORE_TABLES)
