@@ -218,7 +218,9 @@ class Warehouse:
         *,
         reload: bool = False,
     ) -> dict[str, int]:
-        """Load one run in ONE transaction; returns rows inserted per table.
+        """Load one run in ONE transaction; returns data rows inserted per table (file_ledger
+        versions, report tables, quarantine; the runs row is always written and not counted, so
+        a run that finds nothing new returns all zeros).
 
         files: ledger entries (path, sha256, size_bytes, mtime_ns, encoding, format, status,
         report_id, seen_at); status `unchanged` only refreshes last_seen_at. tables: staging
@@ -261,7 +263,8 @@ class Warehouse:
             for table in REPORT_TABLES:
                 counts[table] = self._exec(f"insert_{table}")
             counts["quarantine"] = self._exec("insert_quarantine")
-            counts["runs"] = self._exec("upsert_run") if run_id else 0
+            if run_id:
+                self._exec("upsert_run")  # always written; not counted as loaded data
             self.con.execute("drop table if exists new_reports")
             self.con.commit()
         except BaseException:
