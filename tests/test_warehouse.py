@@ -322,6 +322,15 @@ def test_snapshot_opens_read_only_and_matches(db: Path, two_reports, tmp_path: P
         con.close()
     cols, rows = query(snap, "select file_path from meeting_facts where report_id = ?", [new_file["report_id"]])
     assert cols == ["file_path"] and rows == [("c.txt",)]
+    # Written in the v1.0.0 storage format (DuckDB 1.x can open it); the warehouse itself is newer.
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{snap}' as snap (read_only)")
+        con.execute(f"attach '{db}' as main_db (read_only)")
+        tags = dict(con.execute("select database_name, tags['storage_version'] from duckdb_databases()").fetchall())
+    finally:
+        con.close()
+    assert tags["snap"] == "v1.0.0+" and tags["main_db"] != "v1.0.0+"
 
 
 def test_sql_and_html_in_report_text_round_trip_as_data(db: Path):
