@@ -67,9 +67,16 @@ class View:
         return doc.fact(value, self.pos[start], self.pos[end - 1] + 1)
 
 
-def text_view(doc: Document) -> View:
+def text_view(doc: Document, keep_spaces: bool = False) -> View:
+    """The clean text, simplified character for character; for PDFs soft line wraps are
+    removed. With `keep_spaces`, a space that separated two runs of two or more characters in
+    the decoded text (and that normalisation dropped, e.g. `张三 李四`) is put back as a
+    separator: name lists are written that way."""
     clean = doc.clean
+    ctt = doc.clean_to_text
+    text = doc.text
     keep: list[int] = []
+    chars: list[str] = []
     soft_wraps = doc.format == "pdf"
     n = len(clean)
     for i, ch in enumerate(clean):
@@ -78,9 +85,23 @@ def text_view(doc: Document) -> View:
             # A line wrap inside a sentence: neither side ends or starts a paragraph.
             if prev not in _SENT_END + ":\n " and nxt not in "\n ":
                 continue
+        if keep_spaces and i > 0 and len(ctt) > i and ctt[i] - ctt[i - 1] > 1:
+            gap = text[ctt[i - 1] + 1:ctt[i]]
+            if gap and not gap.strip() and "\n" not in gap and _run(text, ctt[i - 1], -1) >= 2 and _run(text, ctt[i], 1) >= 2:
+                keep.append(i)
+                chars.append(" ")
         keep.append(i)
-    s = "".join(clean[i] for i in keep)
-    return View(s=_simplify_same_length(s), pos=tuple(keep))
+        chars.append(ch)
+    return View(s=_simplify_same_length("".join(chars)), pos=tuple(keep))
+
+
+def _run(text: str, i: int, step: int) -> int:
+    """Length of the run of non-space, non-punctuation characters at text[i] going `step`."""
+    k = 0
+    while 0 <= i < len(text) and text[i].strip() and text[i] not in "、,，。;；:：()（）" and k < 3:
+        k += 1
+        i += step
+    return k
 
 
 class Sentences:
@@ -286,11 +307,18 @@ def _groups(s: str, counts: list[Count], sents: Sentences, body_scope: str | Non
 _PRESIDIUM_MEETING_RE = re.compile(r"主席团(?:举行|召开)?(?:第[^,，。\n]{1,4}次)?会议")
 
 
-def _is_presidium_meeting(view: View, so_far: ReportFacts) -> bool:
+def is_presidium_meeting(view: View, so_far: ReportFacts) -> bool:
+    """Is the report itself about a presidium meeting (title or first sentence)?"""
     name = so_far.meeting_name.value if so_far.meeting_name is not None else ""
     if "主席团" in name:
         return True
-    head = view.s[: max(view.s.find("\n", 5), 0) or 120][:120]
+    s = view.s.lstrip()
+    nl = s.find("\n")
+    head = s[: nl if 0 < nl <= 120 else 120]
+    end = re.search(r"[。!?;]", head)
+    head = head[: end.start()] if end else head
+    if re.match(r"(?:会前|会后|此前|随后|当天|同日|期间)", head):
+        return False
     return bool(_PRESIDIUM_MEETING_RE.search(head))
 
 
@@ -341,7 +369,7 @@ def extract(doc: Document, so_far: ReportFacts) -> dict[str, Any]:
         return {}
     sents = Sentences(s)
     body_scope = _body_scope(view, so_far)
-    presidium_meeting = _is_presidium_meeting(view, so_far)
+    presidium_meeting = is_presidium_meeting(view, so_far)
     groups = _groups(s, find_counts(s), sents, body_scope)
     if presidium_meeting:
         pres = [g for g in groups if g.scope == "presidium"]

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from transforms.attendance import Sentences, View, text_view
+from transforms.attendance import Sentences, View, is_presidium_meeting, text_view
 from transforms.document import Document
 from transforms.facts import Fact, Person, ReportFacts
 
@@ -96,6 +96,8 @@ def split_names(text: str, offset: int = 0, max_len: int = 6) -> list[NameSpan]:
         tok, start = m.group(0), m.start()
         if tok.endswith("等") and len(tok) > 2:
             tok = tok[:-1]
+        if tok[0] in "和及与" and len(tok) > 2 and start > 0 and text[start - 1] in ")）":
+            tok, start = tok[1:], start + 1  # `王芳（女）和李明`: the marker hid the delimiter
         if tok.endswith("同志") and len(tok) > 3:
             tok = tok[:-2]
         name, off = strip_title(tok)
@@ -308,12 +310,11 @@ def _listed_before(s: str, end: int) -> list[NameSpan]:
 
 
 def extract(doc: Document, so_far: ReportFacts) -> dict[str, Any]:
-    view = text_view(doc)
+    view = text_view(doc, keep_spaces=True)
     s = view.s
     if not s.strip():
         return {}
-    name = so_far.meeting_name.value if so_far.meeting_name is not None else ""
-    presidium_meeting = "主席团" in name or bool(re.search(r"主席团(?:举行|召开)?(?:第[^,，。\n]{1,4}次)?会议", s[:120]))
+    presidium_meeting = is_presidium_meeting(view, so_far)
 
     def fact(ns: NameSpan, value: Any = None) -> Fact[Any]:
         return view.fact(doc, ns.name if value is None else value, ns.start, ns.end)
