@@ -187,3 +187,25 @@ def test_generated_sentences(required, share, roster, present_cue, scope, unit, 
         assert "absent" not in out
     assert out["attendance_scope"] == scope
     assert out["quorum_claimed"] is True
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # roster cue inside the present clause: the count after 应到 is the roster
+        (HEAD + "出席今天会议的代表应到215人，实到203人，符合法定人数。",
+         dict(required=215, present=203)),
+        # present and absent before the roster
+        (HEAD + "到会代表203人，缺席12人，应到代表215人，符合法定人数。",
+         dict(required=215, present=203, absent=12)),
+        # 共有 after a present cue is the present count, not a roster
+        (HEAD + "出席大会的代表共有203人，符合法定人数。", dict(present=203)),
+        # present first, roster without a noun
+        ("政协某县第八届委员会第二次会议开幕。会议实到委员28人，应到30人，符合规定人数。",
+         dict(required=30, present=28)),
+    ],
+)
+def test_orderings(text: str, expected: dict) -> None:
+    got = values(run(text))
+    assert {k: got.get(k) for k in ("required", "present", "absent")} == {
+        "required": None, "present": None, "absent": None, **expected}

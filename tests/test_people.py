@@ -190,3 +190,28 @@ def test_split_names_round_trip(case) -> None:
 def test_chair_sentences_round_trip(case, template) -> None:
     names, text = case
     assert chairs(template.format(text)) == names
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("主持会议的是县人大常委会主任刘明。", "刘明"),
+        ("县人大常委会党组书记、主任何建国主持会议并讲话。", "何建国"),
+        ("会议由王海同志主持。", "王海"),
+        ("上午9时，大会主持人、副县长向光明宣布大会开幕。", "向光明"),
+    ],
+)
+def test_presider_more(text: str, expected: str) -> None:
+    assert presider(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("县长陈立新代表县人民政府向大会报告政府工作。", "陈立新"),
+        ("政府工作报告由市长赵云作。", "赵云"),
+        ("省长林海作了题为《奋力开创新局面》的政府工作报告。", "林海"),
+    ],
+)
+def test_work_report_more(text: str, expected: str) -> None:
+    assert reporter(text) == expected

@@ -190,6 +190,8 @@ def _count(kind: str, m: re.Match[str], s: str) -> Count | None:
         return None
     num_start, num_end = m.start(num_group), m.end(num_group)
     gap = m.groupdict().get("gap") or ""
+    if kind == "present" and re.search(r"应出席|应到|应参|总数", gap):
+        return None  # `出席会议的代表应到N人`: the count belongs to the roster cue
     if _APPROX_BEFORE.search(s[max(0, num_start - 3):num_start].rstrip()):
         return None
     if _APPROX_AFTER.match(s, num_end):
@@ -286,8 +288,9 @@ def _groups(s: str, counts: list[Count], sents: Sentences, body_scope: str | Non
         s_lo, _ = sents.bounds(sents.index(lo), len(s))
         _, s_hi = sents.bounds(sents.index(hi), len(s))
         # Absent: in the stretch from the roster to the end of the present figure's sentence.
-        absent = next((a for a in absents if lo <= a.start < s_hi and a.start >= r.end
-                       and a.start < nxt_roster), None)
+        absent = next((a for a in absents if lo <= a.start < s_hi and not r.start <= a.start < r.end
+                       and a.start < nxt_roster and (present is None or not present.start <= a.start < present.end)),
+                      None)
         scope = _scope_for(s, r, present, body_scope)
         groups.append(Group(r, present, absent, scope, s_lo, s_hi))
     for p in presents:

@@ -184,16 +184,26 @@ def _name_from_segment(seg: str, seg_start: int) -> NameSpan | None:
 
 
 def _name_after(s: str, pos: int) -> NameSpan | None:
-    m = re.match(rf"\s*(?:是|为)?\s*[:：]?\s*", s[pos:])
+    """The name that follows `pos` (`主持人：县人大常委会主任刘明宣布…` → 刘明)."""
+    m = re.match(r"\s*(?:是|为)?\s*[:：]?\s*", s[pos:])
     i = pos + (m.end() if m else 0)
     j = i
-    while j < len(s) and j - i < 8 and re.match(rf"[{NAME_CHARS}]", s[j]):
+    while j < len(s) and j - i < 24 and re.match(rf"[{NAME_CHARS}]", s[j]):
         j += 1
-    cand = s[i:j]
-    cut = re.search(r"宣布|主持|说|指出|表示|强调|代表|向|作|在|出席|同志|致", cand)
-    if cut and cut.start() >= 2:
-        cand = cand[: cut.start()]
-    rest, off = strip_title(cand)
+    run = s[i:j]
+    for cut in re.finditer(r"宣布|主持|说|指出|表示|强调|代表|向|作|在|出席|同志|致", run):
+        if cut.start() >= 2:
+            run = run[: cut.start()]
+            break
+    rest, off = strip_title(run)
+    if is_name(rest, 5):
+        return NameSpan(rest, i + off, i + off + len(rest))
+    # Titles first, then the verb (`副县长向光明宣布`: 向 is a surname here).
+    rest, off = strip_title(s[i:j].split("宣布")[0])
+    for cut in re.finditer(r"主持|说|指出|表示|强调|代表|向|作|在|出席|同志|致", rest):
+        if cut.start() >= 2:
+            rest = rest[: cut.start()]
+            break
     if is_name(rest, 5):
         return NameSpan(rest, i + off, i + off + len(rest))
     return None
@@ -216,6 +226,13 @@ def _presider(view: View, is_presidium_meeting: bool) -> NameSpan | None:
             continue
         cs = _clause_start(s, m.start())
         seg = s[cs:m.start()]
+        # 主持会议的是X / 主持人为X
+        after = re.match(r"(?:会议|大会|开幕会|闭幕会|闭幕大会|本次会议|今天会议)?的(?:是|为)", s[m.end():])
+        if after and not seg.strip():
+            got = _name_after(s, m.end() + after.end())
+            if got:
+                return got
+            continue
         # 在X的主持下
         if seg.endswith("的") and "在" in seg:
             i = seg.rfind("在")
@@ -242,7 +259,10 @@ def _presider(view: View, is_presidium_meeting: bool) -> NameSpan | None:
     return None
 
 
-_REPORT_RE = re.compile(r"(?:所)?(?:作|做)了?的?\s*[《“\"]?(?P<rep>政府工作报告|工作报告)")
+_REPORT_RE = re.compile(
+    r"(?:所)?(?:作|做)了?(?:题为[《“\"][^》”\"\n]{1,40}[》”\"])?的?\s*[《“\"]?(?P<rep>政府工作报告|工作报告)"
+    r"|(?:报告|汇报)了?(?P<rep3>政府工作)(?!报告)"
+)
 _NOT_GOVERNMENT = re.compile(r"政协|常务委员会|常委会|法院|检察院|人大|委员会|主席团")
 _GOVERNMENT = re.compile(r"人民政府|政府|国务院")
 
@@ -251,7 +271,7 @@ def _work_report(view: View) -> NameSpan | None:
     s = view.s
     sents = Sentences(s)
     for m in _REPORT_RE.finditer(s):
-        rep = m.group("rep")
+        rep = m.group("rep") or "政府工作报告"
         s_lo, _ = sents.bounds(sents.index(m.start()), len(s))
         prefix = s[s_lo:m.start()]
         entrusted = re.search(r"受[^,，。]{0,25}委托", prefix)
@@ -277,6 +297,11 @@ def _work_report(view: View) -> NameSpan | None:
         if verb is not None:
             cs, seg = cs + verb.end(), seg[verb.end():]
         got = _name_from_segment(seg, cs)
+        if got:
+            return got
+    # 政府工作报告由市长X作 / 由X代表市人民政府作
+    for m in re.finditer(r"政府工作报告由([^,，。;；\n]{2,40}?)(?:代表[^,，。;；\n]{0,20}?)?(?:作|做|宣读)", s):
+        got = _name_from_segment(m.group(1), m.start(1))
         if got:
             return got
     return None
