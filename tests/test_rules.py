@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from expectations import rules
@@ -63,7 +63,7 @@ def reference(rec: dict[str, Any]) -> list[str]:
         out.append("presider_in_chairs")
     if r is not None and (r < 1 or (scope == "deputies" and level in LEGAL_MAX and r > LEGAL_MAX[level])):
         out.append("required_within_legal_bounds")
-    d = rec.get("date")
+    d = (rec.get("date") or "").strip()  # surrounding blanks are not part of the value
     if d and not _valid_date(d):
         out.append("valid_date")
     return out
@@ -177,7 +177,6 @@ def test_rule_case(case_results, index):
 
 def test_single_record_matches_batch(case_results):
     i = next(i for i, c in enumerate(CASES) if c[0] == "two_thirds_one_short_claimed")
-    assert rules.rule_ids([{**BASE, **CASES[i][1]}]) == [[v.rule for v in case_results[i]]]
     assert rules.violations_for({**BASE, **CASES[i][1]}) == [v.rule for v in case_results[i]]
 
 
@@ -246,22 +245,51 @@ dates = (
     | st.builds(lambda m, d: f"{m:02d}-{d:02d}", st.integers(0, 13), st.integers(0, 32))
     | st.text(alphabet="0123456789-月日 ２", max_size=11)
 )
-record_st = st.fixed_dictionaries(
-    {
-        "required": counts,
-        "present": st.one_of(counts, small),
-        "absent": small,
-        "quorum_claimed": st.sampled_from([None, True, False]),
-        "attendance_scope": st.sampled_from([None, "other", *SCOPES]),
-        "level": st.sampled_from([None, *LEVELS]),
-        "presider": st.none() | st.just("") | names,
-        "executive_chairs": st.none() | st.lists(names, max_size=3, unique=True),
-        "date": dates,
+@st.composite
+def record_st(draw) -> dict[str, Any]:
+    """Random gold-shaped records, with counts often placed right at each rule's boundary."""
+    required = draw(counts | st.sampled_from([0, 1, 160, 161, 450, 451, 650, 651, 1000, 1001, 3000, 3001]))
+    r = required if required is not None else draw(st.integers(0, 3500))
+    mode = draw(st.sampled_from(["free", "two_thirds", "half", "required", "none"]))
+    k = draw(st.integers(-1, 1))
+    present = {
+        "free": draw(counts) if mode == "free" else None,
+        "two_thirds": -(-2 * r // 3) + k,  # ceil(2r/3) - 1 .. + 1
+        "half": r // 2 + k,
+        "required": r + k,
+        "none": None,
+    }[mode]
+    absent_mode = draw(st.sampled_from(["none", "balanced", "free"]))
+    if absent_mode == "balanced" and present is not None:
+        absent = r - present + draw(st.integers(-1, 1))
+    elif absent_mode == "free":
+        absent = draw(small)
+    else:
+        absent = None
+    return {
+        "required": required,
+        "present": present,
+        "absent": absent,
+        "quorum_claimed": draw(st.sampled_from([None, True, False])),
+        "attendance_scope": draw(st.sampled_from([None, "other", *SCOPES])),
+        "level": draw(st.sampled_from([None, *LEVELS])),
+        "presider": draw(st.none() | st.just("") | names),
+        "executive_chairs": draw(st.none() | st.lists(names, max_size=3, unique=True)),
+        "date": draw(dates),
     }
+
+
+# No shrinking: every example is one GX run over a few hundred records, and shrinking would rerun
+# it hundreds of times; the assertion names the first differing record instead.
+@settings(
+    max_examples=5,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
 )
-
-
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(st.lists(record_st, min_size=1, max_size=120))
+@given(st.lists(record_st(), min_size=150, max_size=300))
 def test_gx_matches_reference(records):
-    assert rules.rule_ids(records) == [reference(r) for r in records]
+    got = rules.rule_ids(records)
+    want = [reference(r) for r in records]
+    bad = [(r, g, w) for r, g, w in zip(records, got, want, strict=True) if g != w]
+    assert not bad, f"{len(bad)} records differ; first: {bad[0]}"
