@@ -62,6 +62,9 @@ def run(
     docs: Path = typer.Option(Path("data/docs"), "--docs", help="Great Expectations Data Docs folder."),
     workers: int = typer.Option(2, "--workers", min=1, help="Extraction worker processes."),
     batch_size: int = typer.Option(64, "--batch-size", min=1, help="Files per extraction task."),
+    snapshot: Path | None = typer.Option(None, "--snapshot",
+                                         help="Read-only DuckDB copy for BI (DuckDB 1.x format) "
+                                              "[default: <warehouse dir>/serve/warehouse.duckdb]."),
 ) -> None:
     """Run the nightly flow once: new files in the inbox → validated facts in DuckDB + Parquet.
 
@@ -76,7 +79,8 @@ def run(
 
     try:
         summary = nightly(inbox=str(inbox), warehouse=str(warehouse), lake=str(lake), docs=str(docs),
-                          workers=workers, batch_size=batch_size)
+                          workers=workers, batch_size=batch_size,
+                          snapshot=str(snapshot) if snapshot else None)
     except Exception as exc:  # the run itself failed: one line, and where the details are
         _fail(f"run failed: {_explain(exc, warehouse)} (log: {log_path})")
     table = Table(title=f"congress-etl run {summary['run_id']}")
@@ -91,7 +95,9 @@ def run(
     console.print(table)
     if summary["files_new"] == 0:
         console.print("Nothing new in the inbox: no rows loaded, the warehouse is unchanged.")
-    console.print(f"Warehouse {warehouse} · lake {lake} · Data Docs {docs}/index.html · log {log_path}")
+    snap = snapshot or warehouse.parent / "serve" / "warehouse.duckdb"
+    console.print(f"Warehouse {warehouse} · BI snapshot {snap} · lake {lake} · Data Docs {docs}/index.html · "
+                  f"log {log_path}")
 
 
 @app.command()

@@ -27,7 +27,7 @@ from transforms.decode import decode
 from transforms.document import Document
 from transforms.extract import extract
 from transforms.facts import ReportFacts, Violation
-from transforms.rows import report_rows
+from transforms.rows import report_id_for, report_rows
 
 DEFAULT_BATCH_SIZE = 64
 
@@ -101,7 +101,8 @@ def validate_reports(extracted: list[Extracted], docs_dir: Path | None, run_id: 
     """Run the GX suite once over all new reports; add decoder defects as `unreadable`."""
     from expectations.rules import validate_records
 
-    records = [dict(e.facts.record(), report_id=e.file.sha256) if e.facts else {} for e in extracted]
+    records = [dict(e.facts.record(), report_id=report_id_for(e.file.sha256 or "")) if e.facts else {}
+               for e in extracted]
     checked = validate_records(records, docs_dir=docs_dir, run_name=run_id) if records else []
     out: list[list[Violation]] = []
     for e, found in zip(extracted, checked):
@@ -154,7 +155,7 @@ def _assemble(run_id: str, now: datetime, scan: Scan, extracted: list[Extracted]
     quarantine: list[dict[str, Any]] = []
     for e, found in zip(extracted, violations):
         sha = e.file.sha256 or ""
-        report_id = sha[:16] if e.doc is not None else None
+        report_id = report_id_for(sha) if e.doc is not None else None
         if e.doc is not None:
             facts = e.facts or ReportFacts()
             for table, rows in report_rows(report_id=report_id, file_path=e.file.path, sha256=sha,
@@ -185,7 +186,7 @@ def _summary_markdown(summary: RunSummary, settings: RunSettings) -> str:
     lines += ["", "| rule | violations |", "|---|---|"]
     lines += [f"| {rule} | {n} |" for rule, n in sorted(summary.violations.items())] or ["| (none) | 0 |"]
     lines += ["", f"Warehouse: `{settings.warehouse}` · lake: `{settings.lake}` · Data Docs: "
-              f"`{settings.docs}/index.html`"]
+              f"`{settings.docs}/index.html` · BI snapshot: `{settings.snapshot_path}`"]
     return "\n".join(lines)
 
 
@@ -229,6 +230,8 @@ def run_pipeline(settings: RunSettings, run_id: str | None = None) -> RunSummary
             wh.record_failed_run(run_row)
             raise
         export_lake(wh, settings.lake)
+        # Readers (BI, dashboards) open this copy, never the writer's file.
+        wh.publish_snapshot(settings.snapshot_path)
     summary.wall_seconds = round(time.perf_counter() - started, 3)
     create_markdown_artifact(key="nightly-summary", markdown=_summary_markdown(summary, settings),
                              description="congress-etl nightly run summary")
@@ -243,8 +246,9 @@ def nightly(
     docs: str = "data/docs",
     workers: int = 2,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    snapshot: str | None = None,
 ) -> dict[str, Any]:
     """Ingest new report files from the inbox into the warehouse and the Parquet lake."""
     settings = RunSettings.from_strings(inbox=inbox, warehouse=warehouse, lake=lake, docs=docs,
-                                        workers=workers, batch_size=batch_size)
+                                        workers=workers, batch_size=batch_size, snapshot=snapshot)
     return run_pipeline(settings).as_dict()

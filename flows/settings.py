@@ -24,14 +24,20 @@ class RunSettings:
     max_bytes: int = MAX_FILE_BYTES
     show_progress: bool = sys.stderr.isatty()
     user_dict: str | None = str(USER_DICT) if USER_DICT.is_file() else None
+    snapshot: Path | None = None  # read-only copy for BI; default <warehouse dir>/serve/warehouse.duckdb
+
+    @property
+    def snapshot_path(self) -> Path:
+        return self.snapshot or self.warehouse.parent / "serve" / "warehouse.duckdb"
 
     @classmethod
     def from_strings(cls, *, inbox: str, warehouse: str, lake: str, docs: str, workers: int,
-                     batch_size: int, show_progress: bool | None = None) -> "RunSettings":
+                     batch_size: int, show_progress: bool | None = None,
+                     snapshot: str | None = None) -> "RunSettings":
         if workers < 1:
             raise ValueError("workers must be at least 1")
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         return cls(inbox=Path(inbox), warehouse=Path(warehouse), lake=Path(lake), docs=Path(docs),
-                   workers=workers, batch_size=batch_size,
+                   workers=workers, batch_size=batch_size, snapshot=Path(snapshot) if snapshot else None,
                    show_progress=sys.stderr.isatty() if show_progress is None else show_progress)
