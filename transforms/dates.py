@@ -25,7 +25,7 @@ from transforms.numbers import parse_int
 
 _CN = "零〇一二两三四五六七八九十"
 _YEAR = rf"(?P<y>(?:19|20)\d\d|[{_CN}]{{4}})\s*年\s*"
-_MD = rf"(?P<m>\d{{1,2}}|[{_CN}]{{1,3}})\s*月\s*(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})\s*[日号]"
+_MD = rf"(?P<m>\d{{1,2}}|[{_CN}]{{1,3}}|元)\s*月\s*(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})\s*[日号]"
 FULL_DATE = re.compile(rf"(?:{_YEAR})?{_MD}")
 # `15日上午`, `8日下午在…`: a bare day, not preceded by a month or digit.
 REL_DAY = re.compile(rf"(?<![月\d{_CN}])(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})\s*日(?=\s*(?:上午|下午|晚上|晚|早上|早晨|中午|凌晨|[,，]|在|于|举行|召开|开幕|闭幕))")
@@ -36,7 +36,8 @@ DATELINE = re.compile(
     rf"(?:本报|新华社|中新社|新华网|人民网|央视网|本网|本台|记者|通讯员|讯)?[\u4e00-\u9fff]{{0,8}}?"
     rf"(?:{_YEAR})?{_MD}\s*(?:电|讯)")
 STAMP_DATE = re.compile(r"(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?")
-STAMP_CUE = re.compile(r"发布|来源|时间|日期|作者|编辑|浏览|点击|稿源|出处|更新")
+# A newspaper page stamp (`人民日报 2024年3月11日 第01版`) dates the article as well.
+STAMP_CUE = re.compile(r"发布|来源|时间|日期|作者|编辑|浏览|点击|稿源|出处|更新|第\s*[\d一二三四五六七八九十]{1,3}\s*版")
 NOT_OWN_STAMP = re.compile(r"发表于|回复|转载|转帖|楼主|沙发|引用|原帖|评论")
 TAIL = re.compile(r"相关阅读|相关新闻|相关链接|相关报道|延伸阅读|推荐阅读|热点推荐|更多新闻|上一篇|下一篇|猜你喜欢|热门文章")
 
@@ -51,6 +52,8 @@ SITTING = re.compile(r"开幕|闭幕|闭会|召开|举行|预备会议|全体会
 
 
 def _int(text: str | None) -> int | None:
+    if text == "元":  # 元月: the first month
+        return 1
     return parse_int(text) if text else None
 
 
@@ -272,9 +275,13 @@ def _meeting_time(s: str, loc: Any, limit: int, stamp_span) -> tuple[str, int, i
         context = s[sent_start:sent_end]
         if FUTURE.search(context):
             continue
-        if not START_CUE.search(clause) and not START_CUE.search(s[sent_start:m.start()]):
+        # `下午2时30分，…会议在…闭幕` states when the closing sitting took place: the time heads
+        # a sentence that names the meeting. After the name it is an end time.
+        heads_lead = any(n.key == loc.lead.key and sent_start <= m.start() and m.end() <= n.start < sent_end
+                         for n in loc.names) and bool(SITTING.search(clause))
+        if not START_CUE.search(clause) and not START_CUE.search(s[sent_start:m.start()]) and not heads_lead:
             continue
-        if END_CUE.search(clause) and not re.search(r"开始|开幕(?!式)", clause):
+        if END_CUE.search(clause) and not re.search(r"开始|开幕(?!式)", clause) and not heads_lead:
             continue
         if re.search(r"结束|散会", clause):
             continue

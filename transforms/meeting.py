@@ -309,6 +309,10 @@ def _cue_span(s: str, name: NameMatch) -> tuple[int, int] | None:
     sent = s[st:en]
     if FUTURE_CUE.search(sent) and not re.search(r"开幕|闭幕|闭会|召开了|举行了", s[name.end:en]):
         return None
+    # `…会议定于1月8日上午在…开幕`: a future cue ahead of the sitting verb announces the meeting.
+    verb = re.search(r"开幕|闭幕|闭会|召开|举行", s[name.end:en])
+    if verb and FUTURE_CUE.search(s[name.end:name.end + verb.start()]):
+        return None
     cues = [m for m in SITTING_CUE.finditer(s, st, en)]
     if not cues:
         return None

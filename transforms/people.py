@@ -46,15 +46,17 @@ _STOP_WORDS = (
     "前排 主席台 报告 工作 决议 议程 选举 举行 召开 人选 名单 人员 成员 领导 同志 代表 委员 主任 书记 执行 常务 "
     "以及 其他 有关 各位 全场 全体 起立 国歌 会场 记者 摄影 编辑 来源 责任"
 ).split()
-_STOP_CHARS = set("的了在由是并将把被这该届次议,，。;；:：!?、()（）\n\t 0123456789")
+_STOP_CHARS = set("的了在由是并将把被这该届议,，。;；:：!?、()（）\n\t 0123456789")
+# 次 ends counts (三次, 第二次) but opens Tibetan names (次仁多吉, 次旦): allowed only first.
+_COUNT_CHAR = "次"
 _MARKER_RE = re.compile(r"\((?:[^()]{0,12})\)|（[^（）]{0,12}）")
-_SEP = "、,，;；/ \u3000\t"
+_SEP = "、,，;；/ \u3000\t\n"
 
 
 def is_name(token: str, max_len: int = 4) -> bool:
     """A plausible personal name: 2–`max_len` CJK characters (or a `·` transliteration),
     no title or common word, no function character."""
-    if not token or any(ch in _STOP_CHARS for ch in token):
+    if not token or any(ch in _STOP_CHARS for ch in token) or _COUNT_CHAR in token[1:]:
         return False
     dotted = "·" in token or "•" in token
     if not dotted and not 2 <= len(token) <= max_len:
@@ -149,6 +151,10 @@ def _chairs(view: View) -> list[NameSpan]:
         start = lead.end() if lead else m.end()
         end_m = _LIST_END_RE.search(s, start)
         end = end_m.start() if end_m else len(s)
+        if lead is not None and "\n" in s[m.end():start]:
+            # Block layout (`执行主席：` then the names on their own lines): the list runs on
+            # over every following line that is nothing but names.
+            end = _block_end(s, start, end)
         if end - start > 200:
             end = start + 200
         for ns in split_names(s[start:end], start):
@@ -156,6 +162,27 @@ def _chairs(view: View) -> list[NameSpan]:
                 seen.add(ns.name)
                 out.append(ns)
     return out
+
+
+def _only_names(line: str) -> bool:
+    names = split_names(line)
+    if not names:
+        return False
+    rest = _MARKER_RE.sub("", line)
+    for ns in names:
+        rest = rest.replace(ns.name, "", 1)
+    return not rest.strip(_SEP + "和及与等")
+
+
+def _block_end(s: str, start: int, end: int) -> int:
+    while end < len(s) and s[end] == "\n":
+        nl = s.find("\n", end + 1)
+        nl = len(s) if nl < 0 else nl
+        line = s[end + 1:nl]
+        if not line.strip() or len(line) > 60 or not _only_names(line):
+            break
+        end = nl
+    return end
 
 
 _CLAUSE_BOUND = ",，。;；:：!?！？\n \t()（）【】[]"
