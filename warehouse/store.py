@@ -38,6 +38,9 @@ REPORT_TABLES: tuple[str, ...] = (
 # Every table, for snapshot/lake/export purposes.
 CORE_TABLES: tuple[str, ...] = (*REPORT_TABLES, "quarantine", "runs", "file_ledger")
 
+# Written by reconciliation as a whole (replace_reconciliation), in this order.
+RECONCILE_TABLES: tuple[str, ...] = ("meetings", "meeting_reports", "conflicts", "meeting_checks")
+
 # Staging rows are deduplicated on these keys (first occurrence wins) before loading.
 KEYS: dict[str, tuple[str, ...]] = {
     "reports": ("report_id",),
@@ -153,6 +156,7 @@ class Warehouse:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.con = duckdb.connect(str(self.path))
         self._load = named_statements()
+        self._reconcile = named_statements(SQL_DIR / "reconcile.sql")
         self._schemas: dict[str, pa.Schema] = {}
         self.migrate()
 
@@ -334,6 +338,73 @@ class Warehouse:
         from warehouse.lake import export_lake
 
         return export_lake(self.con, Path(lake_dir))
+
+    # -- reconciliation (one meeting, many reports) -----------------------------------------
+    def store_texts(self, rows: Iterable[Mapping[str, Any]]) -> int:
+        """Keep decoded report texts and fingerprints (own transaction; a text already kept is
+        not replaced). Written before the run's load: a text without a loaded report is
+        harmless, a loaded report without its text would lose its highlighted spans."""
+        arrow = to_arrow(rows, self._table_schema("report_texts"), ("report_id",))
+        return self._in_transaction({"stg_report_texts": arrow}, lambda: self._exec_sql(
+            self._reconcile["insert_texts"]))
+
+    def reconcile_inputs(self) -> dict[str, list[dict[str, Any]]]:
+        """Every current meeting report (`inputs`), its chairs and presidium (`people`) and the
+        first span of each compared field (`spans`), as lists of dicts."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        for key, name in (("inputs", "inputs"), ("people", "input_people"), ("spans", "input_spans")):
+            cur = self.con.cursor()
+            try:
+                out[key] = cur.sql(self._reconcile[name]).to_arrow_table().to_pylist()
+            finally:
+                cur.close()
+        return out
+
+    def replace_reconciliation(self, tables: Mapping[str, list[Mapping[str, Any]]]) -> dict[str, int]:
+        """Replace the reconciliation tables with these rows in ONE transaction; returns rows
+        written per table. Equal rows in → equal tables out (a re-run changes nothing)."""
+        unknown = set(tables) - set(RECONCILE_TABLES)
+        if unknown:
+            raise ValueError(f"unknown reconciliation tables: {sorted(unknown)}")
+        staged = {f"stg_{t}": to_arrow(tables.get(t, []), self._table_schema(t)) for t in RECONCILE_TABLES}
+
+        def work() -> int:
+            for table in RECONCILE_TABLES:
+                self.con.execute(self._reconcile["clear"].replace("{table}", table))
+                self.con.execute(self._reconcile["fill"].replace("{table}", table))
+            return 0
+
+        self._in_transaction(staged, work)
+        return {t: staged[f"stg_{t}"].num_rows for t in RECONCILE_TABLES}
+
+    def _table_schema(self, table: str) -> pa.Schema:
+        cur = self.con.cursor()
+        try:
+            return cur.sql(f"select * from {table} limit 0").to_arrow_table().schema
+        finally:
+            cur.close()
+
+    def _exec_sql(self, sql: str) -> int:
+        got = self.con.execute(sql).fetchall()
+        return int(got[0][0]) if got and got[0] and isinstance(got[0][0], int) else 0
+
+    def _in_transaction(self, staged: Mapping[str, pa.Table], work: Any) -> Any:
+        self.con.begin()
+        try:
+            for name, arrow in staged.items():
+                self.con.register(name, arrow)
+            result = work()
+            self.con.commit()
+        except BaseException:
+            self.con.rollback()
+            raise
+        finally:
+            for name in staged:
+                try:
+                    self.con.unregister(name)
+                except Exception:  # pragma: no cover - best effort cleanup
+                    pass
+        return result
 
     def _exec(self, name: str) -> int:
         got = self.con.execute(self._load[name]).fetchall()
