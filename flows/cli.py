@@ -174,6 +174,37 @@ def serve(
         _fail(f"{exc} (see {home / 'server.log'})")
 
 
+@app.command()
+def dashboard(
+    warehouse: Path | None = typer.Option(None, "--warehouse",
+                                          help="DuckDB file to read (read-only); "
+                                               "default: data/serve/warehouse.duckdb, else data/warehouse.duckdb."),
+    out: Path = typer.Option(Path("data/dashboard"), "--out", help="Folder to write index.html into."),
+    docs: Path = typer.Option(Path("data/docs"), "--docs", help="Data Docs folder to link to."),
+) -> None:
+    """Write the self-contained HTML dashboard (no network needed to open it).
+
+    Every `run` writes it too; this redraws it from an existing warehouse.
+
+    Example: congress-etl dashboard --warehouse data/serve/warehouse.duckdb --out data/dashboard
+    """
+    if warehouse is None:
+        snapshot = Path("data/serve/warehouse.duckdb")
+        warehouse = snapshot if snapshot.is_file() else Path("data/warehouse.duckdb")
+    if not warehouse.is_file():
+        _fail(f"warehouse not found: {warehouse} (run `congress-etl run` first, or pass --warehouse)")
+    import duckdb
+
+    from flows.dashboard import write_dashboard
+
+    try:
+        path = write_dashboard(warehouse, out, docs_index=docs / "index.html")
+    except duckdb.Error as exc:
+        _fail(f"cannot read {warehouse}: {str(exc).splitlines()[0]} "
+              "(a warehouse from before reconciliation: run `congress-etl run` once to upgrade it)")
+    console.print(f"Dashboard written: {path} (open {path.resolve().as_uri()})")
+
+
 @app.command("eval")
 def eval_(
     corpus: Path = typer.Option(..., "--corpus", help="Corpus root; gold `file` paths are relative to it."),

@@ -23,8 +23,10 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.futures import as_completed
 from prefect.task_runners import ProcessPoolTaskRunner
 
+from flows.dashboard import dashboard_dir_for, write_dashboard
 from flows.inbox import InboxFile, Rejected, Scan, read_bytes, scan_inbox
 from flows.progress import extraction_progress
+from flows.reconcile import reconcile_warehouse, text_rows
 from flows.settings import RunSettings
 from transforms.decode import decode
 from transforms.document import Document
@@ -208,6 +210,9 @@ def _summary_markdown(summary: RunSummary, settings: RunSettings) -> str:
     lines += [f"| {rule} | {n} |" for rule, n in sorted(summary.violations.items())] or ["| (none) | 0 |"]
     lines += ["", f"Warehouse: `{settings.warehouse}` · lake: `{settings.lake}` · Data Docs: "
               f"`{settings.docs}/index.html` · BI snapshot: `{settings.snapshot_path}`"]
+    dashboard = (dashboard_dir_for(settings.warehouse) / "index.html").resolve()
+    docs = (settings.docs / "index.html").resolve()
+    lines += ["", f"[Dashboard]({dashboard.as_uri()}) · [Data Docs]({docs.as_uri()})"]
     return "\n".join(lines)
 
 
@@ -241,6 +246,7 @@ def run_pipeline(settings: RunSettings, run_id: str | None = None) -> RunSummary
             summary.violations = dict(sorted(rule_counts.items()))
             summary.wall_seconds = round(time.perf_counter() - started, 3)
             run_row.update(summary.as_dict(), finished_at=datetime.now(timezone.utc), status="ok", error=None)
+            wh.store_texts(text_rows(extracted))  # before the load: a loaded report always has its text
             counts = wh.commit_run(run_row, files, tables, quarantine)
             summary.rows_loaded = sum(counts.values())
             logger.info("run %s committed: %s", run_id, counts)
@@ -250,9 +256,18 @@ def run_pipeline(settings: RunSettings, run_id: str | None = None) -> RunSummary
                            wall_seconds=round(time.perf_counter() - started, 3))
             wh.record_failed_run(run_row)
             raise
+        try:  # all current reports, earlier runs' too; idempotent, so the next run catches up
+            logger.info("reconciled: %s", reconcile_warehouse(wh))
+        except Exception as exc:
+            logger.error("reconciliation failed, meeting tables unchanged: %s: %s", type(exc).__name__, exc)
         export_lake(wh, settings.lake)
         # Readers (BI, dashboards) open this copy, never the writer's file.
         wh.publish_snapshot(settings.snapshot_path)
+    try:  # the run is committed; a dashboard that cannot be drawn must not fail it
+        write_dashboard(settings.snapshot_path, dashboard_dir_for(settings.warehouse),
+                        docs_index=settings.docs / "index.html")
+    except Exception as exc:
+        logger.error("dashboard not written: %s: %s", type(exc).__name__, exc)
     summary.wall_seconds = round(time.perf_counter() - started, 3)
     create_markdown_artifact(key="nightly-summary", markdown=_summary_markdown(summary, settings),
                              description="congress-etl nightly run summary")
