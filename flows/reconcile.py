@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Iterable
 
-from transforms.reconcile import ReportRef, Span, reconcile, simhash
+from transforms.reconcile import ReportRef, Span, fingerprint, reconcile
 from transforms.rows import report_id_for
 
 
@@ -20,7 +20,7 @@ def text_rows(extracted: Iterable[Any]) -> list[dict[str, Any]]:
         if e.doc is None or not e.file.sha256:
             continue
         rows.append({"report_id": report_id_for(e.file.sha256), "text": e.doc.text,
-                     "fingerprint": simhash(e.doc.clean)})
+                     "fingerprint": fingerprint(e.doc.clean)})
     return rows
 
 

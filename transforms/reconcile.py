@@ -6,8 +6,8 @@ the result, so the output depends on the set of reports only (re-running changes
 
 A meeting is one session of one body: (region, body, term, session). Its reports are the
 opening and closing sittings (separate events), the plenaries in between, and reposts of any
-of them. Reposts are near-duplicate texts (SimHash of character shingles); they are kept but
-point at the report they copy, so marts count each text once.
+of them. Reposts are near-duplicate texts (MinHash sketches of character shingles, compared
+within a meeting); they are kept but point at the report they copy, so marts count each text once.
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-FINGERPRINT_BITS = 64
 SHINGLE = 4
-# Measured on the dev corpus: reposts (header/footer added, re-punctuated, last tenth cut) of
-# its 42 texts lie 0-12 bits from the original (the shortest texts move most); two different
-# reports never closer than 13. Reports must also be of the same sitting to be reposts.
-DUPLICATE_MAX_DISTANCE = 10
+SKETCH_SIZE = 64
+# Reports of one sitting whose texts resemble this much are one text reposted. Measured on
+# the dev corpus: reposts of its 42 texts (source line and editor tag added, re-punctuated,
+# last tenth cut) resemble their original >= 0.80; two different reports <= 0.30.
+DUPLICATE_MIN_RESEMBLANCE = 0.6
 # Reports of one session are a few weeks apart at most; a year is only inferred this close.
 YEAR_WINDOW_DAYS = 120
 
@@ -50,27 +50,31 @@ def fingerprint_text(text: str) -> str:
     return _DROP_FOR_PRINT.sub("", unicodedata.normalize("NFKC", text or ""))
 
 
-def simhash(text: str, k: int = SHINGLE) -> int | None:
-    """64-bit SimHash of the character k-shingles of `fingerprint_text(text)` (each distinct
-    shingle weighted by its count); None for text with no shingle. Stable across processes."""
+def fingerprint(text: str, k: int = SHINGLE, size: int = SKETCH_SIZE) -> tuple[int, ...] | None:
+    """Bottom-k MinHash sketch: the `size` smallest 32-bit hashes of the distinct character
+    k-shingles of `fingerprint_text(text)`, ascending; None for text with no shingle.
+    Stable across processes (blake2b, not Python's salted hash)."""
     s = fingerprint_text(text)
     if not s:
         return None
-    grams = Counter(s[i:i + k] for i in range(max(1, len(s) - k + 1)))
-    hashes = np.fromiter(
-        (int.from_bytes(hashlib.blake2b(g.encode("utf-8"), digest_size=8).digest(), "big") for g in grams),
-        dtype=np.uint64, count=len(grams))
-    weights = np.fromiter(grams.values(), dtype=np.int64, count=len(grams))
-    bits = np.unpackbits(hashes.byteswap().view(np.uint8).reshape(-1, 8), axis=1, bitorder="big")
-    score = (weights[:, None] * (2 * bits.astype(np.int64) - 1)).sum(axis=0)
-    value = 0
-    for b in score:
-        value = (value << 1) | int(b > 0)
-    return value
+    grams = {s[i:i + k] for i in range(max(1, len(s) - k + 1))}
+    hashes = sorted({int.from_bytes(hashlib.blake2b(g.encode("utf-8"), digest_size=4).digest(), "big")
+                     for g in grams})
+    return tuple(hashes[:size])
 
 
-def hamming(a: int, b: int) -> int:
-    return (a ^ b).bit_count()
+# The name flows/staging.py calls; the fingerprint was a SimHash before it became a sketch.
+simhash = fingerprint
+
+
+def resemblance(a: Sequence[int], b: Sequence[int], size: int = SKETCH_SIZE) -> float:
+    """Estimated Jaccard similarity of the shingle sets two sketches come from: the share of
+    the `size` smallest hashes of both that both texts contain (exact for short texts)."""
+    sa, sb = set(a), set(b)
+    union = sorted(sa | sb)[:size]
+    if not union:
+        return 0.0
+    return sum(1 for h in union if h in sa and h in sb) / len(union)
 
 
 # -- keys -------------------------------------------------------------------------------------
@@ -179,7 +183,7 @@ class ReportRef:
     presider: str | None = None
     chairs: tuple[str, ...] = ()
     presidium: tuple[str, ...] = ()  # people the text places on the presidium (主席团…)
-    fingerprint: int | None = None
+    fingerprint: tuple[int, ...] | None = None  # `fingerprint(text)`: a bottom-k sketch
     spans: Mapping[str, Span] = field(default_factory=dict)  # first span of each conflict field
 
     def stated(self) -> int:
@@ -228,11 +232,12 @@ def group_reports(refs: Sequence[ReportRef]) -> dict[str, list[ReportRef]]:
     return dict(out)
 
 
-def duplicate_clusters(refs: Sequence[ReportRef], max_distance: int = DUPLICATE_MAX_DISTANCE
-                       ) -> dict[str, tuple[str | None, int | None]]:
-    """report_id → (the report it duplicates or None, Hamming distance to it). Reports of one
-    sitting whose fingerprints are within max_distance are one cluster (transitively); the report stating
-    the most facts (then the smallest id) leads it."""
+def duplicate_clusters(refs: Sequence[ReportRef], min_resemblance: float = DUPLICATE_MIN_RESEMBLANCE
+                       ) -> dict[str, tuple[str | None, float | None]]:
+    """report_id → (the report it reposts or None, resemblance to it). Reports of one sitting
+    whose texts resemble at least min_resemblance are one cluster (transitively); the report
+    stating the most facts (then the smallest id) leads it. Pairs are compared within one
+    meeting only, so the quadratic loop runs over a handful of reports."""
     parent = {r.report_id: r.report_id for r in refs}
 
     def find(x: str) -> str:
@@ -241,26 +246,25 @@ def duplicate_clusters(refs: Sequence[ReportRef], max_distance: int = DUPLICATE_
             x = parent[x]
         return x
 
-    printed = [r for r in refs if r.fingerprint is not None]
+    printed = [r for r in refs if r.fingerprint]
     for i, a in enumerate(printed):
         for b in printed[i + 1:]:
-            if a.event == b.event and hamming(a.fingerprint, b.fingerprint) <= max_distance:  # type: ignore[arg-type]
+            if a.event == b.event and resemblance(a.fingerprint, b.fingerprint) >= min_resemblance:  # type: ignore[arg-type]
                 ra, rb = find(a.report_id), find(b.report_id)
                 if ra != rb:
                     parent[max(ra, rb)] = min(ra, rb)
     clusters: dict[str, list[ReportRef]] = defaultdict(list)
     for r in refs:
         clusters[find(r.report_id)].append(r)
-    out: dict[str, tuple[str | None, int | None]] = {}
+    out: dict[str, tuple[str | None, float | None]] = {}
     for members in clusters.values():
         lead = min(members, key=lambda r: (-r.stated(), r.report_id))
         for r in members:
             if r is lead:
                 out[r.report_id] = (None, None)
             else:
-                dist = hamming(r.fingerprint, lead.fingerprint) if (
-                    r.fingerprint is not None and lead.fingerprint is not None) else None
-                out[r.report_id] = (lead.report_id, dist)
+                sim = resemblance(r.fingerprint, lead.fingerprint) if r.fingerprint and lead.fingerprint else None
+                out[r.report_id] = (lead.report_id, None if sim is None else round(sim, 4))
     return out
 
 
@@ -367,7 +371,7 @@ def _most_common(values: Iterable[Any]) -> Any:
     return min(counted, key=lambda v: (-counted[v], -len(str(v)), str(v)))
 
 
-def reconcile(refs: Iterable[ReportRef], max_distance: int = DUPLICATE_MAX_DISTANCE) -> Reconciliation:
+def reconcile(refs: Iterable[ReportRef], min_resemblance: float = DUPLICATE_MIN_RESEMBLANCE) -> Reconciliation:
     """All current reports → meetings, report memberships, conflicts and cross-report checks.
     Deterministic: rows come sorted, so equal inputs give equal outputs in any order."""
     out = Reconciliation()
@@ -380,15 +384,14 @@ def reconcile(refs: Iterable[ReportRef], max_distance: int = DUPLICATE_MAX_DISTA
         sources: dict[str, str | None] = {}
         for r in members:
             dates[r.report_id], sources[r.report_id] = infer_year(r.date, anchors)
-        dups = duplicate_clusters(members, max_distance)
+        dups = duplicate_clusters(members, min_resemblance)
         for r in members:
             d = dates[r.report_id]
             parsed = _parse(d)
             out.meeting_reports.append({
                 "report_id": r.report_id, "meeting_id": mid, "event": r.event, "event_date": d,
                 "year": parsed[0] if parsed else None, "year_source": sources[r.report_id],
-                "fingerprint": r.fingerprint, "duplicate_of": dups[r.report_id][0],
-                "distance": dups[r.report_id][1],
+                "duplicate_of": dups[r.report_id][0], "resemblance": dups[r.report_id][1],
             })
         originals = [r for r in members if dups[r.report_id][0] is None]
         # Over reposts too: an edited repost that changes a figure is a disagreement.

@@ -6,7 +6,7 @@
 create table if not exists report_texts (
     report_id    varchar primary key,
     text         varchar,   -- the decoded text every fact_spans offset indexes into
-    fingerprint  ubigint    -- 64-bit SimHash of the normalised text (near-duplicate detection)
+    fingerprint  uinteger[] -- bottom-64 MinHash sketch of the text's shingles (finds reposts)
 );
 
 create table if not exists meetings (
@@ -38,9 +38,8 @@ create table if not exists meeting_reports (
     event_date    varchar,   -- the report's date with the year inferred when another report states it
     year          integer,
     year_source   varchar,   -- stated | inferred | null
-    fingerprint   ubigint,
     duplicate_of  varchar,   -- the report this one reposts (null for an original)
-    distance      integer    -- SimHash bits from duplicate_of
+    resemblance   double     -- estimated shingle Jaccard similarity to duplicate_of
 );
 
 create table if not exists conflicts (

@@ -82,7 +82,7 @@ limit $limit;
 
 -- name: meeting_reports
 select mr.meeting_id, mr.report_id, r.file_path, r.title, mr.event, mr.event_date, mr.year_source,
-       mr.duplicate_of, mr.distance, r.valid
+       mr.duplicate_of, mr.resemblance, r.valid
 from meeting_reports as mr
 inner join reports as r on r.report_id = mr.report_id
 where mr.meeting_id in (select unnest($ids::varchar[]))
