@@ -240,8 +240,8 @@ def _resolve(kind, m, dl, ref: dt.date | None, stamp_date: dt.date | None) -> st
 def _meeting_time(s: str, loc: Any, limit: int, stamp_span) -> tuple[str, int, int] | None:
     start = max(0, loc.lead_sentence[0])
     for m in TIME.finditer(s, start, limit):
-        if stamp_span and stamp_span[0] <= m.start() < stamp_span[1] + 10:
-            continue
+        if stamp_span and stamp_span[0] <= m.start() < stamp_span[1] + 10 and "\n" not in s[stamp_span[1]:m.start()]:
+            continue  # the stamp's own clock time, on the stamp's line
         h = _int(m.group("h"))
         if h is None:
             continue

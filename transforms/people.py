@@ -40,6 +40,7 @@ TITLES = sorted(
     reverse=True,
 )
 _TITLE_RE = re.compile("|".join(map(re.escape, TITLES)))
+_TRAILING_TITLE_RE = re.compile("(?:" + "|".join(map(re.escape, TITLES)) + ")$")
 
 _STOP_WORDS = (
     "会议 大会 主席团 人民 政府 政协 人大 委员会 常委会 全体 本次 今天 今日 上午 下午 开幕 闭幕 宣布 主持 出席 就座 就坐 "
@@ -130,14 +131,18 @@ def _split_conjunction(tok: str, max_len: int) -> list[tuple[str, int]]:
 # ---------------------------------------------------------------------------
 
 _LIST_END_RE = re.compile(
-    r"在主席台|在台上|在前排|在会上|主持|就座|就坐|出席|列席|宣布|分别|参加|讲话|致辞|作了?[^\s]{0,6}报告|代表[^、,，]{0,20}政府"
+    r"在主席台|在台上|在前排|在会上|主持|就座|就坐|出席|列席|宣布|分别|参加|讲话|致辞|担任|出任|作了?[^\s]{0,6}报告|代表[^、,，]{0,20}政府"
     r"|[。;；!?！？\n]|等(?=[在和及与,，。;；\n人同]|$)|和(?:大会|主席团|其他|有关)|以及"
 )
 _CHAIR_LEAD_RE = re.compile(
     r"(?:[、,，]?\s*(?:大会)?(?:主席团)?(?:常务主席|常务副主席|秘书长))*\s*"
-    r"(?:的)?(?:名单)?(?:有|是|为|分别是|分别为|包括)?\s*"
+    r"(?:的)?(?:名单)?(?:有|是|为|分别是|分别为|包括|分别由|由)?\s*"
     r"(?:\([^()]{0,15}\)|（[^（）]{0,15}）)?\s*[:：]?\s*"
 )
+
+
+_CHAIR_VERB_BEFORE = re.compile(
+    r"(?:担任|出任|任)(?:本次|今天|本届|这次)?(?:大会|会议|全体会议|开幕会|闭幕会|开幕大会|闭幕大会)?的?$")
 
 
 def _chairs(view: View) -> list[NameSpan]:
@@ -147,6 +152,14 @@ def _chairs(view: View) -> list[NameSpan]:
     for m in re.finditer("执行主席", s):
         if s[m.end():m.end() + 1] in ("席", "团"):
             continue  # 执行主席席 (the seats), not a label
+        # `A、B、C担任本次会议执行主席`: the names come before the label.
+        verb = _CHAIR_VERB_BEFORE.search(s, max(0, m.start() - 14), m.start())
+        if verb is not None and not re.match(r"\s*(?:的|[:：]|是|有|为)", s[m.end():]):
+            for ns in _listed_before(s, verb.start()):
+                if ns.name not in seen:
+                    seen.add(ns.name)
+                    out.append(ns)
+            continue
         lead = _CHAIR_LEAD_RE.match(s, m.end())
         start = lead.end() if lead else m.end()
         end_m = _LIST_END_RE.search(s, start)
@@ -201,7 +214,17 @@ def _name_from_segment(seg: str, seg_start: int) -> NameSpan | None:
     rest, off = strip_title(seg)
     rest = rest.strip()
     if not rest:
-        return None
+        # `王立新区长代表…`: the title follows the name.
+        head = seg.rstrip()
+        while (t := _TRAILING_TITLE_RE.search(head)) is not None and t.start() > 0:
+            head = head[: t.start()]
+        if head == seg.rstrip():
+            return None
+        rest, off = strip_title(head)
+        # `图为县长…`, `他是县长…`: a verb before the title, not a name.
+        if not is_name(rest, 4) or set(rest) & set("为是有和与及在图"):
+            return None
+        return NameSpan(rest, seg_start + off, seg_start + off + len(rest))
     names = split_names(rest, seg_start + off + (len(seg[off:]) - len(seg[off:].lstrip())), max_len=5)
     if not names:
         return None
