@@ -9,7 +9,7 @@ export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: setup run test eval clean help
+.PHONY: setup run test eval clean help browser
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -32,7 +32,15 @@ setup: $(STAMP)  ## create .venv/ and install the pinned packages
 run: setup  ## set up, then run the nightly flow once over seeds/reports into data/
 	$(BIN)/congress-etl run
 
-test: setup  ## set up, then run the whole test suite
+# The dashboard test drives the OS Chromium; never `playwright install` (no downloads at test time).
+browser:  ## make sure /usr/bin/chromium exists (installs the Debian package when root)
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian chromium for the dashboard test"; \
+		apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }; \
+	else echo "Chromium missing: run 'sudo apt-get install -y chromium' (the dashboard test skips without it)"; fi
+
+test: setup browser  ## set up, then run the whole test suite
 	$(BIN)/python -m pytest
 
 eval: setup  ## score extraction against ../shared/corpus (needs the shared dev corpus)
