@@ -426,3 +426,20 @@ def write_corpus(out: Path | str, n: int, seed: int = 0, per_dir: int = 1000) ->
 def read_manifest(out: Path | str) -> list[dict[str, Any]]:
     with (Path(out) / MANIFEST).open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
+
+
+def ensure_corpus(out: Path | str, n: int, seed: int = 0) -> Path:
+    """The corpus for (n, seed) at `out`, written unless a complete one is already there
+    (generating 100,000 reports takes minutes; a bench rerun reuses them)."""
+    out = Path(out)
+    stamp = out / ".complete"
+    want = f"n={n} seed={seed} per_dir=1000\n"
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == want:
+        return out
+    if out.exists():
+        import shutil
+
+        shutil.rmtree(out)
+    write_corpus(out, n, seed)
+    stamp.write_text(want, encoding="utf-8")
+    return out

@@ -10,9 +10,8 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,31 +19,21 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
-from prefect.futures import as_completed
-from prefect.task_runners import ProcessPoolTaskRunner
+from prefect.cache_policies import NO_CACHE
 
 from flows.dashboard import dashboard_dir_for, write_dashboard
-from flows.inbox import InboxFile, Rejected, Scan, read_bytes, scan_inbox
+from flows.inbox import InboxFile, Scan, scan_inbox
 from flows.progress import extraction_progress
-from flows.reconcile import reconcile_warehouse, text_rows
+from flows.reconcile import reconcile_warehouse
+from flows.runners import stream, task_runner
 from flows.settings import RunSettings
-from transforms.decode import decode
-from transforms.document import Document
-from transforms.extract import extract
-from transforms.facts import ReportFacts, Violation
-from transforms.rows import report_id_for, report_rows
+from flows.staging import (TEXTS_TABLE, Extracted, Outcome, Tally, leftover_rows, process_one,  # noqa: F401
+                           remove_shards, remove_stale_shards, shard_dir_for, stage_batch, stage_verdicts,
+                           validate_chunk)
+from transforms.facts import Violation
+from warehouse.store import REPORT_TABLES
 
 DEFAULT_BATCH_SIZE = 64
-
-
-@dataclass
-class Extracted:
-    """One file's way through the workers: its document and facts, or why it failed."""
-
-    file: InboxFile
-    doc: Document | None = None
-    facts: ReportFacts | None = None
-    failure: Violation | None = None  # read or extraction failure: quarantined, not retried
 
 
 @dataclass
@@ -65,25 +54,25 @@ class RunSummary:
 
 
 def init_worker(user_dict: str | None) -> None:
-    """Runs once in every worker process: jieba's user dictionary is per process."""
-    if user_dict:
+    """jieba's user dictionary is per process: loaded once in every worker (idempotent)."""
+    if user_dict and user_dict not in _WORKER_DICTS:
         from transforms import keywords
 
         keywords.load_user_dictionary(Path(user_dict).read_text(encoding="utf-8").splitlines())
+        _WORKER_DICTS.add(user_dict)
 
 
-def process_one(item: InboxFile) -> Extracted:
-    """Read, decode and extract one file; bad input becomes a failure record, never an exception."""
-    try:
-        data = read_bytes(item)
-    except (OSError, ValueError) as exc:
-        return Extracted(item, failure=Violation("unreadable", f"cannot read file: {exc}"))
-    doc = decode(data, item.path)
-    try:
-        facts = extract(doc)
-    except Exception as exc:  # an extractor bug must cost one report, not the run
-        return Extracted(item, doc=doc, failure=Violation("extraction_error", f"{type(exc).__name__}: {exc}"))
-    return Extracted(item, doc=doc, facts=facts)
+def _load_dictionary_lines(lines: tuple[str, ...]) -> None:
+    # Dask workers may be other machines: the dictionary travels with the task, not as a path.
+    key = hash(lines)
+    if lines and key not in _WORKER_DICTS:
+        from transforms import keywords
+
+        keywords.load_user_dictionary(lines)
+        _WORKER_DICTS.add(key)
+
+
+_WORKER_DICTS: set = set()
 
 
 @task(name="discover-files", retries=2, retry_delay_seconds=[1, 5])
@@ -95,29 +84,18 @@ def discover_files(inbox: Path, ledger: dict[str, dict[str, Any]], max_bytes: in
     return scan
 
 
-@task(name="extract-batch", retries=1, retry_delay_seconds=[2])
-def extract_batch(items: list[InboxFile]) -> list[Extracted]:
-    """Read, decode and extract a batch of files in a worker process."""
-    return [process_one(item) for item in items]
+@task(name="extract-batch", retries=1, retry_delay_seconds=[2], cache_policy=NO_CACHE)
+def extract_batch(items: list[InboxFile], shard_dir: str, tag: str, schemas: dict[str, Any],
+                  dictionary: tuple[str, ...] = ()) -> list[Outcome]:
+    """Read, decode and extract a batch of files in a worker; rows go to Parquet shards `tag`."""
+    _load_dictionary_lines(dictionary)
+    return stage_batch(items, shard_dir, tag, schemas)
 
 
-@task(name="validate-reports")
-def validate_reports(extracted: list[Extracted], docs_dir: Path | None, run_id: str) -> list[list[Violation]]:
-    """Run the GX suite once over all new reports; add decoder defects as `unreadable`."""
-    from expectations.rules import validate_records
-
-    records = [dict(e.facts.record(), report_id=report_id_for(e.file.sha256 or "")) if e.facts else {}
-               for e in extracted]
-    checked = validate_records(records, docs_dir=docs_dir, run_name=run_id) if records else []
-    out: list[list[Violation]] = []
-    for e, found in zip(extracted, checked):
-        violations: list[Violation] = []
-        if e.failure:
-            violations.append(e.failure)
-        if e.doc is not None and e.doc.defects:
-            violations.append(Violation("unreadable", "; ".join(e.doc.defects)))
-        out.append(violations + list(found))
-    return out
+@task(name="validate-reports", cache_policy=NO_CACHE)
+def validate_reports(outcomes: list[Outcome], docs_dir: Path | None, run_id: str) -> list[list[Violation]]:
+    """Run the GX suite once over a chunk of new reports; decoder defects come as `unreadable`."""
+    return validate_chunk(outcomes, docs_dir, run_id)
 
 
 @contextmanager
@@ -138,67 +116,54 @@ def share_api_with_workers() -> Iterator[None]:
         os.environ.pop("PREFECT_API_URL", None)
 
 
-def _extract_all(items: list[InboxFile], settings: RunSettings) -> list[Extracted]:
+def _extract_all(items: list[InboxFile], settings: RunSettings, *, run_id: str, now: datetime,
+                 shard_dir: Path, schemas: dict[str, Any]) -> tuple[Tally, bool]:
+    """Extract every new file into shards, validating a chunk at a time as batches finish.
+    Returns the run's figures and whether some content came twice (the load then dedupes)."""
+    tally = Tally()
     if not items:
-        return []
-    batches = [items[i:i + settings.batch_size] for i in range(0, len(items), settings.batch_size)]
-    results: list[Extracted] = []
+        return tally, False
+    size = settings.batch_size
+    dictionary = tuple(Path(settings.user_dict).read_text(encoding="utf-8").splitlines()) \
+        if settings.user_dict else ()
+    # Shard tags sort in inbox path order: the load keeps the first file of duplicated content.
+    calls = ({"items": items[i:i + size], "shard_dir": str(shard_dir), "tag": f"b{i // size:07d}",
+              "schemas": schemas, "dictionary": dictionary} for i in range(0, len(items), size))
+    pending: list[Outcome] = []
+    seen: set[str] = set()
+    duplicated = False
+    chunks = 0
+
+    def flush() -> None:
+        nonlocal chunks
+        violations = validate_reports(pending, settings.docs, run_id)
+        stage_verdicts(pending, violations, run_id=run_id, now=now, shard_dir=shard_dir, tag=f"v{chunks:06d}",
+                       schemas=schemas, tally=tally)
+        chunks += 1
+        pending.clear()
+
+    runner = task_runner(settings.runner, settings.workers, settings.dask_address)
     with extraction_progress(len(items), settings.show_progress) as advance:
-        if settings.workers <= 1:
-            init_worker(settings.user_dict)
-            for batch in batches:
-                got = extract_batch(batch)
-                results.extend(got)
-                advance(len(got))
+        if runner is None:
+            results = (extract_batch(**call) for call in calls)
+            with_runner = nullcontext()
         else:
-            runner = ProcessPoolTaskRunner(max_workers=settings.workers, initializer=init_worker,
-                                           initargs=(settings.user_dict,))
-            with share_api_with_workers(), runner:
-                futures = [runner.submit(extract_batch, {"items": batch}) for batch in batches]
-                for future in as_completed(futures):
-                    got = future.result()
-                    results.extend(got)
-                    advance(len(got))
-    order = {item.path: i for i, item in enumerate(items)}
-    return sorted(results, key=lambda e: order[e.file.path])
-
-
-def _quarantine_row(run_id: str, now: datetime, path: str, sha256: str | None, report_id: str | None,
-                    violation: Violation) -> dict[str, Any]:
-    return {"file_path": path, "report_id": report_id, "sha256": sha256, "rule": violation.rule,
-            "observed": violation.observed, "message": violation.message, "run_id": run_id,
-            "quarantined_at": now}
-
-
-def _assemble(run_id: str, now: datetime, scan: Scan, extracted: list[Extracted],
-              violations: list[list[Violation]]) -> tuple[list[dict], dict[str, list[dict]], list[dict]]:
-    """Ledger entries, staging rows and quarantine rows for one run."""
-    files: list[dict[str, Any]] = []
-    tables: dict[str, list[dict[str, Any]]] = {}
-    quarantine: list[dict[str, Any]] = []
-    for e, found in zip(extracted, violations):
-        sha = e.file.sha256 or ""
-        report_id = report_id_for(sha) if e.doc is not None else None
-        if e.doc is not None:
-            facts = e.facts or ReportFacts()
-            for table, rows in report_rows(report_id=report_id, file_path=e.file.path, sha256=sha,
-                                           doc=e.doc, facts=facts, violations=found).items():
-                tables.setdefault(table, []).extend(rows)
-        for v in found:
-            quarantine.append(_quarantine_row(run_id, now, e.file.path, sha, report_id, v))
-        files.append({"path": e.file.path, "sha256": sha, "size_bytes": e.file.size_bytes,
-                      "mtime_ns": e.file.mtime_ns, "encoding": e.doc.encoding if e.doc else None,
-                      "format": e.doc.format if e.doc else None,
-                      "status": "quarantined" if found else "loaded", "report_id": report_id, "seen_at": now})
-    for item in scan.unchanged:
-        files.append({"path": item.path, "sha256": item.sha256, "size_bytes": item.size_bytes,
-                      "mtime_ns": item.mtime_ns, "status": "unchanged", "seen_at": now})
-    for r in scan.rejected:
-        v = Violation(r.rule, r.message)
-        quarantine.append(_quarantine_row(run_id, now, r.path, None, None, v))
-        files.append({"path": r.path, "sha256": None, "size_bytes": r.size_bytes, "mtime_ns": r.mtime_ns,
-                      "status": "quarantined", "report_id": None, "seen_at": now})
-    return files, tables, quarantine
+            with_runner = runner
+        with share_api_with_workers(), with_runner:
+            if runner is not None:
+                results = stream(runner, extract_batch, calls, window=max(2, settings.workers * 3))
+            for got in results:
+                for o in got:
+                    if o.report_id is not None:
+                        duplicated |= o.report_id in seen
+                        seen.add(o.report_id)
+                pending.extend(got)
+                advance(len(got))
+                if len(pending) >= settings.validate_chunk:
+                    flush()
+    if pending:
+        flush()
+    return tally, duplicated
 
 
 def _summary_markdown(summary: RunSummary, settings: RunSettings) -> str:
@@ -232,22 +197,30 @@ def run_pipeline(settings: RunSettings, run_id: str | None = None) -> RunSummary
     with Warehouse(settings.warehouse) as wh:
         try:
             scan = discover_files(settings.inbox, wh.ledger(), settings.max_bytes)
-            extracted = _extract_all(scan.new, settings)
-            violations = validate_reports(extracted, settings.docs, run_id)
             now = datetime.now(timezone.utc)
-            files, tables, quarantine = _assemble(run_id, now, scan, extracted, violations)
-            rule_counts = Counter(q["rule"] for q in quarantine)
-            summary.files_seen = scan.seen
-            summary.files_new = len(scan.new)
-            summary.files_unchanged = len(scan.unchanged)
-            summary.files_quarantined = len({q["file_path"] for q in quarantine})
-            summary.files_loaded = sum(1 for e in extracted if e.doc is not None)
-            summary.meetings = sum(1 for e in extracted if e.facts and e.facts.value("is_meeting_report"))
-            summary.violations = dict(sorted(rule_counts.items()))
-            summary.wall_seconds = round(time.perf_counter() - started, 3)
-            run_row.update(summary.as_dict(), finished_at=datetime.now(timezone.utc), status="ok", error=None)
-            wh.store_texts(text_rows(extracted))  # before the load: a loaded report always has its text
-            counts = wh.commit_run(run_row, files, tables, quarantine)
+            remove_stale_shards(settings.warehouse)  # a killed run's leftovers: we hold the lock now
+            shards = shard_dir_for(settings.warehouse, run_id)
+            schemas = {t: wh.schema(t) for t in (*REPORT_TABLES, "quarantine")}
+            if wh.has_table(TEXTS_TABLE):
+                schemas[TEXTS_TABLE] = wh.table_schema(TEXTS_TABLE)
+            try:
+                tally, duplicated = _extract_all(scan.new, settings, run_id=run_id, now=now, shard_dir=shards,
+                                                 schemas=schemas)
+                files, quarantine = leftover_rows(run_id, now, scan.unchanged, scan.rejected)
+                tally.rules.update(q["rule"] for q in quarantine)
+                summary.files_seen = scan.seen
+                summary.files_new = len(scan.new)
+                summary.files_unchanged = len(scan.unchanged)
+                summary.files_quarantined = tally.files_quarantined + len(scan.rejected)
+                summary.files_loaded = tally.files_loaded
+                summary.meetings = tally.meetings
+                summary.violations = dict(sorted(tally.rules.items()))
+                summary.wall_seconds = round(time.perf_counter() - started, 3)
+                run_row.update(summary.as_dict(), finished_at=datetime.now(timezone.utc), status="ok", error=None)
+                wh.store_texts_from_shards(shards)  # before the load: a loaded report always has its text
+                counts = wh.commit_run(run_row, files, {}, quarantine, shards=shards, dedupe=duplicated)
+            finally:
+                remove_shards(shards)
             summary.rows_loaded = sum(counts.values())
             logger.info("run %s committed: %s", run_id, counts)
         except Exception as exc:
@@ -283,8 +256,11 @@ def nightly(
     workers: int = 2,
     batch_size: int = DEFAULT_BATCH_SIZE,
     snapshot: str | None = None,
+    runner: str = "process",
+    dask_address: str | None = None,
 ) -> dict[str, Any]:
     """Ingest new report files from the inbox into the warehouse and the Parquet lake."""
     settings = RunSettings.from_strings(inbox=inbox, warehouse=warehouse, lake=lake, docs=docs,
-                                        workers=workers, batch_size=batch_size, snapshot=snapshot)
+                                        workers=workers, batch_size=batch_size, snapshot=snapshot,
+                                        runner=runner, dask_address=dask_address)
     return run_pipeline(settings).as_dict()

@@ -212,6 +212,24 @@ class Warehouse:
                 cur.close()
         return self._schemas[table]
 
+    def has_table(self, table: str) -> bool:
+        cur = self.con.cursor()
+        try:
+            return bool(cur.execute("select count(*) from duckdb_tables() where table_name = ?",
+                                    [table]).fetchone()[0])
+        finally:
+            cur.close()
+
+    def table_schema(self, table: str) -> pa.Schema:
+        """The Arrow schema of any existing table (`table` from the caller's fixed list)."""
+        if not self.has_table(table):
+            raise ValueError(f"unknown table {table!r}")
+        cur = self.con.cursor()
+        try:
+            return cur.sql(f"select * from {table} limit 0").to_arrow_table().schema
+        finally:
+            cur.close()
+
     # -- writes ----------------------------------------------------------------------------
     def commit_run(
         self,
@@ -221,6 +239,8 @@ class Warehouse:
         quarantine: list[Mapping[str, Any]],
         *,
         reload: bool = False,
+        shards: Path | str | None = None,
+        dedupe: bool = True,
     ) -> dict[str, int]:
         """Load one run in ONE transaction; returns data rows inserted per table (file_ledger
         versions, report tables, quarantine; the runs row is always written and not counted, so
@@ -230,6 +250,11 @@ class Warehouse:
         report_id, seen_at); status `unchanged` only refreshes last_seen_at. tables: staging
         rows from `transforms.rows.report_rows`; a report_id already loaded is skipped (with
         `reload=True` it is replaced). Any error rolls everything back and re-raises.
+
+        shards: a run's shard folder (`flows/staging.py`): `<table>/*.parquet` for report tables,
+        `files` and `quarantine` are loaded together with the rows passed in, streamed from disk
+        rather than held in memory. `dedupe=False` says the shards hold no content twice (the
+        caller checked), which spares a sort of every shard table.
         """
         unknown = set(tables) - set(REPORT_TABLES)
         if unknown:
@@ -255,8 +280,11 @@ class Warehouse:
         counts: dict[str, int] = {}
         self.con.begin()
         try:
-            for name, arrow in staged.items():
-                self.con.register(name, arrow)
+            if shards is None:
+                for name, arrow in staged.items():
+                    self.con.register(name, arrow)
+            else:
+                self._stage_shards(Path(shards), staged, dedupe)
             self._exec("ledger_touch")
             self._exec("ledger_retire")
             counts["file_ledger"] = self._exec("ledger_insert")
@@ -280,7 +308,58 @@ class Warehouse:
                     self.con.unregister(name)
                 except Exception:  # pragma: no cover - best effort cleanup
                     pass
+            if shards is not None:  # names from the fixed table lists
+                for table in (*REPORT_TABLES, "quarantine", "files", "runs", "reports_shards"):
+                    for name in (f"mem_{table}", f"stg_{table}"):
+                        try:
+                            self.con.unregister(name)
+                        except Exception:  # pragma: no cover - not registered
+                            pass
+                        self.con.execute(f"drop view if exists {name}")
         return counts
+
+    def _stage_shards(self, shards: Path, staged: dict[str, pa.Table], dedupe: bool) -> None:
+        """stg_<table> views over in-memory rows + the run's Parquet shards (inside the run's
+        transaction)."""
+        sql = named_statements(SQL_DIR / "shards.sql")
+        for stg, arrow in staged.items():
+            table = stg.removeprefix("stg_")
+            folder = shards / table
+            if not folder.is_dir() or not any(folder.glob("*.parquet")):
+                name = "stg_reports_shards" if table == "reports" else stg
+                self.con.register(name, arrow)
+                continue
+            mem = f"mem_{table}"
+            self.con.register(mem, arrow)
+            key = KEYS.get(table, ())
+            view = "stg_reports_shards" if table == "reports" else stg
+            self.con.execute(
+                sql["stage"].replace("{stg}", view).replace("{mem}", mem)
+                .replace("{glob}", _quote_path(folder / "*.parquet"))
+                .replace("{dedupe}", sql["dedupe"].replace("{key}", ", ".join(key)) if dedupe and key else "")
+            )
+        self.con.execute(sql["reports_final"])
+
+    def store_texts_from_shards(self, shards: Path | str) -> int:
+        """Decoded texts from a run's `report_texts` shards (own transaction, before the load:
+        a text without a loaded report is harmless, the reverse is not)."""
+        folder = Path(shards) / "report_texts"
+        if not folder.is_dir() or not any(folder.glob("*.parquet")):
+            return 0
+        statement = named_statements(SQL_DIR / "shards.sql")["texts"].replace(
+            "{glob}", _quote_path(folder / "*.parquet"))
+        self.con.begin()
+        try:
+            n = self._exec_statement(statement)
+            self.con.commit()
+        except BaseException:
+            self.con.rollback()
+            raise
+        return n
+
+    def _exec_statement(self, statement: str) -> int:
+        got = self.con.execute(statement).fetchall()
+        return int(got[0][0]) if got and got[0] and isinstance(got[0][0], int) else 0
 
     def touch_unchanged(self, paths: Iterable[str], seen_at: Any) -> int:
         """Refresh last_seen_at of current ledger entries (own transaction); returns rows touched."""
