@@ -78,3 +78,111 @@ def test_values_are_grounded(gold):
             assert {hour, hour - 12} & _numbers(clean), fact
         else:
             assert fact.value in clean or fact.value in normalize(fact.snippet)[0], (name, fact)
+
+
+# ---------------------------------------------------------------------------- generated families
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+import cn2an  # noqa: E402
+
+from transforms.document import Document  # noqa: E402
+
+_LEAD = "2024年1月10日上午，某县第十届人民代表大会第三次会议在县人民会堂开幕。"
+_ROSTER_CUES = ["应出席代表", "应到代表", "应到会代表", "本次大会应出席代表", "实有代表", "现有代表", "共有代表",
+                "应出席会议的代表"]
+_PRESENT_CUES = ["实到", "实到会代表", "出席", "实际出席", "出席会议的代表有", "实到代表", "今天到会代表",
+                 "实际到会"]
+_UNITS = ["名", "人", "位"]
+
+
+def _num(n: int, form: str) -> str:
+    if form == "chinese":
+        return cn2an.an2cn(n)
+    if form == "fullwidth":
+        return "".join(chr(ord(c) + 0xFEE0) for c in str(n))
+    if form == "spaced":
+        return f" {n} "
+    return str(n)
+
+
+def _extract_text(text: str):
+    return extract(Document.from_text(text))
+
+
+@st.composite
+def attendance_sentences(draw):
+    required = draw(st.integers(30, 3000))
+    absent = draw(st.integers(1, required // 3))
+    present = required - absent
+    form = draw(st.sampled_from(["arabic", "chinese", "fullwidth", "spaced"]))
+    unit = draw(st.sampled_from(_UNITS))
+    roster = f"{draw(st.sampled_from(_ROSTER_CUES))}{_num(required, form)}{unit}"
+    pres = f"{draw(st.sampled_from(_PRESENT_CUES))}{_num(present, form)}{unit}"
+    n_abs = _num(absent, form)
+    absent_clause = draw(st.sampled_from([
+        f"缺席{n_abs}{unit}", f"因事因病请假{n_abs}{unit}", f"请假{n_abs}{unit}", f"{n_abs}{unit}代表因事因病请假",
+        f"因病因事缺席{n_abs}{unit}"]))
+    with_absent = draw(st.booleans())
+    order = draw(st.sampled_from(["rpa", "rap"]))
+    parts = [roster, pres] + ([absent_clause] if with_absent else [])
+    if with_absent and order == "rap":
+        parts = [roster, absent_clause, pres]
+    claim = draw(st.sampled_from(["", "，符合法定人数", "，出席人数符合法定人数", "，超过代表总数的三分之二"]))
+    text = f"{_LEAD}\n会议{'，'.join(parts)}{claim}。\n"
+    return text, dict(required=required, present=present, absent=absent if with_absent else None,
+                      quorum_claimed=bool(claim), attendance_scope="deputies")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(attendance_sentences())
+def test_generated_attendance_sentences(case):
+    text, expected = case
+    got = _extract_text(text).record()
+    assert {k: got[k] for k in expected} == expected, text
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["400多名", "近3000名", "约500名", "300余名", "200名左右"]), st.sampled_from(_ROSTER_CUES[:3]))
+def test_approximate_figures_are_never_counts(approx, cue):
+    text = f"{_LEAD}\n会议{cue}{approx}代表参加。列席会议的有120名。\n"
+    got = _extract_text(text).record()
+    assert got["required"] is None and got["present"] is None, text
+
+
+_NAMES = ["张建华", "李红梅", "王志刚", "赵国庆", "陈静", "刘明", "杨光辉", "黄丽娟", "周立群", "吴刚", "欧阳春华",
+          "马海", "孙明华", "巴特尔", "次仁多吉", "乌云其其格"]
+_MARKERS = ["", "", "（女）", "（回族）", "（女，土家族）", "（蒙古族）"]
+
+
+@st.composite
+def chair_lists(draw):
+    names = draw(st.lists(st.sampled_from(_NAMES), min_size=2, max_size=7, unique=True))
+    delim = draw(st.sampled_from(["、", "，", " ", "　"]))
+    marked = [n + draw(st.sampled_from(_MARKERS)) for n in names]
+    last_join = draw(st.sampled_from([delim, delim, "和", "及"]))
+    layout = draw(st.sampled_from(["rostrum", "label_colon", "youshi", "before", "block", "you"]))
+    if layout == "block":
+        listing = "\n".join(marked)
+    else:
+        listing = delim.join(marked[:-1]) + last_join + marked[-1]
+    presider = names[0]
+    body = {
+        "rostrum": f"大会执行主席{listing}在主席台前排就座。{presider}主持会议。",
+        "label_colon": f"大会执行主席：{listing}。{presider}主持会议。",
+        "youshi": f"担任今天大会执行主席的是：{listing}。会议由{presider}主持。",
+        "before": f"{listing}担任本次会议执行主席。会议由{presider}主持。",
+        "block": f"执行主席：\n{listing}\n\n会议由{presider}主持。",
+        "you": f"本次大会执行主席由{listing}担任。{presider}主持大会。",
+    }[layout]
+    return f"{_LEAD}\n{body}\n会议应到代表200名，实到代表190名。\n", names, presider
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(chair_lists())
+def test_generated_chair_lists(case):
+    text, names, presider = case
+    got = _extract_text(text).record()
+    assert got["executive_chairs"] == names, text
+    assert got["presider"] == presider, text

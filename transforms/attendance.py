@@ -194,8 +194,8 @@ def _count(kind: str, m: re.Match[str], s: str) -> Count | None:
         return None  # `出席会议的代表应到N人`: the count belongs to the roster cue
     if _APPROX_BEFORE.search(s[max(0, num_start - 3):num_start].rstrip()):
         return None
-    if _APPROX_AFTER.match(s, num_end):
-        return None
+    if _APPROX_AFTER.match(s, num_end) or re.match(r"\s*(?:左右|以上|上下)", s[m.end():]):
+        return None  # `400多名`, `200名左右`
     if not text.isdigit() and any(ch in text for ch in "万") and value >= 10000:
         return None
     return Count(kind, value, m.start(), m.end(), m.start(), gap)

@@ -119,7 +119,7 @@ def _split_conjunction(tok: str, max_len: int) -> list[tuple[str, int]]:
     for i, ch in enumerate(tok):
         if ch in "和及与" and 2 <= i:
             left, right = tok[:i], tok[i + 1:]
-            if is_name(left, 4):
+            if is_name(left, max_len):
                 rest = _split_conjunction(right, max_len)
                 if rest:
                     return [(left, 0)] + [(p, o + i + 1) for p, o in rest]
@@ -373,11 +373,14 @@ def _listed_before(s: str, end: int) -> list[NameSpan]:
         seg = seg[: cut.start()]
     # Keep the last run of names: split the segment into comma clauses from the right.
     names: list[NameSpan] = []
-    for part in reversed(re.split(r"([,，])", seg)):
-        if part in (",", "，") or not part:
+    # Commas inside markers such as （女，土家族） do not split the list.
+    masked = _MARKER_RE.sub(lambda mk: "\0" * len(mk.group(0)), seg)
+    bounds = [0] + [c.end() for c in re.finditer(r"[,，]", masked)] + [len(seg) + 1]
+    for a, b in reversed(list(zip(bounds, bounds[1:]))):
+        part = seg[a:b - 1]
+        if not part:
             continue
-        off = lo + seg.rfind(part)
-        got = [ns for ns in split_names(part, off) if ns.name[-1] not in _ORG_END]
+        got = [ns for ns in split_names(part, lo + a) if ns.name[-1] not in _ORG_END]
         if not got:
             break
         names = got + names
