@@ -81,7 +81,9 @@ def _stamp(doc: Document, s: str, body_start: int) -> tuple[dt.date, int, int] |
             continue
         for m in STAMP_DATE.finditer(text):
             after = text[m.end():m.end() + 12]
-            if not (STAMP_CUE.search(text) or re.match(r"\s*\d{1,2}:\d{2}", after)):
+            # A line that is only a source name and a date (`广州日报 2025-01-08`) is a stamp too.
+            bare = re.fullmatch(r"[\u4e00-\u9fff]{2,12}", re.sub(r"\s+", "", text[:m.start()] + text[m.end():]))
+            if not (STAMP_CUE.search(text) or re.match(r"\s*\d{1,2}:\d{2}", after) or bare):
                 continue
             # A stamp line is furniture, not a sentence about the meeting.
             if SITTING.search(text) and not STAMP_CUE.search(text[:m.start()]):

@@ -108,20 +108,20 @@ _PRE = rf"(?P<pre>{_CJK}{{1,30}}?)"
 _FORMAL_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("npc_nat", re.compile(
         rf"第{_SP}(?P<term>{N}){_SP}届{_SP}全国人民代表大会{_SP}{_GLOSS}{_SP}(?P<sc>常务委员会)?{_SP}"
-        rf"第{_SP}(?P<session>{N}){_SP}次{_SP}会议")),
+        rf"第{_SP}(?P<session>{N}){_SP}次{_SP}{_GLOSS}{_SP}会议")),
     ("cppcc_nat", re.compile(
         rf"(?P<org>中国人民政治协商会议|政协){_SP}第{_SP}(?P<term>{N}){_SP}届{_SP}全国委员会{_SP}"
-        rf"(?P<sc>常务委员会)?{_SP}第{_SP}(?P<session>{N}){_SP}次{_SP}会议")),
+        rf"(?P<sc>常务委员会)?{_SP}第{_SP}(?P<session>{N}){_SP}次{_SP}{_GLOSS}{_SP}会议")),
     ("cppcc", re.compile(
         rf"(?P<org>中国人民政治协商会议|政协){_SP}(?P<region>{_CJK}{{2,30}}?){_SP}(?:委员会)?{_SP}"
         rf"第{_SP}(?P<term>{N}){_SP}届{_SP}(?:委员会)?{_SP}(?P<sc>常务委员会)?{_SP}"
-        rf"第{_SP}(?P<session>{N}){_SP}次{_SP}会议")),
+        rf"第{_SP}(?P<session>{N}){_SP}次{_SP}{_GLOSS}{_SP}会议")),
     ("cppcc_pre", re.compile(
         rf"{_PRE}{_SP}政协{_SP}第{_SP}(?P<term>{N}){_SP}届{_SP}委员会{_SP}(?P<sc>常务委员会)?{_SP}"
-        rf"第{_SP}(?P<session>{N}){_SP}次{_SP}会议")),
+        rf"第{_SP}(?P<session>{N}){_SP}次{_SP}{_GLOSS}{_SP}会议")),
     ("npc", re.compile(
         rf"{_PRE}{_SP}{_GLOSS}{_SP}第{_SP}(?P<term>{N}){_SP}届{_SP}人民代表大会{_SP}{_GLOSS}{_SP}"
-        rf"(?P<sc>常务委员会)?{_SP}第{_SP}(?P<session>{N}){_SP}次{_SP}会议")),
+        rf"(?P<sc>常务委员会)?{_SP}第{_SP}(?P<session>{N}){_SP}次{_SP}{_GLOSS}{_SP}会议")),
 ]
 
 _ABBR_PREFIX = r"(?:全国|自治区|自治州|自治县|省|市|县|区|旗|州|盟|镇|乡)"

@@ -349,6 +349,15 @@ def _work_report(view: View) -> NameSpan | None:
         got = _name_from_segment(seg, cs)
         if got:
             return got
+        # `市长X受市人民政府委托，向大会作政府工作报告`: the name is in the clause before.
+        if not re.sub(r"向大会|在大会上|在会上|向会议|同志|\s", "", seg) and cs > s_lo:
+            pcs = _clause_start(s, cs - 1)
+            entrust = re.search(r"受([^,，。]{0,25})委托$", s[pcs:cs - 1])
+            if entrust and _GOVERNMENT.search(entrust.group(1)) and not _NOT_GOVERNMENT.search(
+                    entrust.group(1).replace("人民政府", "")):
+                got = _name_from_segment(s[pcs:pcs + entrust.start()], pcs)
+                if got:
+                    return got
     # 政府工作报告由市长X作 / 由X代表市人民政府作
     for m in re.finditer(r"政府工作报告由([^,，。;；\n]{2,40}?)(?:代表[^,，。;；\n]{0,20}?)?(?:作|做|宣读)", s):
         got = _name_from_segment(m.group(1), m.start(1))
