@@ -22,10 +22,11 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from flows.dashboard import dashboard_dir_for, write_dashboard
-from flows.inbox import InboxFile, Scan, scan_inbox
+from flows.inbox import InboxFile, Scan, is_transient, scan_inbox
 from flows.progress import extraction_progress
 from flows.reconcile import reconcile_warehouse
 from flows.runners import stream, task_runner
+from flows.runguard import kill_point, run_lock, sweep_leftovers
 from flows.settings import RunSettings
 from flows.staging import (TEXTS_TABLE, Extracted, Outcome, Tally, leftover_rows, process_one,  # noqa: F401
                            remove_shards, remove_stale_shards, shard_dir_for, stage_batch, stage_verdicts,
@@ -75,7 +76,13 @@ def _load_dictionary_lines(lines: tuple[str, ...]) -> None:
 _WORKER_DICTS: set = set()
 
 
-@task(name="discover-files", retries=2, retry_delay_seconds=[1, 5])
+def _transient_only(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry a task only for transient I/O errors; bad input (a missing inbox, ...) is terminal."""
+    exc = state.data if isinstance(state.data, BaseException) else state.result(raise_on_failure=False)
+    return is_transient(exc)
+
+
+@task(name="discover-files", retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=_transient_only)
 def discover_files(inbox: Path, ledger: dict[str, dict[str, Any]], max_bytes: int) -> Scan:
     """Diff the inbox against the ledger: new, unchanged and rejected files."""
     scan = scan_inbox(inbox, ledger, max_bytes)
@@ -95,6 +102,7 @@ def extract_batch(items: list[InboxFile], shard_dir: str, tag: str, schemas: dic
 @task(name="validate-reports", cache_policy=NO_CACHE)
 def validate_reports(outcomes: list[Outcome], docs_dir: Path | None, run_id: str) -> list[list[Violation]]:
     """Run the GX suite once over a chunk of new reports; decoder defects come as `unreadable`."""
+    kill_point("validate")
     return validate_chunk(outcomes, docs_dir, run_id)
 
 
@@ -181,6 +189,18 @@ def _summary_markdown(summary: RunSummary, settings: RunSettings) -> str:
     return "\n".join(lines)
 
 
+def _record_failure(wh: Any, run_row: dict[str, Any], summary: RunSummary, stage: str, exc: Exception,
+                    started: float) -> None:
+    """The runs row says the run failed, where and why (after a commit its data stays loaded)."""
+    run_row.update(summary.as_dict(), finished_at=datetime.now(timezone.utc), status="failed",
+                   error=f"{stage}: {type(exc).__name__}: {exc}",
+                   wall_seconds=round(time.perf_counter() - started, 3))
+    try:
+        wh.record_failed_run(run_row)
+    except Exception as also:  # the original error is the one to report
+        get_run_logger().error("could not record the failed run: %s: %s", type(also).__name__, also)
+
+
 def run_pipeline(settings: RunSettings, run_id: str | None = None) -> RunSummary:
     """One nightly run, callable inside a flow (the flow below) or a test harness."""
     from warehouse.lake import export_lake
@@ -192,10 +212,14 @@ def run_pipeline(settings: RunSettings, run_id: str | None = None) -> RunSummary
     run_id = run_id or uuid.uuid4().hex[:12]
     summary = RunSummary(run_id=run_id)
     run_row: dict[str, Any] = {"run_id": run_id, "started_at": started_at, "inbox": str(settings.inbox)}
-    # Holding the writer connection for the whole run is also the run lock: a second
-    # run cannot open the file for writing and stops with a clear message.
-    with Warehouse(settings.warehouse) as wh:
+    # One run at a time: a second start stops at once (RunLocked). Under the lock, undo what a
+    # killed run left beside the lake and the snapshot before anything else happens.
+    with run_lock(settings.warehouse, run_id), Warehouse(settings.warehouse) as wh:
+        for note in sweep_leftovers(settings.lake, settings.snapshot_path):
+            logger.warning("leftover of an interrupted run: %s", note)
+        stage = "discover"
         try:
+            kill_point(stage)
             scan = discover_files(settings.inbox, wh.ledger(), settings.max_bytes)
             now = datetime.now(timezone.utc)
             remove_stale_shards(settings.warehouse)  # a killed run's leftovers: we hold the lock now
@@ -204,6 +228,8 @@ def run_pipeline(settings: RunSettings, run_id: str | None = None) -> RunSummary
             if wh.has_table(TEXTS_TABLE):
                 schemas[TEXTS_TABLE] = wh.table_schema(TEXTS_TABLE)
             try:
+                stage = "extract"
+                kill_point(stage)
                 tally, duplicated = _extract_all(scan.new, settings, run_id=run_id, now=now, shard_dir=shards,
                                                  schemas=schemas)
                 files, quarantine = leftover_rows(run_id, now, scan.unchanged, scan.rejected)
@@ -217,25 +243,31 @@ def run_pipeline(settings: RunSettings, run_id: str | None = None) -> RunSummary
                 summary.violations = dict(sorted(tally.rules.items()))
                 summary.wall_seconds = round(time.perf_counter() - started, 3)
                 run_row.update(summary.as_dict(), finished_at=datetime.now(timezone.utc), status="ok", error=None)
+                stage = "load"
+                kill_point(stage)
                 wh.store_texts_from_shards(shards)  # before the load: a loaded report always has its text
                 counts = wh.commit_run(run_row, files, {}, quarantine, shards=shards, dedupe=duplicated)
             finally:
                 remove_shards(shards)
             summary.rows_loaded = sum(counts.values())
             logger.info("run %s committed: %s", run_id, counts)
+            try:  # all current reports, earlier runs' too; idempotent, so the next run catches up
+                logger.info("reconciled: %s", reconcile_warehouse(wh))
+            except Exception as exc:
+                logger.error("reconciliation failed, meeting tables unchanged: %s: %s", type(exc).__name__, exc)
+            # Both are rebuilt from the committed warehouse on every run, a nothing-new run too:
+            # a run killed or failed after its commit is caught up by the next one.
+            stage = "export"
+            kill_point(stage)
+            export_lake(wh, settings.lake)
+            stage = "snapshot"
+            kill_point(stage)
+            # Readers (BI, dashboards, `congress-etl query`) open this copy, never the writer's file.
+            wh.publish_snapshot(settings.snapshot_path)
         except Exception as exc:
-            run_row.update(summary.as_dict(), finished_at=datetime.now(timezone.utc), status="failed",
-                           error=f"{type(exc).__name__}: {exc}",
-                           wall_seconds=round(time.perf_counter() - started, 3))
-            wh.record_failed_run(run_row)
+            _record_failure(wh, run_row, summary, stage, exc, started)
             raise
-        try:  # all current reports, earlier runs' too; idempotent, so the next run catches up
-            logger.info("reconciled: %s", reconcile_warehouse(wh))
-        except Exception as exc:
-            logger.error("reconciliation failed, meeting tables unchanged: %s: %s", type(exc).__name__, exc)
-        export_lake(wh, settings.lake)
-        # Readers (BI, dashboards) open this copy, never the writer's file.
-        wh.publish_snapshot(settings.snapshot_path)
+    kill_point("done")
     try:  # the run is committed; a dashboard that cannot be drawn must not fail it
         write_dashboard(settings.snapshot_path, dashboard_dir_for(settings.warehouse),
                         docs_index=settings.docs / "index.html")

@@ -24,7 +24,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from flows.inbox import InboxFile, Rejected, read_bytes
+from flows.inbox import MAX_TEXT_CHARS, InboxFile, Rejected, printable, read_bytes
 from transforms.decode import decode
 from transforms.document import Document
 from transforms.extract import extract
@@ -62,8 +62,11 @@ def process_one(item: InboxFile) -> Extracted:
     try:
         data = read_bytes(item)
     except (OSError, ValueError) as exc:
-        return Extracted(item, failure=Violation("unreadable", f"cannot read file: {exc}"))
+        return Extracted(item, failure=Violation("unreadable", f"cannot read file: {printable(str(exc))}"))
     doc = decode(data, item.path)
+    if len(doc.text) > MAX_TEXT_CHARS:  # extraction time grows faster than the text: refuse, do not stall
+        return Extracted(item, failure=Violation("too_large", f"decoded text is {len(doc.text):,} characters, over "
+                                                              f"the {MAX_TEXT_CHARS:,}-character limit; not extracted"))
     try:
         facts = extract(doc)
     except Exception as exc:  # an extractor bug must cost one report, not the run

@@ -1,0 +1,91 @@
+"""What makes a run safe to kill and safe to start twice: the run lock, the sweep of what a
+killed run left beside the lake and the snapshot, and the test-only kill points.
+
+Choice for concurrent starts: a second run exits at once with a clear message (it does not
+wait). The lock is an advisory `flock` on `<warehouse>.lock`; the kernel drops it when the
+holder dies, even by SIGKILL, so a killed run never leaves a stale lock behind.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+# Test-only fault injection: CONGRESS_ETL_KILL_AT=<stage>[:<seconds>] SIGKILLs this process
+# <seconds> after the run reaches <stage> (at once without a delay). Stages, in order:
+STAGES = ("discover", "extract", "validate", "load", "export", "snapshot", "done")
+KILL_ENV = "CONGRESS_ETL_KILL_AT"
+
+
+class RunLocked(RuntimeError):
+    """Another run holds the warehouse."""
+
+
+def lock_path(warehouse: Path) -> Path:
+    return warehouse.with_name(warehouse.name + ".lock")
+
+
+@contextmanager
+def run_lock(warehouse: Path, run_id: str) -> Iterator[Path]:
+    """Hold the run lock of `warehouse` for the block, or raise RunLocked at once."""
+    path = lock_path(warehouse)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 512, 0).decode("utf-8", "replace").strip() or "unknown holder"
+            raise RunLocked(f"another run is in progress on {warehouse} ({holder}); this run stopped "
+                            "before touching anything, start it again when that one has finished") from None
+        os.ftruncate(fd, 0)
+        started = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        os.pwrite(fd, f"run {run_id}, pid {os.getpid()}, started {started}\n".encode(), 0)
+        yield path
+    finally:
+        os.close(fd)  # closing drops the flock
+
+
+def sweep_leftovers(lake: Path, snapshot: Path) -> list[str]:
+    """Undo what a killed export or snapshot left behind (call with the run lock held).
+
+    The lake swap renames the old lake aside before the new one moves in: a kill between the
+    two renames leaves only `.lake.old-<pid>`, which goes back into place here.
+    """
+    done: list[str] = []
+    if lake.parent.is_dir():
+        olds = sorted(lake.parent.glob(f".{lake.name}.old-*"), key=lambda p: p.stat().st_mtime)
+        if olds and not lake.exists():
+            os.rename(olds.pop(), lake)
+            done.append(f"restored {lake}")
+        for stale in [*olds, *lake.parent.glob(f".{lake.name}.tmp-*")]:
+            shutil.rmtree(stale, ignore_errors=True)
+            done.append(f"removed {stale.name}")
+    if snapshot.parent.is_dir():
+        for stale in snapshot.parent.glob(f".{snapshot.name}.tmp-*"):
+            stale.unlink(missing_ok=True)
+            done.append(f"removed {stale.name}")
+    return done
+
+
+def kill_point(stage: str) -> None:
+    """Fault injection for the crash tests; does nothing unless CONGRESS_ETL_KILL_AT names `stage`."""
+    spec = os.environ.get(KILL_ENV)
+    if not spec:
+        return
+    name, _, delay = spec.partition(":")
+    if name != stage:
+        return
+    seconds = float(delay or 0)
+    if seconds <= 0:
+        os.kill(os.getpid(), signal.SIGKILL)
+    timer = threading.Timer(seconds, os.kill, (os.getpid(), signal.SIGKILL))
+    timer.daemon = True
+    timer.start()
