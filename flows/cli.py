@@ -51,9 +51,15 @@ def _run_log(warehouse: Path) -> Path:
 
 
 def _explain(exc: BaseException, warehouse: Path) -> str:
+    from flows.runguard import RunLocked
+
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if isinstance(exc, RunLocked):
+        return text
     if "lock" in text.lower() and "conflicting" in text.lower():
-        return f"another process is writing {warehouse}; wait for it to finish and run again ({text})"
+        # Not our run lock: some other program (a BI tool?) has the writer's file open.
+        return (f"another process holds {warehouse} open; readers should use the published snapshot "
+                f"(<warehouse dir>/serve/warehouse.duckdb) instead ({text})")
     return f"{type(exc).__name__}: {text}"
 
 
@@ -106,9 +112,13 @@ def run(
 @app.command()
 def query(
     sql: str = typer.Argument(..., help="SQL to run read-only, e.g. \"select * from meeting_facts\"."),
-    warehouse: Path = typer.Option(Path("data/warehouse.duckdb"), "--warehouse", help="DuckDB warehouse file."),
+    warehouse: Path = typer.Option(Path("data/serve/warehouse.duckdb"), "--warehouse",
+                                   help="DuckDB file to read. Default: the snapshot the last successful run "
+                                        "published, so a query never blocks or waits for a running load; "
+                                        "pass data/warehouse.duckdb to read the writer's file (only while no "
+                                        "run is going)."),
 ) -> None:
-    """Run a read-only SQL query on the warehouse and print the result as a table.
+    """Run a read-only SQL query on the published BI snapshot and print the result as a table.
 
     Example: congress-etl query "select meeting_name, required, present from meeting_facts"
     """
