@@ -336,6 +336,15 @@ def expected_violations(r: dict[str, Any]) -> list[str]:
 _NOT_A_REPORT = {"is_meeting_report": False, "expected_violations": ["unreadable"]}
 
 
+def generate_text(seed: int, i: int) -> str | None:
+    """The text report `i` was encoded from (None for the invalid ones): what the jieba floor
+    of `congress-etl bench` segments."""
+    rng = random.Random(f"{seed}:{i}")
+    if rng.random() < 0.03:
+        return None
+    return _report(rng)[1]
+
+
 def _invalid(rng: random.Random) -> tuple[str, bytes, dict[str, Any]]:
     kind = rng.randrange(3)
     if kind == 0:

@@ -74,6 +74,12 @@ def run(
     snapshot: Path | None = typer.Option(None, "--snapshot",
                                          help="Read-only DuckDB copy for BI (DuckDB 1.x format) "
                                               "[default: <warehouse dir>/serve/warehouse.duckdb]."),
+    runner: str = typer.Option("process", "--runner",
+                               help="Where extraction runs: process (local worker processes) or dask."),
+    dask_address: str | None = typer.Option(None, "--dask-address",
+                                            help="Scheduler of an existing Dask cluster, e.g. tcp://10.0.0.5:8786 "
+                                                 "[default with --runner dask: a local cluster of --workers "
+                                                 "processes]."),
 ) -> None:
     """Run the nightly flow once: new files in the inbox → validated facts in DuckDB + Parquet.
 
@@ -83,13 +89,18 @@ def run(
     """
     if not inbox.is_dir():
         _fail(f"inbox folder not found: {inbox} (pass --inbox DIR)")
+    if runner not in ("process", "dask"):
+        _fail(f"unknown --runner {runner!r}: use process or dask")
+    if dask_address and runner != "dask":
+        _fail("--dask-address needs --runner dask")
     log_path = _run_log(warehouse)
     from flows.nightly import nightly
 
     try:
         summary = nightly(inbox=str(inbox), warehouse=str(warehouse), lake=str(lake), docs=str(docs),
                           workers=workers, batch_size=batch_size,
-                          snapshot=str(snapshot) if snapshot else None)
+                          snapshot=str(snapshot) if snapshot else None, runner=runner,
+                          dask_address=dask_address)
     except Exception as exc:  # the run itself failed: one line, and where the details are
         _fail(f"run failed: {_explain(exc, warehouse)} (log: {log_path})")
     table = Table(title=f"congress-etl run {summary['run_id']}")
@@ -213,6 +224,41 @@ def dashboard(
         _fail(f"cannot read {warehouse}: {str(exc).splitlines()[0]} "
               "(a warehouse from before reconciliation: run `congress-etl run` once to upgrade it)")
     console.print(f"Dashboard written: {path} (open {path.resolve().as_uri()})")
+
+
+@app.command()
+def bench(
+    reports: int = typer.Option(2000, "--reports", min=1, help="Generated reports in the corpus."),
+    workers: int = typer.Option(2, "--workers", min=1, help="Worker processes, for the floor and the run."),
+    json_out: Path | None = typer.Option(None, "--json", help="Write the figures as JSON here."),
+    work: Path = typer.Option(Path("data/bench"), "--work",
+                              help="Scratch folder: the generated corpus (kept for reruns) and the run."),
+    seed: int = typer.Option(0, "--seed", help="Corpus seed (same seed, same files)."),
+    batch_size: int = typer.Option(256, "--batch-size", min=1, help="Files per extraction task."),
+    nightly: int = typer.Option(0, "--nightly", min=0,
+                                help="Also time a run of this many new reports on top, Prefect start-up included."),
+    runner: str = typer.Option("process", "--runner", help="process or dask."),
+) -> None:
+    """Benchmark a full run against jieba's segmentation floor on a generated corpus.
+
+    Example: congress-etl bench --reports 20000 --workers 2 --json data/bench.json
+    """
+    from flows.bench import run_bench
+
+    try:
+        result = run_bench(reports, workers, work=work, seed=seed, batch_size=batch_size, nightly=nightly,
+                           runner=runner, say=lambda m: err.print(m, highlight=False))
+    except RuntimeError as exc:
+        _fail(str(exc))
+    table = Table(title=f"congress-etl bench: {reports} reports, {workers} workers")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for key, value in result.items():
+        table.add_row(key, str(value))
+    console.print(table)
+    if json_out:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(result, indent=2), encoding="utf-8")
 
 
 @app.command("eval")

@@ -19,17 +19,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from flows.inbox import MAX_TEXT_CHARS, InboxFile, Rejected, printable, read_bytes
-from transforms.decode import decode
-from transforms.document import Document
-from transforms.extract import extract
 from transforms.facts import ReportFacts, Violation
-from transforms.rows import report_id_for, report_rows
+
+if TYPE_CHECKING:  # decoders and extractors load in the workers only (seconds of imports)
+    from transforms.document import Document
 
 TEXTS_TABLE = "report_texts"  # kept when the warehouse has it (reconciliation reads texts)
 
@@ -59,6 +58,9 @@ class Outcome:
 
 def process_one(item: InboxFile) -> Extracted:
     """Read, decode and extract one file; bad input becomes a failure record, never an exception."""
+    from transforms.decode import decode
+    from transforms.extract import extract
+
     try:
         data = read_bytes(item)
     except (OSError, ValueError) as exc:
@@ -105,6 +107,8 @@ def write_shard(shard_dir: Path | str, table: str, tag: str, rows: list[dict[str
 
 def stage_batch(items: list[InboxFile], shard_dir: str, tag: str, schemas: dict[str, pa.Schema]) -> list[Outcome]:
     """Extract a batch and write its report rows as shards named `tag`; the compact outcomes."""
+    from transforms.rows import report_id_for, report_rows
+
     tables: dict[str, list[dict[str, Any]]] = {name: [] for name in schemas}
     outcomes: list[Outcome] = []
     for item in items:
