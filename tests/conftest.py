@@ -49,3 +49,15 @@ def seed_inbox(tmp_path: Path) -> Path:
     inbox = tmp_path / "inbox"
     shutil.copytree(SEEDS / "reports", inbox)
     return inbox
+
+
+@pytest.fixture(scope="session")
+def prefect_api(tmp_path_factory) -> dict[str, str]:
+    """One real `prefect server start` on loopback for tests that run the CLI in subprocesses
+    (a subprocess without PREFECT_API_URL would pay a temporary server of its own).
+    Returns the environment those subprocesses need."""
+    from flows.server import free_port, local_prefect_server
+
+    base = tmp_path_factory.mktemp("prefect-api")
+    with local_prefect_server(home=base / "server", port=free_port(), ui=False, timeout_s=180) as api_url:
+        yield {**os.environ, "PREFECT_API_URL": api_url, "PREFECT_HOME": str(base / "client")}
