@@ -238,6 +238,9 @@ def bench(
     nightly: int = typer.Option(0, "--nightly", min=0,
                                 help="Also time a run of this many new reports on top, Prefect start-up included."),
     runner: str = typer.Option("process", "--runner", help="process or dask."),
+    floor_reports: int | None = typer.Option(None, "--floor-reports", min=1,
+                                             help="Measure the jieba floor on the first N reports only "
+                                                  "[default: all]."),
 ) -> None:
     """Benchmark a full run against jieba's segmentation floor on a generated corpus.
 
@@ -247,7 +250,8 @@ def bench(
 
     try:
         result = run_bench(reports, workers, work=work, seed=seed, batch_size=batch_size, nightly=nightly,
-                           runner=runner, say=lambda m: err.print(m, highlight=False))
+                           runner=runner, floor_reports=floor_reports,
+                           say=lambda m: err.print(m, highlight=False))
     except RuntimeError as exc:
         _fail(str(exc))
     table = Table(title=f"congress-etl bench: {reports} reports, {workers} workers")

@@ -18,6 +18,7 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,7 @@ def segment(text: str) -> list[str]:
     return list(jieba.cut(text))
 
 
+@lru_cache(maxsize=1 << 16)  # a report repeats its words: decide each distinct token once
 def _keep(term: str) -> bool:
     term = term.strip()
     return (
@@ -92,11 +94,16 @@ def _keep(term: str) -> bool:
 def keywords_from_tokens(tokens: Iterable[str], top_k: int = 20) -> list[Keyword]:
     """TF-IDF over an existing segmentation, with jieba.analyse's IDF table."""
     tfidf = jieba.analyse.default_tfidf
-    counts = Counter(t.strip() for t in tokens if _keep(t))
+    raw = Counter(tokens)  # count first: the filter then runs once per distinct token
+    counts: Counter = Counter()
+    for t, c in raw.items():
+        if _keep(t):
+            counts[t.strip()] += c
     total = sum(counts.values())
     if not total:
         return []
-    scored = {w: c / total * tfidf.idf_freq.get(w, tfidf.median_idf) for w, c in counts.items()}
+    idf, median = tfidf.idf_freq, tfidf.median_idf
+    scored = {w: c / total * idf.get(w, median) for w, c in counts.items()}
     ranked = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:top_k]
     return [Keyword(term=w, weight=round(s, 6)) for w, s in ranked if math.isfinite(s)]
 
