@@ -132,14 +132,14 @@ _APPROX_AFTER = re.compile(r"\s*(?:多|余|来|左右|以上)")
 
 ROSTER_RE = re.compile(
     rf"(?P<cue>应出席|应到会|应到|应出|应参会|应参加会议|应有|现有|实有|共有|共计|总数|总人数|共(?=\s*[\d{CHINESE_DIGITS}]))"
-    rf"(?P<gap>{_GAP})\s*{_NUM}\s*(?P<unit>{_UNIT})"
+    rf"(?P<gap>{_GAP})\s*[:：]?\s*{_NUM}\s*(?P<unit>{_UNIT})"
 )
 PRESENT_RE = re.compile(
     rf"(?<![应未没缺列])(?P<cue>实际出席|实际到会|实际到|实到会|实到|出席|到会|到场|参会|参加会议|与会)"
-    rf"(?P<gap>{_GAP})\s*{_NUM}\s*(?P<unit>{_UNIT})"
+    rf"(?P<gap>{_GAP})\s*[:：]?\s*{_NUM}\s*(?P<unit>{_UNIT})"
 )
 ABSENT_RE = re.compile(
-    rf"(?:(?P<cue>缺席|请假|未出席|未到会|缺会)(?P<gap>{_SHORT_GAP})\s*{_NUM}\s*(?P<unit>{_UNIT}))"
+    rf"(?:(?P<cue>缺席|请假|未出席|未到会|缺会)(?P<gap>{_SHORT_GAP})\s*[:：]?\s*{_NUM}\s*(?P<unit>{_UNIT}))"
     rf"|(?:(?<![\d{CHINESE_DIGITS}])(?P<num2>{NUMBER})\s*(?P<unit2>{_UNIT})"
     r"(?:代表|委员|常委会委员|常委|成员)?(?:因事因病|因病因事|因病因事|因事|因病|因故|因公)?(?:请假|缺席|未出席|未到会))"
 )

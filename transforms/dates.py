@@ -75,6 +75,12 @@ def _stamp(doc: Document, s: str, body_start: int) -> tuple[dt.date, int, int] |
             return dt.date(int(m[1]), int(m[2]), int(m[3])), 0, 0
     tail = TAIL.search(s)
     limit = tail.start() if tail else len(s)
+    for b in _BRACKET_STAMP.finditer(s, 0, limit):
+        if not s[s.rfind("\n", 0, b.start()) + 1:b.start()].strip():
+            y, mo, d = _int(b["y"]), _int(b["m"]), _int(b["d"])
+            if y and mo and d and _valid(y, mo, d):
+                return dt.date(y, mo, d), b.start(), b.end()
+        break
     for line in re.finditer(r"[^\n]+", s[:limit]):
         text = line.group()
         if NOT_OWN_STAMP.search(text):
@@ -162,11 +168,26 @@ def _candidate_sentences(s: str, loc: Any, limit: int) -> list[tuple[int, int]]:
     return out
 
 
+_BRACKET_STAMP = re.compile(rf"[（(【\[]\s*(?:{_YEAR}){_MD}\s*[)）】\]]")
+
+
+def _bracketed_stamp(s: str, m: re.Match[str]) -> bool:
+    """`（2024年1月11日）本报讯`: a dated bracket opening a line is the article's stamp."""
+    b = _BRACKET_STAMP.match(s, max(0, m.start() - 2))
+    b = b or _BRACKET_STAMP.match(s, max(0, m.start() - 1))
+    if b is None or not b.start() <= m.start() < b.end():
+        return False
+    line_start = s.rfind("\n", 0, b.start()) + 1
+    return not s[line_start:b.start()].strip()
+
+
 def _meeting_date(s, loc, dl, dl_span, ref, stamp_date, limit):
     for a, b in _candidate_sentences(s, loc, limit):
         found = []
         for m in FULL_DATE.finditer(s, a, b):
             if dl_span[0] <= m.start() < dl_span[1]:
+                continue
+            if _bracketed_stamp(s, m):
                 continue
             found.append(("full", m))
         for m in REL_DAY.finditer(s, a, b):
@@ -283,9 +304,12 @@ def _meeting_time(s: str, loc: Any, limit: int, stamp_span) -> tuple[str, int, i
                          for n in loc.names) and bool(SITTING.search(clause))
         if not START_CUE.search(clause) and not START_CUE.search(s[sent_start:m.start()]) and not heads_lead:
             continue
-        if END_CUE.search(clause) and not re.search(r"开始|开幕(?!式)", clause) and not heads_lead:
+        # End cues count up to the next clock time (`上午9时开始，下午5时结束`).
+        nxt = TIME.search(s, m.end(), sent_end)
+        own = s[m.end():nxt.start() if nxt and nxt.start() > m.end() else sent_end]
+        if END_CUE.search(own) and not re.search(r"开始|开幕(?!式)", own) and not heads_lead:
             continue
-        if re.search(r"结束|散会", clause):
+        if re.search(r"结束|散会", own):
             continue
         return f"{h % 24:02d}:{minute:02d}", m.start(), m.end()
     return None

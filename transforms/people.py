@@ -137,6 +137,8 @@ _LIST_END_RE = re.compile(
 _CHAIR_LEAD_RE = re.compile(
     r"(?:[、,，]?\s*(?:大会)?(?:主席团)?(?:常务主席|常务副主席|秘书长))*\s*"
     r"(?:的)?(?:名单)?(?:有|是|为|分别是|分别为|包括|分别由|由)?\s*"
+    # `共有执行主席5名，分别是：`
+    r"(?:[\d一二三四五六七八九十]{1,3}\s*(?:名|位|人)\s*[,，]?\s*(?:分别|依次)?(?:是|为|有)?)?\s*"
     r"(?:\([^()]{0,15}\)|（[^（）]{0,15}）)?\s*[:：]?\s*"
 )
 
@@ -271,6 +273,11 @@ def _presider(view: View, is_presidium_meeting: bool) -> NameSpan | None:
                 return got
             continue
         if s[m.end():m.end() + 1] in ("词",):
+            continue
+        if s[m.end():m.end() + 1] in (":", "："):
+            got = _name_after(s, m.end() + 1)  # `主持：X`
+            if got:
+                return got
             continue
         if not is_presidium_meeting and _PRESIDIUM_MEETING_AFTER.match(s[m.end():]):
             continue
