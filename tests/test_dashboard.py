@@ -8,6 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from flows.dashboard import write_dashboard
@@ -117,3 +118,42 @@ def _meeting_of(page) -> str:
     """The meeting row of session 5 (the one with the conflict)."""
     row = page.locator("tr.meeting", has_text="第五次会议").first
     return row.get_attribute("id").removeprefix("meeting-")
+
+
+def test_cli_dashboard_writes_the_page_and_explains_a_missing_warehouse(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    wh = tmp_path / "wh.duckdb"
+    build(wh, {"open.txt": opening()})
+    runner = CliRunner()
+    got = runner.invoke(app, ["dashboard", "--warehouse", str(wh), "--out", str(tmp_path / "out")])
+    assert got.exit_code == 0, got.output
+    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "平遥县第十七届人民代表大会第五次会议" in page
+    missing = runner.invoke(app, ["dashboard", "--warehouse", str(tmp_path / "nope.duckdb")])
+    assert missing.exit_code == 1 and "warehouse not found" in missing.output
+
+
+def test_a_run_writes_the_dashboard_and_its_artifact_links_it(prefect_harness, seed_inbox: Path, tmp_path: Path) -> None:
+    from prefect import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    from flows.nightly import nightly
+
+    data = tmp_path / "data"
+    summary = nightly(inbox=str(seed_inbox), warehouse=str(data / "warehouse.duckdb"), lake=str(data / "lake"),
+                      docs=str(data / "docs"), workers=1, batch_size=4)
+    page = data / "dashboard" / "index.html"
+    assert page.is_file()
+    with duckdb.connect(str(data / "serve" / "warehouse.duckdb"), read_only=True) as con:
+        meetings = con.execute("select count(*) from meetings").fetchall()[0][0]
+        texts = con.execute("select count(*) from report_texts").fetchall()[0][0]
+    assert meetings >= 2 and texts == summary["files_loaded"]
+    assert f'<b id="total-meetings">{meetings}</b>' in page.read_text(encoding="utf-8")
+    with get_client(sync_client=True) as client:
+        (artifact,) = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["nightly-summary"])),
+                                            limit=1, sort="CREATED_DESC")
+    assert f"[Dashboard]({page.resolve().as_uri()})" in artifact.data
+    assert f"[Data Docs]({(data / 'docs' / 'index.html').resolve().as_uri()})" in artifact.data
