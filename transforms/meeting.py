@@ -274,7 +274,10 @@ SITTING_CUE = re.compile(
     r"开幕|闭幕|闭会|召开|举行|开会|预备会议|全体会议|会议开始|大会开始|主持|隆重|胜利|圆满|宣布|"
     r"出席|列席|就座|就坐|应到|实到|应出席")
 FUTURE_CUE = re.compile(r"将于|将在|即将|拟于|定于|筹备|前夕")
-NOT_SITTING_AFTER = re.compile(r"^\s*(?:精神|决议|期间|以来|文件|召开前|筹备|(?:召开|开幕|闭幕|举行)(?:以来|前|之前))")
+# After the name, a noun that makes the session a modifier: its spirit, resolutions, period, or
+# the deputies' suggestions handled afterwards (`…会议代表建议交办会`).
+NOT_SITTING_AFTER = re.compile(r"^\s*(?:精神|决议|期间|以来|文件|召开前|筹备|(?:召开|开幕|闭幕|举行)(?:以来|前|之前)"
+                               r"|(?:代表|委员)?(?:建议|议案)(?:交办|办理|督办)|交办)")
 _EVENT_ORDER = (
     ("预备会议", re.compile(r"预备会议?")),
     ("other", re.compile(r"主席团(?:第[^，。]{1,4}次)?会议|主席团会")),
