@@ -117,7 +117,7 @@ def run(
         console.print("Nothing new in the inbox: no rows loaded, the warehouse is unchanged.")
     snap = snapshot or warehouse.parent / "serve" / "warehouse.duckdb"
     console.print(f"Warehouse {warehouse} · BI snapshot {snap} · lake {lake} · Data Docs {docs}/index.html · "
-                  f"log {log_path}")
+                  f"dashboard {warehouse.parent / 'dashboard' / 'index.html'} · log {log_path}")
 
 
 @app.command()
