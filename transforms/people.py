@@ -131,7 +131,7 @@ def _split_conjunction(tok: str, max_len: int) -> list[tuple[str, int]]:
 # ---------------------------------------------------------------------------
 
 _LIST_END_RE = re.compile(
-    r"在主席台|在台上|在前排|在会上|主持|就座|就坐|出席|列席|宣布|分别|参加|讲话|致辞|担任|出任|作了?[^\s]{0,6}报告|代表[^、,，]{0,20}政府"
+    r"在主席台|在台上|在前排|在会上|主持(?!人[)）])|就座|就坐|出席|列席|宣布|分别|参加|讲话|致辞|担任|出任|作了?[^\s]{0,6}报告|代表[^、,，]{0,20}政府"
     r"|[。;；!?！？\n]|等(?=[在和及与,，。;；\n人同]|$)|和(?:大会|主席团|其他|有关)|以及"
 )
 _CHAIR_LEAD_RE = re.compile(
@@ -147,6 +147,12 @@ _CHAIR_VERB_BEFORE = re.compile(
     r"(?:担任|出任|任)(?:本次|今天|本届|这次)?(?:大会|会议|全体会议|开幕会|闭幕会|开幕大会|闭幕大会)?的?$")
 
 
+# `推选张建华、李红梅为大会执行主席`: the presidium names the chairs.
+_CHAIRS_CHOSEN = re.compile(
+    r"(?:推选|推举|选举|选出|确定|决定由|决定)(?P<list>[^。;；!?！？\n:：]{2,100}?)(?:为|担任)"
+    r"(?:本次|今天|本届|这次)?(?:大会|会议|全体会议|开幕会|闭幕会)?的?执行主席")
+
+
 def _chairs(view: View) -> list[NameSpan]:
     s = view.s
     out: list[NameSpan] = []
@@ -155,6 +161,13 @@ def _chairs(view: View) -> list[NameSpan]:
         if s[m.end():m.end() + 1] in ("席", "团"):
             continue  # 执行主席席 (the seats), not a label
         # `A、B、C担任本次会议执行主席`: the names come before the label.
+        chosen = _CHAIRS_CHOSEN.search(s, max(0, m.start() - 120), m.end())
+        if chosen is not None and chosen.end() == m.end():
+            for ns in split_names(chosen.group("list"), chosen.start("list")):
+                if ns.name not in seen:
+                    seen.add(ns.name)
+                    out.append(ns)
+            continue
         verb = _CHAIR_VERB_BEFORE.search(s, max(0, m.start() - 14), m.start())
         if verb is not None and not re.match(r"\s*(?:的|[:：]|是|有|为)", s[m.end():]):
             for ns in _listed_before(s, verb.start()):
@@ -212,6 +225,8 @@ def _clause_start(s: str, pos: int, bounds: str = _CLAUSE_BOUND) -> int:
 
 def _name_from_segment(seg: str, seg_start: int) -> NameSpan | None:
     """The name at the end of `seg` (after titles): `大会主席团常务主席、执行主席X` → X."""
+    # `县长X受县人民政府委托所作的…`: the mandate and 所 follow the name.
+    seg = re.sub(r"(?:受[^,，。;；]{0,25}委托)?所?$", "", seg)
     seg = re.sub(r"(?:向大会|在大会上|在会上|向会议|在开幕会上|在闭幕会上|同志)$", "", seg)
     rest, off = strip_title(seg)
     rest = rest.strip()
@@ -267,6 +282,13 @@ _PRESIDIUM_MEETING_AFTER = re.compile(r"^[^,，。;；\n]{0,10}主席团(?:第[^
 def _presider(view: View, is_presidium_meeting: bool) -> NameSpan | None:
     s = view.s
     for m in re.finditer(r"主持", s):
+        if s[m.start() - 1:m.start()] in ("(", "（") and s[m.end():m.end() + 2] in ("人)", "人）"):
+            # `张建华（主持人）、李红梅…`: the name right before the bracket.
+            cs = _clause_start(s, m.start() - 1, _CLAUSE_BOUND + "、")
+            got = _name_from_segment(s[cs:m.start() - 1], cs)
+            if got:
+                return got
+            continue
         if s[m.end():m.end() + 1] == "人":
             got = _name_after(s, m.end() + 1)
             if got:
@@ -319,6 +341,8 @@ def _presider(view: View, is_presidium_meeting: bool) -> NameSpan | None:
 _REPORT_RE = re.compile(
     r"(?:所)?(?:作|做)了?(?:题为[《“\"][^》”\"\n]{1,40}[》”\"])?的?\s*[《“\"]?(?P<rep>政府工作报告|工作报告)"
     r"|(?:报告|汇报)了?(?P<rep3>政府工作)(?!报告)"
+    # `代表县人民政府向大会报告工作`: only counts with a government behind 代表.
+    r"|向(?:大会|会议)(?:报告|汇报)(?P<rep4>工作)"
 )
 _NOT_GOVERNMENT = re.compile(r"政协|常务委员会|常委会|法院|检察院|人大|委员会|主席团")
 _GOVERNMENT = re.compile(r"人民政府|政府|国务院")
@@ -328,7 +352,7 @@ def _work_report(view: View) -> NameSpan | None:
     s = view.s
     sents = Sentences(s)
     for m in _REPORT_RE.finditer(s):
-        rep = m.group("rep") or "政府工作报告"
+        rep = m.group("rep") or ("工作报告" if m.group("rep4") else "政府工作报告")
         s_lo, _ = sents.bounds(sents.index(m.start()), len(s))
         prefix = s[s_lo:m.start()]
         entrusted = re.search(r"受[^,，。]{0,25}委托", prefix)
