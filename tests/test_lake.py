@@ -43,7 +43,12 @@ def test_lake_reads_back_equal_to_tables(loaded: Path, tmp_path: Path):
         for table in LAKE_TABLES:
             glob = str(lake / table / "**" / "*.parquet")
             back = _rows(con, f"select * exclude (year) from read_parquet('{glob}', hive_partitioning = true)")
-            assert back == _rows(con, f"select * from {table}"), table
+            own_year = "year" in {c[0] for c in con.execute(f"describe {table}").fetchall()}
+            assert back == _rows(con, f"select * exclude (year) from {table}" if own_year
+                                 else f"select * from {table}"), table
+            if own_year:  # the table's own year column is the partition: it reads back the same
+                years = _rows(con, f"select year from read_parquet('{glob}', hive_partitioning = true)")
+                assert years == _rows(con, f"select year from {table}"), table
             assert counts[table] == len(back)
         assert counts["reports"] == 3 and counts["meeting_facts"] == 2 and counts["runs"] == 2
         # Report tables are partitioned by meeting year; undated reports go to the null partition.

@@ -30,6 +30,10 @@ LAKE_TABLES: tuple[str, ...] = (
     "quarantine",
     "runs",
     "file_ledger",
+    "meetings",
+    "meeting_reports",
+    "conflicts",
+    "meeting_checks",
 )
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 

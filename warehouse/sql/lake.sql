@@ -53,3 +53,22 @@ from runs as u;
 -- name: file_ledger
 select f.*, year(f.first_seen_at)::integer as year
 from file_ledger as f;
+
+-- name: meetings
+-- Reconciliation tables are partitioned by the meeting's year (stated or inferred across reports).
+select m.*
+from meetings as m;
+
+-- name: meeting_reports
+select t.*
+from meeting_reports as t;
+
+-- name: conflicts
+select c.*, m.year as year
+from conflicts as c
+left join meetings as m on m.meeting_id = c.meeting_id;
+
+-- name: meeting_checks
+select k.*, m.year as year
+from meeting_checks as k
+left join meetings as m on m.meeting_id = k.meeting_id;
