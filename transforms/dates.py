@@ -75,6 +75,11 @@ def _stamp(doc: Document, s: str, body_start: int) -> tuple[dt.date, int, int] |
             return dt.date(int(m[1]), int(m[2]), int(m[3])), 0, 0
     tail = TAIL.search(s)
     limit = tail.start() if tail else len(s)
+    # `（2024-01-10 18:30）` closing a paragraph: a CMS stamp with its clock time.
+    cms = re.search(r"[（(【\[]\s*((?:19|20)\d\d)[-/.](\d{1,2})[-/.](\d{1,2})\s+\d{1,2}:\d{2}(?::\d{2})?\s*[)）】\]]",
+                    s[:limit])
+    if cms and _valid(int(cms[1]), int(cms[2]), int(cms[3])):
+        return dt.date(int(cms[1]), int(cms[2]), int(cms[3])), cms.start(), cms.end()
     for b in _BRACKET_STAMP.finditer(s, 0, limit):
         if not s[s.rfind("\n", 0, b.start()) + 1:b.start()].strip():
             y, mo, d = _int(b["y"]), _int(b["m"]), _int(b["d"])
