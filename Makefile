@@ -33,12 +33,12 @@ run: setup  ## set up, then run the nightly flow once over seeds/reports into da
 	$(BIN)/congress-etl run
 
 # The dashboard test drives the OS Chromium; never `playwright install` (no downloads at test time).
-browser:  ## make sure /usr/bin/chromium exists (installs the Debian package when root)
-	@if [ -x /usr/bin/chromium ]; then :; \
+browser:  ## make sure /usr/bin/chromium and a CJK font exist (installs the Debian packages when root)
+	@if [ -x /usr/bin/chromium ] && [ -d /usr/share/fonts/truetype/wqy ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "installing Debian chromium for the dashboard test"; \
-		apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }; \
-	else echo "Chromium missing: run 'sudo apt-get install -y chromium' (the dashboard test skips without it)"; fi
+		echo "installing Debian chromium and fonts-wqy-zenhei for the dashboard test"; \
+		apt-get install -y chromium fonts-wqy-zenhei || { apt-get update && apt-get install -y chromium fonts-wqy-zenhei; }; \
+	else echo "Chromium or a CJK font missing: run 'sudo apt-get install -y chromium fonts-wqy-zenhei' (the dashboard test skips without Chromium)"; fi
 
 test: setup browser  ## set up, then run the whole test suite
 	$(BIN)/python -m pytest
