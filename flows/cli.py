@@ -73,7 +73,7 @@ def run(
     batch_size: int = typer.Option(64, "--batch-size", min=1, help="Files per extraction task."),
     snapshot: Path | None = typer.Option(None, "--snapshot",
                                          help="Read-only DuckDB copy for BI (DuckDB 1.x format) "
-                                              "[default: <warehouse dir>/serve/warehouse.duckdb]."),
+                                              "(default: serve/warehouse.duckdb beside the warehouse)."),
     runner: str = typer.Option("process", "--runner",
                                help="Where extraction runs: process (local worker processes) or dask."),
     dask_address: str | None = typer.Option(None, "--dask-address",
