@@ -116,6 +116,10 @@ _FORMAL_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"(?P<org>中国人民政治协商会议|政协){_SP}(?P<region>{_CJK}{{2,30}}?){_SP}(?:委员会)?{_SP}"
         rf"第{_SP}(?P<term>{N}){_SP}届{_SP}(?:委员会)?{_SP}(?P<sc>常务委员会)?{_SP}"
         rf"第{_SP}(?P<session>{N}){_SP}次{_SP}{_GLOSS}{_SP}会议")),
+    # 政协第十届鹤峰县委员会第四次会议: the term before the place.
+    ("cppcc_mid", re.compile(
+        rf"(?P<org>中国人民政治协商会议|政协){_SP}第{_SP}(?P<term>{N}){_SP}届{_SP}(?P<region>{_CJK}{{2,30}}?){_SP}委员会{_SP}"
+        rf"(?P<sc>常务委员会)?{_SP}第{_SP}(?P<session>{N}){_SP}次{_SP}{_GLOSS}{_SP}会议")),
     ("cppcc_pre", re.compile(
         rf"{_PRE}{_SP}政协{_SP}第{_SP}(?P<term>{N}){_SP}届{_SP}委员会{_SP}(?P<sc>常务委员会)?{_SP}"
         rf"第{_SP}(?P<session>{N}){_SP}次{_SP}{_GLOSS}{_SP}会议")),
@@ -130,7 +134,14 @@ _ABBR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"(?P<pre>{_CJK}{{0,12}}?)(?P<pfx>{_ABBR_PREFIX})?第?(?P<term>{N})届(?P<nat>全国)?人大"
         rf"(?P<sc>常委会)?第?(?P<session>{N})次(?:会议|全体会议)")),
     ("cppcc_abbr", re.compile(
-        rf"(?P<pre>{_CJK}{{0,12}}?)(?P<pfx>{_ABBR_PREFIX})?政协第?(?P<term>{N})届(?P<sc>常委会)?第?"
+        rf"(?P<pre>{_CJK}{{0,12}}?)(?P<pfx>{_ABBR_PREFIX})?政协第?(?P<term>{N})届(?:委员会)?(?P<sc>常委会|常务委员会)?第?"
+        rf"(?P<session>{N})次(?P<sc2>常委会?)?会议")),
+    # 十七届县人大常委会第十九次会议, 十四届全国政协二次会议: the term before the prefix.
+    ("npc_abbr", re.compile(
+        rf"(?P<pre>)(?<![{_CJK[1:-1]}])第?(?P<term>{N})届(?P<pfx>{_ABBR_PREFIX})人大"
+        rf"(?P<sc>常委会)?第?(?P<session>{N})次(?:会议|全体会议)")),
+    ("cppcc_abbr", re.compile(
+        rf"(?P<pre>)(?<![{_CJK[1:-1]}])第?(?P<term>{N})届(?P<pfx>{_ABBR_PREFIX})政协(?P<sc>常委会)?第?"
         rf"(?P<session>{N})次(?P<sc2>常委会?)?会议")),
 ]
 
@@ -207,7 +218,7 @@ def find_names(s: str) -> list[NameMatch]:
                 rstart, rm = trimmed
                 start = rstart
                 region_span = (rstart, m.end("pre"))
-            elif kind == "cppcc":
+            elif kind in ("cppcc", "cppcc_mid"):
                 if "委员会" not in m.group():
                     continue
                 rstart, rend = m.span("region")
@@ -234,13 +245,15 @@ def find_names(s: str) -> list[NameMatch]:
     for kind, pat in _ABBR_PATTERNS:
         for m in pat.finditer(s):
             start = m.start("pfx") if m.group("pfx") else m.start("term")
+            if m.group("pfx") and m.start("term") < m.start("pfx"):
+                start = m.start()  # 十七届县人大…: the name opens with its term
             if s[start - 1:start] == "第" and not m.group("pfx"):
                 start -= 1
             end = m.end()
             region = region_span = rm = None
             pre_s, pre_e = m.span("pre")
             pfx = m.group("pfx")
-            if kind == "npc_abbr" and m.group("nat"):
+            if kind == "npc_abbr" and m.groupdict().get("nat"):
                 region, rm = "全国", resolve_region("全国")
             elif pfx == "全国":
                 region, rm = "全国", resolve_region("全国")
