@@ -36,7 +36,7 @@ def main() -> None:
 
 
 def _fail(message: str, code: int = 1) -> None:
-    err.print(f"[red]error:[/red] {message}", highlight=False)
+    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)  # one line, for logs and cron mail
     raise typer.Exit(code)
 
 
@@ -89,6 +89,11 @@ def run(
     """
     if not inbox.is_dir():
         _fail(f"inbox folder not found: {inbox} (pass --inbox DIR)")
+    from flows.runguard import lock_holder
+
+    busy = lock_holder(warehouse)  # before the slow imports: a refused start costs well under a second
+    if busy:
+        _fail(busy)
     if runner not in ("process", "dask"):
         _fail(f"unknown --runner {runner!r}: use process or dask")
     if dask_address and runner != "dask":

@@ -13,6 +13,7 @@ import os
 import shutil
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -28,8 +29,33 @@ class RunLocked(RuntimeError):
     """Another run holds the warehouse."""
 
 
+_LOCK_TRIES = 6
+
+
 def lock_path(warehouse: Path) -> Path:
     return warehouse.with_name(warehouse.name + ".lock")
+
+
+def _locked_message(warehouse: Path, holder: bytes) -> str:
+    who = holder.decode("utf-8", "replace").strip() or "holder unknown"
+    return (f"another run is in progress on {warehouse} ({who}); this run stopped before touching "
+            "anything, start it again when that one has finished")
+
+
+def lock_holder(warehouse: Path) -> str | None:
+    """Why a run on `warehouse` would be refused right now, or None. A cheap early check for
+    the CLI (no Prefect import); the lock taken by `run_lock` is what actually guards."""
+    try:
+        fd = os.open(lock_path(warehouse), os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return _locked_message(warehouse, os.pread(fd, 512, 0))
+    finally:
+        os.close(fd)
+    return None
 
 
 @contextmanager
@@ -39,12 +65,15 @@ def run_lock(warehouse: Path, run_id: str) -> Iterator[Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 512, 0).decode("utf-8", "replace").strip() or "unknown holder"
-            raise RunLocked(f"another run is in progress on {warehouse} ({holder}); this run stopped "
-                            "before touching anything, start it again when that one has finished") from None
+        # A few tries over half a second: `lock_holder` probes hold the lock for microseconds.
+        for attempt in range(_LOCK_TRIES):
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if attempt == _LOCK_TRIES - 1:
+                    raise RunLocked(_locked_message(warehouse, os.pread(fd, 512, 0))) from None
+                time.sleep(0.1)
         os.ftruncate(fd, 0)
         started = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         os.pwrite(fd, f"run {run_id}, pid {os.getpid()}, started {started}\n".encode(), 0)
