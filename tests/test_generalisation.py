@@ -166,7 +166,7 @@ def chair_lists(draw):
     delim = draw(st.sampled_from(["、", "，", " ", "　"]))
     marked = [n + draw(st.sampled_from(_MARKERS)) for n in names]
     last_join = draw(st.sampled_from([delim, delim, "和", "及"]))
-    layout = draw(st.sampled_from(["rostrum", "label_colon", "youshi", "before", "block", "you"]))
+    layout = draw(st.sampled_from(["rostrum", "label_colon", "youshi", "before", "block", "you", "leader"]))
     if layout == "block":
         listing = "\n".join(marked)
     else:
@@ -179,6 +179,9 @@ def chair_lists(draw):
         "before": f"{listing}担任本次会议执行主席。会议由{presider}主持。",
         "block": f"执行主席：\n{listing}\n\n会议由{presider}主持。",
         "you": f"本次大会执行主席由{listing}担任。{presider}主持大会。",
+        # a titled leader seated beside the chairs is not a chair
+        "leader": f"大会执行主席{listing}{draw(st.sampled_from(['、', '，']))}县委书记钱学文等在主席台前排就座。"
+                  f"{presider}主持会议。",
     }[layout]
     return f"{_LEAD}\n{body}\n会议应到代表200名，实到代表190名。\n", names, presider
 

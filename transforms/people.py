@@ -185,11 +185,30 @@ def _chairs(view: View) -> list[NameSpan]:
             end = _block_end(s, start, end)
         if end - start > 200:
             end = start + 200
-        for ns in split_names(s[start:end], start):
+        for ns in _untitled_run(s, start, split_names(s[start:end], start)):
             if ns.name not in seen:
                 seen.add(ns.name)
                 out.append(ns)
     return out
+
+
+def _untitled_run(s: str, start: int, names: list[NameSpan]) -> list[NameSpan]:
+    """A list that opens with bare names ends where a name carries its own title
+    (`执行主席A、B、县委书记C等在主席台就座`: C is a leader seated beside the chairs)."""
+    out: list[NameSpan] = []
+    prev = start
+    for ns in names:
+        titled = bool(_TITLE_RE.search(_MARKER_RE.sub("", s[prev:ns.start])))
+        if titled and out and not any(_TITLE_RE.search(s[a:b]) for a, b in _gaps(start, out)):
+            break
+        out.append(ns)
+        prev = ns.end
+    return out
+
+
+def _gaps(start: int, names: list[NameSpan]) -> list[tuple[int, int]]:
+    ends = [start] + [ns.end for ns in names[:-1]]
+    return [(a, ns.start) for a, ns in zip(ends, names)]
 
 
 def _only_names(line: str) -> bool:
