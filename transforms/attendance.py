@@ -131,7 +131,9 @@ _APPROX_BEFORE = re.compile(r"(?:近|约|约有|大约|将近|逾|超过|上|不
 _APPROX_AFTER = re.compile(r"\s*(?:多|余|来|左右|以上)")
 
 ROSTER_RE = re.compile(
-    rf"(?P<cue>应出席|应到会|应到|应出|应参会|应参加会议|应有|现有|实有|共有|共计|总数|总人数|共(?=\s*[\d{CHINESE_DIGITS}]))"
+    rf"(?P<cue>应出席|应到会|应到|应出|应参会|应参加会议|应有|现有|实有|共有|共计|总数|总人数|共(?=\s*[\d{CHINESE_DIGITS}])"
+    # `常委会组成人员25人，出席会议21人`: the committee's size, read as a roster with a present figure
+    rf"|(?<=常委会|委员会)组成人员(?=\s*[\d{CHINESE_DIGITS}]))"
     rf"(?P<gap>{_GAP})\s*[:：]?\s*{_NUM}\s*(?P<unit>{_UNIT})"
 )
 PRESENT_RE = re.compile(
