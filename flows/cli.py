@@ -98,8 +98,9 @@ def run(
         _fail(f"unknown --runner {runner!r}: use process or dask")
     if dask_address and runner != "dask":
         _fail("--dask-address needs --runner dask")
-    log_path = _run_log(warehouse)
     from flows.nightly import nightly
+
+    log_path = _run_log(warehouse)  # after the import: Prefect's logging setup replaces earlier handlers
 
     try:
         summary = nightly(inbox=str(inbox), warehouse=str(warehouse), lake=str(lake), docs=str(docs),
