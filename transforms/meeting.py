@@ -17,13 +17,14 @@ Abbreviations (used only when no formal form appears): 市六届人大三次会�
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from transforms.document import Document
 from transforms.facts import Fact, ReportFacts
-from transforms.numbers import NUMBER, parse_int
+from transforms.numbers import CHINESE_DIGITS, NUMBER, parse_int
 from transforms.regions import RegionMatch, resolve_region
 
 # ---------------------------------------------------------------------------- text view
@@ -199,6 +200,46 @@ def _clean_value(raw: str) -> str:
     return re.sub(r"\s+", "", raw)
 
 
+# Every character an abbreviated name can hold (CJK, digits). A match never crosses a character
+# outside this class, so scanning only the runs of it that contain 届 finds the same matches as
+# scanning the whole text, several times faster (the lazy prefix is tried at every position).
+_ABBR_RUN = re.compile(rf"[\u4e00-\u9fff{CHINESE_DIGITS}\d]+")
+
+
+def abbr_finditer(pat: re.Pattern[str], s: str) -> Iterator[re.Match[str]]:
+    """`pat.finditer(s)` for an _ABBR_PATTERNS pattern: same matches, same order."""
+    for run in _ABBR_RUN.finditer(s):
+        if "届" in run.group():
+            # pos/endpos keep the whole string: lookbehinds still see the character before the run.
+            yield from pat.finditer(s, run.start(), run.end())
+
+
+# Literals every match of a formal pattern contains. No formal pattern matches a line break, so
+# only lines holding all of them can hold a match: scanning just those lines finds the same matches.
+_FORMAL_NEEDLES: dict[str, tuple[str, ...]] = {
+    "npc_nat": ("届", "全国人民代表大会"),
+    "cppcc_nat": ("届", "全国委员会"),
+    "cppcc": ("届", "会议"),
+    "cppcc_pre": ("届", "政协"),
+    "npc": ("届", "人民代表大会"),
+}
+
+
+def formal_finditer(kind: str, pat: re.Pattern[str], s: str) -> Iterator[re.Match[str]]:
+    """`pat.finditer(s)` for the _FORMAL_PATTERNS entry `kind`: same matches, same order."""
+    needles = _FORMAL_NEEDLES.get(kind)
+    if needles is None:  # a pattern without known literals: scan everything
+        yield from pat.finditer(s)
+        return
+    start = 0
+    while start <= len(s):
+        end = s.find("\n", start)
+        end = len(s) if end < 0 else end
+        if all(needle in s[start:end] for needle in needles):
+            yield from pat.finditer(s, start, end)
+        start = end + 1
+
+
 def find_names(s: str) -> list[NameMatch]:
     """Every formal or abbreviated session name in simplified text `s`, in text order."""
     out: list[NameMatch] = []
@@ -208,7 +249,7 @@ def find_names(s: str) -> list[NameMatch]:
         return any(a < y and x < b for x, y in taken)
 
     for kind, pat in _FORMAL_PATTERNS:
-        for m in pat.finditer(s):
+        for m in formal_finditer(kind, pat, s):
             start, end = m.span()
             region = region_span = rm = None
             if kind in ("npc", "cppcc_pre"):
@@ -243,7 +284,7 @@ def find_names(s: str) -> list[NameMatch]:
                 session=parse_int(m.group("session")), session_span=m.span("session"),
                 region=region, region_span=region_span, region_match=rm, formal=True))
     for kind, pat in _ABBR_PATTERNS:
-        for m in pat.finditer(s):
+        for m in abbr_finditer(pat, s):
             start = m.start("pfx") if m.group("pfx") else m.start("term")
             if m.group("pfx") and m.start("term") < m.start("pfx"):
                 start = m.start()  # 十七届县人大…: the name opens with its term

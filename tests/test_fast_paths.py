@@ -1,0 +1,61 @@
+"""Speed-ups that must not change a single match: each fast path against the plain one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bench.generate import generate
+from transforms.decode import decode
+from transforms.meeting import _ABBR_PATTERNS, _FORMAL_PATTERNS, abbr_finditer, formal_finditer
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "reports"
+SEEDS = Path(__file__).resolve().parents[1] / "seeds" / "reports"
+CASES = Path(__file__).resolve().parent / "cases"
+
+# Characters abbreviated session names are made of, and ones that break them.
+PIECES = ["人民代表大会", "全国人民代表大会", "中国人民政治协商会议", "全国委员会", "届", "人大", "政协", "常委会", "常务委员会", "委员会", "第", "次", "会议", "全体会议", "全国", "县", "市", "区",
+          "平鲁", "十七", "二", "3", "１２", "〇", " ", "，", "\n", "（扩大）", "\t", "\u3000", "（", "）", "、", "a", "年", "召开"]
+
+
+def _spans(pat, s: str, fast: bool, kind: str | None = None) -> list[tuple]:
+    if fast:
+        found = formal_finditer(kind, pat, s) if kind else abbr_finditer(pat, s)
+    else:
+        found = pat.finditer(s)
+    return [(m.span(), m.groupdict()) for m in found]
+
+
+def _texts() -> list[str]:
+    files = [p for d in (CORPUS, SEEDS, CASES) if d.is_dir() for p in sorted(d.rglob("*")) if p.is_file()]
+    texts = [decode(p.read_bytes(), p.name).clean for p in files]
+    texts += [decode(g.data, g.name).clean for g in generate(60, seed=31)]
+    return texts
+
+
+def test_abbreviated_names_same_matches_on_real_and_generated_texts() -> None:
+    texts = _texts()
+    assert len(texts) > 60
+    hits = 0
+    for s in texts:
+        for _, pat in _ABBR_PATTERNS:
+            plain = _spans(pat, s, fast=False)
+            assert _spans(pat, s, fast=True) == plain
+            hits += len(plain)
+        for kind, pat in _FORMAL_PATTERNS:
+            plain = _spans(pat, s, fast=False)
+            assert _spans(pat, s, fast=True, kind=kind) == plain, kind
+            hits += len(plain)
+    assert hits > 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40))
+def test_abbreviated_names_same_matches_on_composed_strings(parts: list[str]) -> None:
+    s = "".join(parts)
+    for _, pat in _ABBR_PATTERNS:
+        assert _spans(pat, s, fast=True) == _spans(pat, s, fast=False)
+    for kind, pat in _FORMAL_PATTERNS:
+        assert _spans(pat, s, fast=True, kind=kind) == _spans(pat, s, fast=False)
