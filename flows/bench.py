@@ -128,6 +128,7 @@ def run_bench(reports: int, workers: int, *, work: Path, seed: int = 0, batch_si
     from flows.settings import USER_DICT
 
     work.mkdir(parents=True, exist_ok=True)
+    load_before = os.getloadavg()[0]
     user_dict = str(USER_DICT) if USER_DICT.is_file() else None
     t0 = time.perf_counter()
     inbox = ensure_corpus(work / f"corpus-s{seed}-n{reports}", reports, seed)
@@ -159,6 +160,7 @@ def run_bench(reports: int, workers: int, *, work: Path, seed: int = 0, batch_si
         if code:
             raise RuntimeError(f"second congress-etl run failed (exit {code}); see {log}")
         say(f"no-op rerun: {noop:.1f} s")
+    load_after = os.getloadavg()[0]
     result: dict[str, Any] = {
         "reports": reports,
         "workers": workers,
@@ -173,6 +175,9 @@ def run_bench(reports: int, workers: int, *, work: Path, seed: int = 0, batch_si
         "peak_rss_mb": round(peak, 1),
         "noop_rerun_s": round(noop, 2),
         "prefect_startup_s": round(startup, 2),
+        # Other work on the machine slows every figure: the 1-minute load average, before/after.
+        "load_avg_before": round(load_before, 2),
+        "load_avg_after": round(load_after, 2),
     }
     if nightly:
         new = work / f"nightly-s{seed + 1}-n{nightly}"
