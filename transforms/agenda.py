@@ -343,10 +343,12 @@ _TASK_CUE = re.compile(
     rf"|从{_COUNT}(?:个)?方面(?:部署|安排|提出|明确)(?:了)?[^。:：]{{0,12}}?(?:工作|任务)"
     # `重点实施“五大工程”：一是…`: a named bundle of actions, listed after the colon.
     rf"|(?:实施|推进|抓好|做好|打好|开展|推动)[“\"]?{_COUNT}大(?:工程|行动|攻坚战|战略|举措)[”\"]?(?=\s*[:：])"
+    rf"|(?:聚焦|实现|实施|推进|抓好|做好|打好|开展|推动)[“\"]{_COUNT}个[^“”\"：:。]{{1,6}}[”\"](?=\s*[:：])"
     rf"|(?:主要|重点)(?:工作)?(?:任务|工作)(?:是|为|有|包括)?(?=[:：])"
     rf"|(?:抓好|做好|推进|落实|着力|突出)以下(?:几(?:个方面|项|方面)|[^。:：]{{0,6}})(?:的)?(?:重点)?(?:工作|任务)"
 )
 _FORWARD = re.compile(r"今年|明年|新的一年|下一步|今后一年|本年|来年|\d{4}年|[一二〇零○]{4}年|(?<![主重需])要|将|重点")
+_COMING = re.compile(r"今年|明年|新的一年|下一步|今后|来年|新一年|\d{4}年|[一二〇零○]{4}年")
 _REVIEW = re.compile(r"回顾|总结|过去|成绩|成效|取得|去年|上一年|一年来|五年来|主要做了")
 
 
@@ -360,6 +362,16 @@ def _key_tasks(doc: Document, s: str) -> tuple[Fact[int] | None, list[Fact[KeyTa
             clause = head[clause_start:]
             if _REVIEW.search(clause) or "部分" in m.group():
                 continue
+            # `重点抓了五项工作`: done work (了), and a review clause earlier in the sentence
+            # (`报告总结了2023年工作，…`) unless a later clause turns to the coming period.
+            if re.search(r"(?:抓|做|推进|实施|落实|开展|完成|突出|聚焦)了", m.group()):
+                continue
+            reviews = list(_REVIEW.finditer(sent, 0, m.start()))
+            if reviews:
+                later = sent[reviews[-1].end():m.start()]
+                later = later[later.find("，") + 1:] if "，" in later else ""
+                if not _COMING.search(later):
+                    continue
             if "实事" in sent[m.end(): m.end() + 4]:
                 continue
             if not (_FORWARD.search(head) or re.search(r"抓好|做好|着力|重点", m.group())):
