@@ -193,3 +193,39 @@ def test_generated_chair_lists(case):
     got = _extract_text(text).record()
     assert got["executive_chairs"] == names, text
     assert got["presider"] == presider, text
+
+
+@st.composite
+def dated_leads(draw):
+    year = draw(st.one_of(st.none(), st.integers(2005, 2026)))
+    month = draw(st.integers(1, 12))
+    day = draw(st.integers(1, 28))
+    hour = draw(st.integers(8, 16))
+    minute = draw(st.sampled_from([0, 30]))
+    cn = draw(st.booleans())
+    ystr = "" if year is None else (
+        "".join("〇一二三四五六七八九"[int(c)] for c in str(year)) if cn else str(year)) + "年"
+    mstr = ("元" if month == 1 and draw(st.booleans()) else (cn2an.an2cn(month) if cn else str(month))) + "月"
+    dstr = (cn2an.an2cn(day) if cn else str(day)) + "日"
+    half = "上午" if hour < 12 else "下午"
+    h12 = hour if hour <= 12 else hour - 12
+    hform = draw(st.sampled_from(["时", "点", "colon"]))
+    hnum = cn2an.an2cn(h12) if cn and hform != "colon" else str(h12)
+    if hform == "colon":
+        clock = f"{h12}:{minute:02d}"
+    elif minute == 30:
+        clock = f"{hnum}{hform}" + draw(st.sampled_from(["半", "30分" if not cn else "三十分"]))
+    else:
+        clock = f"{hnum}{hform}" + draw(st.sampled_from(["", "整"]))
+    text = (f"某县第十届人民代表大会第三次会议开幕\n{ystr}{mstr}{dstr}{half}{clock}，某县第十届人民代表大会第三次会议"
+            f"在县人民会堂开幕。\n")
+    date = f"{year:04d}-{month:02d}-{day:02d}" if year else f"{month:02d}-{day:02d}"
+    return text, date, f"{hour:02d}:{minute:02d}"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dated_leads())
+def test_generated_dates_and_times(case):
+    text, date, time = case
+    got = _extract_text(text).record()
+    assert (got["date"], got["time"]) == (date, time), text
