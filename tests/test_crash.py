@@ -123,3 +123,18 @@ def test_killed_runs_leave_before_or_after_and_the_next_run_converges(prefect_ap
                           "test_s": round(time.monotonic() - t0, 1)}))
     finally:
         runner.close()
+
+
+def test_sweep_puts_back_a_lake_killed_between_its_two_renames(tmp_path: Path) -> None:
+    from flows.runguard import sweep_leftovers
+
+    lake, snap = tmp_path / "lake", tmp_path / "serve" / "warehouse.duckdb"
+    (tmp_path / ".lake.old-41" / "reports").mkdir(parents=True)  # the old lake, renamed aside
+    (tmp_path / ".lake.tmp-41" / "reports").mkdir(parents=True)  # the new one, never moved in
+    snap.parent.mkdir()
+    (snap.parent / ".warehouse.duckdb.tmp-41").write_bytes(b"half a database")
+    notes = sweep_leftovers(lake, snap)
+    assert (lake / "reports").is_dir() and f"restored {lake}" in notes
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lake", "serve"]
+    assert list(snap.parent.iterdir()) == []
+    assert sweep_leftovers(lake, snap) == []  # a clean folder: nothing to do
