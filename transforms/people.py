@@ -292,6 +292,15 @@ def _name_after(s: str, pos: int) -> NameSpan | None:
             break
     if is_name(rest, 5):
         return NameSpan(rest, i + off, i + off + len(rest))
+    # Titles joined by 、 (`主持会议的是大会执行主席、县人大常委会主任张建华`).
+    k = i
+    while k < len(s) and k - i < 40 and s[k] not in ",，。;；!?！？\n":
+        k += 1
+    if "、" in s[i:k]:
+        clause = re.split(r"宣布|主持|说|指出|表示|强调|讲话|致辞", s[i:k])[0]
+        got = _name_from_segment(clause, i)
+        if got and _TITLE_RE.search(s[i:got.start]):
+            return got
     return None
 
 
@@ -331,10 +340,11 @@ def _presider(view: View, is_presidium_meeting: bool) -> NameSpan | None:
             if got:
                 return got
             continue
-        # 在X的主持下
-        if seg.endswith("的") and "在" in seg:
+        # 在X的主持下 / 在X主持下
+        if "在" in seg and (seg.endswith("的") or s[m.end():m.end() + 1] == "下"):
             i = seg.rfind("在")
-            got = _name_from_segment(seg[i + 1:-1], cs + i + 1)
+            inner = seg[i + 1:-1] if seg.endswith("的") else seg[i + 1:]
+            got = _name_from_segment(inner, cs + i + 1)
             if got:
                 return got
             continue
