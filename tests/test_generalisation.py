@@ -97,7 +97,7 @@ _LEAD = "2024年1月10日上午，某县第十届人民代表大会第三次会�
 _ROSTER_CUES = ["应出席代表", "应到代表", "应到会代表", "本次大会应出席代表", "实有代表", "现有代表", "共有代表",
                 "应出席会议的代表"]
 _PRESENT_CUES = ["实到", "实到会代表", "出席", "实际出席", "出席会议的代表有", "实到代表", "今天到会代表",
-                 "实际到会"]
+                 "实际到会", "实出席", "到会代表", "出席今天大会的代表", "实际出席会议的代表"]
 _UNITS = ["名", "人", "位"]
 
 
@@ -127,12 +127,14 @@ def attendance_sentences(draw):
     n_abs = _num(absent, form)
     absent_clause = draw(st.sampled_from([
         f"缺席{n_abs}{unit}", f"因事因病请假{n_abs}{unit}", f"请假{n_abs}{unit}", f"{n_abs}{unit}代表因事因病请假",
-        f"因病因事缺席{n_abs}{unit}"]))
+        f"因病因事缺席{n_abs}{unit}", f"因公因事请假{n_abs}{unit}", f"缺席：{n_abs}{unit}"]))
     with_absent = draw(st.booleans())
-    order = draw(st.sampled_from(["rpa", "rap"]))
+    order = draw(st.sampled_from(["rpa", "rap", "pra"]))
     parts = [roster, pres] + ([absent_clause] if with_absent else [])
     if with_absent and order == "rap":
         parts = [roster, absent_clause, pres]
+    if order == "pra" and not roster.startswith(("共有", "实有", "现有")):
+        parts = [pres] + ([absent_clause] if with_absent else []) + [roster]
     claim = draw(st.sampled_from(["", "，符合法定人数", "，出席人数符合法定人数", "，超过代表总数的三分之二"]))
     text = f"{_LEAD}\n会议{'，'.join(parts)}{claim}。\n"
     return text, dict(required=required, present=present, absent=absent if with_absent else None,
