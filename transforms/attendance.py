@@ -184,6 +184,16 @@ class Count:
     gap: str
 
 
+# Number first: `全县200名县人大代表中，有190名出席大会`.
+ROSTER_AMONG_RE = re.compile(
+    rf"(?<![\d{CHINESE_DIGITS}]){_NUM}\s*(?P<unit>{_UNIT})"
+    rf"(?P<gap>(?:(?!出席|到会|实到|列席)[^\d,，。;；!?！？\n]){{0,8}}?(?:代表|委员|常委|成员))中"
+)
+PRESENT_AMONG_RE = re.compile(
+    rf"(?:有|其中)\s*{_NUM}\s*(?P<unit>{_UNIT})(?P<gap>(?:代表|委员|常委会委员|常委)?)(?:出席|到会|参加)(?:了)?(?:会议|大会)"
+)
+
+
 def _count(kind: str, m: re.Match[str], s: str) -> Count | None:
     num_group = "num" if m.group("num") is not None else "num2"
     text = m.group(num_group)
@@ -205,7 +215,8 @@ def _count(kind: str, m: re.Match[str], s: str) -> Count | None:
 
 def find_counts(s: str) -> list[Count]:
     out: list[Count] = []
-    for kind, rx in (("roster", ROSTER_RE), ("present", PRESENT_RE), ("absent", ABSENT_RE)):
+    for kind, rx in (("roster", ROSTER_RE), ("roster", ROSTER_AMONG_RE), ("present", PRESENT_RE),
+                     ("present", PRESENT_AMONG_RE), ("absent", ABSENT_RE)):
         for m in rx.finditer(s):
             c = _count(kind, m, s)
             if c is not None:
