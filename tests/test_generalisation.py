@@ -135,7 +135,8 @@ def attendance_sentences(draw):
         parts = [roster, absent_clause, pres]
     if order == "pra" and not roster.startswith(("共有", "实有", "现有")):
         parts = [pres] + ([absent_clause] if with_absent else []) + [roster]
-    claim = draw(st.sampled_from(["", "，符合法定人数", "，出席人数符合法定人数", "，超过代表总数的三分之二"]))
+    claim = draw(st.sampled_from(["", "，符合法定人数", "，出席人数符合法定人数", "，超过代表总数的三分之二",
+                                  "，达到法定人数", "，会议合法有效", "，符合《地方组织法》规定的法定人数"]))
     text = f"{_LEAD}\n会议{'，'.join(parts)}{claim}。\n"
     return text, dict(required=required, present=present, absent=absent if with_absent else None,
                       quorum_claimed=bool(claim), attendance_scope="deputies")
