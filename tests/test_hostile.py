@@ -64,6 +64,9 @@ def _hostile_inbox(tmp_path: Path) -> tuple[Path, dict[str, tuple[str, str]], Pa
     for raw in (b"gbk-\xe9.txt", b"gbk-\xea.txt"):
         with open(os.fsencode(inbox) + b"/" + raw, "wb") as fh:
             fh.write(PINGLU.replace("出席162人".encode(), f"出席{raw[-5]}人".encode()))
+    with open(os.fsencode(inbox) + b"/empty-\xff.txt", "wb"):  # quarantined under its escaped name
+        pass
+    (inbox / "bin\nary.txt").write_bytes(b"\x7fELF" + bytes(200))
     with open(inbox / "sparse_51MB.txt", "wb") as fh:  # 51 MiB on paper, no blocks: never read
         fh.truncate(51 * 1024 * 1024)
     (inbox / "link_out.txt").symlink_to(secret)
@@ -73,6 +76,8 @@ def _hostile_inbox(tmp_path: Path) -> tuple[Path, dict[str, tuple[str, str]], Pa
     os.mkfifo(inbox / "fifo.txt")
     expected = {
         "empty.txt": ("unreadable", "empty"),
+        "empty-\\xff.txt": ("unreadable", "empty"),
+        "bin\nary.txt": ("unreadable", "ELF"),
         "png.txt": ("unreadable", "PNG"),
         "cut_mid_char.txt": ("unreadable", "truncated mid-character"),
         "zip_named.txt": ("unreadable", "ZIP"),
