@@ -83,9 +83,9 @@ def run(
 ) -> None:
     """Run the nightly flow once: new files in the inbox → validated facts in DuckDB + Parquet.
 
-    Exits 0 when the run completed (also when some reports were quarantined); 1 with a
-    one-line reason and the log path when it failed (recorded in `runs`), or at once when
-    another run holds the warehouse (runs never wait for each other).
+    Exits 0 when the run completed (also with quarantined reports); 1 with a one-line reason and the log path.
+
+    A second run while one holds the warehouse exits at once with code 1 (runs never wait for each other).
 
     Example: congress-etl run --inbox seeds/reports --warehouse data/warehouse.duckdb
     """
