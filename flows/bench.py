@@ -9,6 +9,8 @@ processes for every figure:
   Prefect server started beforehand; its start-up is `prefect_startup_s`;
 - ratio = end_to_end / floor; peak_rss_mb = the run's process tree (parent + workers) at its
   largest; noop_rerun_s = the same run again over the unchanged inbox;
+- ratio_cpu: the same ratio from CPU seconds per document (floor workers' cut time vs the run's
+  whole process tree), which other load on the machine distorts much less than wall time;
 - nightly_new_s (with --nightly N): N new reports on top of the loaded warehouse, run the way
   cron runs it, with Prefect's own temporary server, so start-up included.
 """
@@ -39,24 +41,25 @@ def _floor_init(user_dict: str | None) -> None:
     jieba.initialize()
 
 
-def _floor_chunk(seed: int, start: int, stop: int) -> tuple[int, float]:
-    """(texts cut, seconds spent in jieba.cut) for reports start..stop; generation not timed."""
+def _floor_chunk(seed: int, start: int, stop: int) -> tuple[int, float, float]:
+    """(texts cut, wall and CPU seconds spent in jieba.cut) for reports start..stop; generation
+    not timed."""
     import jieba
 
     from bench.generate import generate_text
 
     texts = [t for t in (generate_text(seed, i) for i in range(start, stop)) if t]
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     for text in texts:
         for _ in jieba.cut(text):
             pass
-    return len(texts), time.perf_counter() - began
+    return len(texts), time.perf_counter() - began, time.process_time() - cpu
 
 
 def jieba_floor(reports: int, seed: int, workers: int, user_dict: str | None) -> dict[str, float]:
     """Docs per second of bare segmentation on `workers` processes (busiest worker's time)."""
     per_worker: dict[int, float] = {}
-    docs = 0
+    docs, cpu = 0, 0.0
     with ProcessPoolExecutor(max_workers=workers, initializer=_floor_init, initargs=(user_dict,)) as pool:
         # Warm every worker (dictionary built) before timing.
         list(pool.map(_floor_chunk, [seed] * workers, [0] * workers, [0] * workers))
@@ -64,12 +67,13 @@ def jieba_floor(reports: int, seed: int, workers: int, user_dict: str | None) ->
                    for i in range(0, reports, FLOOR_CHUNK)]
         busy = [0.0] * workers
         for f in futures:
-            n, seconds = f.result()
+            n, seconds, cpu_seconds = f.result()
             docs += n
+            cpu += cpu_seconds
             busy[busy.index(min(busy))] += seconds  # greedy: what each worker's share would cost
         per_worker = dict(enumerate(busy))
     wall = max(per_worker.values()) or 1e-9
-    return {"docs": docs, "seconds": wall, "docs_per_s": docs / wall}
+    return {"docs": docs, "seconds": wall, "docs_per_s": docs / wall, "cpu_s": cpu}
 
 
 class PeakRss:
@@ -109,15 +113,23 @@ class PeakRss:
             self._stop.wait(self.interval)
 
 
-def _run_cli(args: list[str], env: dict[str, str], log: Path) -> tuple[float, float, int]:
-    """(wall seconds, peak RSS MB, exit code) of one `congress-etl` invocation."""
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _run_cli(args: list[str], env: dict[str, str], log: Path) -> tuple[float, float, int, float]:
+    """(wall seconds, peak RSS MB, exit code, CPU seconds of the process tree) of one
+    `congress-etl` invocation (its worker processes are waited for, so their CPU counts)."""
     cmd = [sys.executable, "-m", "flows.cli", *args]
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), _children_cpu()
     with log.open("ab") as out:
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
         with PeakRss(proc.pid) as rss:
             code = proc.wait()
-    return time.perf_counter() - began, rss.peak, code
+    return time.perf_counter() - began, rss.peak, code, _children_cpu() - cpu
 
 
 def run_bench(reports: int, workers: int, *, work: Path, seed: int = 0, batch_size: int = 256,
@@ -152,11 +164,11 @@ def run_bench(reports: int, workers: int, *, work: Path, seed: int = 0, batch_si
         startup = time.perf_counter() - t0
         say(f"prefect server up in {startup:.1f} s")
         api_env = {**env, "PREFECT_API_URL": api_url}
-        e2e, peak, code = _run_cli(run_args, api_env, log)
+        e2e, peak, code, e2e_cpu = _run_cli(run_args, api_env, log)
         if code:
             raise RuntimeError(f"congress-etl run failed (exit {code}); see {log}")
         say(f"end to end: {e2e:.1f} s, peak RSS {peak:.0f} MB")
-        noop, _, code = _run_cli(run_args, api_env, log)
+        noop, _, code, _ = _run_cli(run_args, api_env, log)
         if code:
             raise RuntimeError(f"second congress-etl run failed (exit {code}); see {log}")
         say(f"no-op rerun: {noop:.1f} s")
@@ -172,6 +184,11 @@ def run_bench(reports: int, workers: int, *, work: Path, seed: int = 0, batch_si
         "end_to_end_docs_per_s": round(reports / e2e, 2),
         "ratio": round(reports / e2e / floor["docs_per_s"], 3),
         "end_to_end_s": round(e2e, 2),
+        # CPU-time view of the same figures: on a machine shared with other work, wall-clock
+        # rates move with the load, CPU seconds per document much less (Prefect server excluded).
+        "jieba_floor_cpu_s": round(floor["cpu_s"], 1),
+        "end_to_end_cpu_s": round(e2e_cpu, 1),
+        "ratio_cpu": round((floor["cpu_s"] / floor["docs"]) / (e2e_cpu / reports), 3),
         "peak_rss_mb": round(peak, 1),
         "noop_rerun_s": round(noop, 2),
         "prefect_startup_s": round(startup, 2),
@@ -185,7 +202,7 @@ def run_bench(reports: int, workers: int, *, work: Path, seed: int = 0, batch_si
         write_corpus(new, nightly, seed + 1)
         shutil.copytree(new, inbox / "zz-nightly", ignore=shutil.ignore_patterns(".*"))
         try:
-            wall, _, code = _run_cli(run_args, env, log)  # no API URL: Prefect's temporary server
+            wall, _, code, _ = _run_cli(run_args, env, log)  # no API URL: Prefect's temporary server
         finally:
             shutil.rmtree(inbox / "zz-nightly", ignore_errors=True)
         if code:

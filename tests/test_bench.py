@@ -14,25 +14,26 @@ from flows.cli import app
 pytestmark = pytest.mark.slow
 
 KEYS = ("jieba_floor_docs_per_s", "end_to_end_docs_per_s", "ratio", "peak_rss_mb", "noop_rerun_s",
-        "prefect_startup_s")
+        "prefect_startup_s", "ratio_cpu")
 
 
 def test_bench_reports_sane_figures(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
-    result = CliRunner().invoke(app, ["bench", "--reports", "50", "--workers", "1", "--work", str(tmp_path / "w"),
+    result = CliRunner().invoke(app, ["bench", "--reports", "30", "--workers", "1", "--work", str(tmp_path / "w"),
                                       "--json", str(out)])
     assert result.exit_code == 0, result.output
     figures = json.loads(out.read_text(encoding="utf-8"))
     assert set(KEYS) <= set(figures)
-    assert figures["reports"] == 50 and figures["workers"] == 1
+    assert figures["reports"] == 30 and figures["workers"] == 1
     assert 0 < figures["end_to_end_docs_per_s"] < figures["jieba_floor_docs_per_s"]
     assert figures["ratio"] == pytest.approx(figures["end_to_end_docs_per_s"] / figures["jieba_floor_docs_per_s"],
                                              rel=0.01)
     assert 50 < figures["peak_rss_mb"] < 4000
     assert 0 < figures["noop_rerun_s"] and 0 < figures["prefect_startup_s"]
+    assert 0 < figures["ratio_cpu"] < 1.5
     # The run really loaded the generated corpus (invalid files quarantined, not lost).
     import duckdb
 
     with duckdb.connect(str(tmp_path / "w" / "run" / "warehouse.duckdb"), read_only=True) as con:
-        assert con.execute("select count(*) from file_ledger where is_current").fetchone()[0] == 50
-        assert con.execute("select count(*) from reports").fetchone()[0] >= 45
+        assert con.execute("select count(*) from file_ledger where is_current").fetchone()[0] == 30
+        assert con.execute("select count(*) from reports").fetchone()[0] >= 27
