@@ -85,18 +85,24 @@ def run_lock(warehouse: Path, run_id: str) -> Iterator[Path]:
 def sweep_leftovers(lake: Path, snapshot: Path) -> list[str]:
     """Undo what a killed export or snapshot left behind (call with the run lock held).
 
-    The lake swap renames the old lake aside before the new one moves in: a kill between the
-    two renames leaves only `.lake.old-<pid>`, which goes back into place here.
+    The lake is a symlink swapped in one rename; a killed export leaves at most a half-written
+    version folder, a temporary link or an unlinked version, which `sweep_lake` clears (and it
+    links the newest complete version if `lake` is missing). Lakes written before that layout
+    were swapped by two renames: a kill between them left only `.lake.old-<pid>`, which still
+    goes back into place here.
     """
+    from warehouse.lake import sweep_lake  # here: `lock_holder` callers must not pay for duckdb
+
     done: list[str] = []
     if lake.parent.is_dir():
         olds = sorted(lake.parent.glob(f".{lake.name}.old-*"), key=lambda p: p.stat().st_mtime)
-        if olds and not lake.exists():
+        if olds and not os.path.lexists(lake):
             os.rename(olds.pop(), lake)
             done.append(f"restored {lake}")
         for stale in [*olds, *lake.parent.glob(f".{lake.name}.tmp-*")]:
             shutil.rmtree(stale, ignore_errors=True)
             done.append(f"removed {stale.name}")
+        done += sweep_lake(lake)
     if snapshot.parent.is_dir():
         for stale in snapshot.parent.glob(f".{snapshot.name}.tmp-*"):
             stale.unlink(missing_ok=True)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import threading
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
@@ -83,28 +87,42 @@ def test_empty_tables_still_have_a_readable_schema(tmp_path: Path):
     assert con.execute(f"select count(*) from read_parquet('{lake}/keywords/**/*.parquet')").fetchone() == (0,)
 
 
+def _parquet_names(root: Path) -> list[Path]:
+    return sorted(p.relative_to(root) for p in root.rglob("*.parquet"))
+
+
 def test_export_swaps_the_whole_lake(loaded: Path, tmp_path: Path):
     lake = tmp_path / "lake"
-    lake.mkdir()
+    versions = tmp_path / ".lake-versions"
+    lake.mkdir()  # a real lake folder, as older code wrote it: migrated into the versions folder
     (lake / "stale.txt").write_text("old lake content")
     export_lake(loaded, lake)
-    assert not (lake / "stale.txt").exists()
-    first = sorted(p.relative_to(lake) for p in lake.rglob("*.parquet"))
+    assert lake.is_symlink() and not (lake / "stale.txt").exists()
+    first = os.readlink(lake)
+    assert not os.path.isabs(first) and Path(first).parent == Path(versions.name)
+    migrated = [p for p in versions.iterdir() if p.name.endswith("-migrated")]
+    assert [p.name for p in migrated[0].iterdir()] == ["stale.txt"]  # kept as the previous version
+    first_files = _parquet_names(lake)
     with Warehouse(loaded) as wh:
         c_file, c_rows = make_report(make_text(place="新县", year="2019年"), "c.txt")
         wh.commit_run(run_row("r3"), [c_file], c_rows, [])
         counts = wh.export_lake(lake)
     assert counts["meeting_facts"] == 3
     assert (lake / "reports" / "year=2019").is_dir()
-    assert set(first) <= set(p.relative_to(lake) for p in lake.rglob("*.parquet"))
-    # Nothing left beside the lake: no temporary or old folders.
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    assert set(first_files) <= set(_parquet_names(lake))
+    # The previous version stays for readers that opened it a moment ago; older ones go.
+    second = os.readlink(lake)
+    assert sorted(p.name for p in versions.iterdir()) == sorted([".lock", Path(first).name, Path(second).name])
+    assert _parquet_names(tmp_path / first) == first_files
+    # Beside the lake only the versions folder: no temporary links or folders.
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [versions.name]
 
 
 def test_failed_export_keeps_the_previous_lake(loaded: Path, tmp_path: Path, monkeypatch):
     lake = tmp_path / "lake"
     export_lake(loaded, lake)
-    before = sorted(p.relative_to(lake) for p in lake.rglob("*"))
+    target = os.readlink(lake)
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
     import warehouse.lake as lake_mod
 
     real = lake_mod._export_table
@@ -117,7 +135,80 @@ def test_failed_export_keeps_the_previous_lake(loaded: Path, tmp_path: Path, mon
         return real(con, sql, out)
 
     monkeypatch.setattr(lake_mod, "_export_table", flaky)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="disk full"):
         export_lake(loaded, lake)
-    assert sorted(p.relative_to(lake) for p in lake.rglob("*")) == before
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    assert calls["n"] == 4
+    # Same link, same version, nothing half-written left anywhere.
+    assert os.readlink(lake) == target
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+
+def test_relative_lake_dir_links_relatively_so_the_tree_can_move(loaded: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    counts = export_lake(loaded, Path("data") / "lake")
+    assert os.readlink(tmp_path / "data" / "lake").startswith(".lake-versions" + os.sep)
+    (tmp_path / "data").rename(tmp_path / "moved")
+    con = duckdb.connect()
+    glob = str(tmp_path / "moved" / "lake" / "meeting_facts" / "**" / "*.parquet")
+    assert con.execute("select count(*) from read_parquet(?)", [glob]).fetchone() == (counts["meeting_facts"],)
+
+
+def _lake_counts(con: duckdb.DuckDBPyConnection, root: Path | str) -> dict[str, int]:
+    return {table: con.execute("select count(*) from read_parquet(?, hive_partitioning = true)",
+                               [os.path.join(root, table, "**", "*.parquet")]).fetchone()[0]
+            for table in LAKE_TABLES}
+
+
+def test_readers_never_see_a_missing_or_partial_lake_during_exports(loaded: Path, tmp_path: Path):
+    """A reader lists and reads the lake in a tight loop while 20 exports swap it between two
+    warehouses of different sizes: every read sees all tables of one of the two, whole."""
+    bigger = tmp_path / "bigger.duckdb"
+    shutil.copy(loaded, bigger)
+    with Warehouse(bigger) as wh:
+        c_file, c_rows = make_report(make_text(place="新县", year="2019年"), "c.txt")
+        wh.commit_run(run_row("r3"), [c_file], c_rows, [])
+    lake = tmp_path / "data" / "lake"
+    sources = [loaded, bigger]
+    reader_con = duckdb.connect()
+    export_lake(sources[0], lake)
+    expected = [_lake_counts(reader_con, lake)]
+    export_lake(sources[1], lake)
+    expected.append(_lake_counts(reader_con, lake))
+    assert expected[0]["meeting_facts"] != expected[1]["meeting_facts"]
+    totals = {sum(c.values()) for c in expected}
+    assert len(totals) == 2
+
+    stop = threading.Event()
+    seen: Counter = Counter()
+    problems: list[str] = []
+
+    def reader() -> None:
+        while not stop.is_set():
+            try:
+                tables = sorted(os.listdir(lake))
+                if tables != sorted(LAKE_TABLES):
+                    problems.append(f"listing: {tables}")
+                # Through the link, table by table: each read is one whole version.
+                mf = reader_con.execute("select count(*) from read_parquet(?, hive_partitioning = true)",
+                                        [str(lake / "meeting_facts" / "**" / "*.parquet")]).fetchone()[0]
+                if mf not in {c["meeting_facts"] for c in expected}:
+                    problems.append(f"meeting_facts: {mf}")
+                # Resolved once: every table of one version, summed.
+                total = sum(_lake_counts(reader_con, os.path.realpath(lake)).values())
+                if total not in totals:
+                    problems.append(f"total: {total}")
+                seen[total] += 1
+            except Exception as exc:  # a missing lake or file is exactly what must never happen
+                problems.append(f"{type(exc).__name__}: {exc}")
+
+    thread = threading.Thread(target=reader, daemon=True)
+    thread.start()
+    try:
+        for i in range(20):
+            export_lake(sources[i % 2], lake)
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    assert problems == []
+    assert sum(seen.values()) >= 20 and set(seen) == totals, seen  # it read often, and saw both
+    assert len([p for p in (tmp_path / "data" / ".lake-versions").iterdir() if p.name != ".lock"]) == 2
