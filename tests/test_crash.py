@@ -5,8 +5,11 @@ and one of those two, and one more run converges to a clean run's result."""
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import random
+import shutil
 import subprocess
 import sys
 import time
@@ -138,7 +141,8 @@ def test_killed_runs_leave_before_or_after_and_the_next_run_converges(prefect_ap
         runner.close()
 
 
-def test_sweep_puts_back_a_lake_killed_between_its_two_renames(tmp_path: Path) -> None:
+def test_sweep_puts_back_an_old_layout_lake_killed_between_its_two_renames(tmp_path: Path) -> None:
+    """Lakes written before the symlinked layout were swapped by two renames."""
     from flows.runguard import sweep_leftovers
 
     lake, snap = tmp_path / "lake", tmp_path / "serve" / "warehouse.duckdb"
@@ -151,3 +155,62 @@ def test_sweep_puts_back_a_lake_killed_between_its_two_renames(tmp_path: Path) -
     assert sorted(p.name for p in tmp_path.iterdir()) == ["lake", "serve"]
     assert list(snap.parent.iterdir()) == []
     assert sweep_leftovers(lake, snap) == []  # a clean folder: nothing to do
+
+
+def _version(versions: Path, name: str) -> str:
+    (versions / name / "reports").mkdir(parents=True)
+    return name
+
+
+def test_sweep_clears_what_a_killed_export_left_and_keeps_current_and_previous(tmp_path: Path) -> None:
+    from flows.runguard import sweep_leftovers
+
+    lake, snap = tmp_path / "lake", tmp_path / "serve" / "warehouse.duckdb"
+    versions = tmp_path / ".lake-versions"
+    older = _version(versions, "20260101T000000000000Z-11")
+    previous = _version(versions, "20260102T000000000000Z-12")
+    current = _version(versions, "20260103T000000000000Z-13")
+    unlinked = _version(versions, "20260104T000000000000Z-14")  # complete, killed before its swap
+    half = _version(versions, ".tmp-20260105T000000000000Z-15")  # killed while writing
+    os.symlink(f".lake-versions/{current}", lake)
+    os.symlink(f".lake-versions/{unlinked}", tmp_path / ".lake.link-14")  # killed before os.replace
+    notes = sweep_leftovers(lake, snap)
+    assert os.readlink(lake) == f".lake-versions/{current}"
+    assert sorted(p.name for p in versions.iterdir()) == [".lock", previous, current]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".lake-versions", "lake"]
+    assert sorted(notes) == sorted([f"removed .lake-versions/{half}", "removed .lake.link-14",
+                                    f"removed .lake-versions/{older}", f"removed .lake-versions/{unlinked}"])
+    assert sweep_leftovers(lake, snap) == []
+
+
+def test_sweep_links_the_newest_complete_version_when_the_lake_is_missing(tmp_path: Path) -> None:
+    """A kill inside the one-time migration (real folder moved aside, link not yet in) leaves
+    no lake; so does a link whose version is gone."""
+    from flows.runguard import sweep_leftovers
+
+    lake, snap = tmp_path / "lake", tmp_path / "serve" / "warehouse.duckdb"
+    versions = tmp_path / ".lake-versions"
+    migrated = _version(versions, "20260101T000000000000Z-migrated")
+    new = _version(versions, "20260102T000000000000Z-21")
+    notes = sweep_leftovers(lake, snap)
+    assert f"restored {lake} -> {new}" in notes and (lake / "reports").is_dir()
+    assert sorted(p.name for p in versions.iterdir()) == [".lock", migrated, new]
+    shutil.rmtree(versions / new)  # now the link points at nothing
+    notes = sweep_leftovers(lake, snap)
+    assert notes == [f"restored {lake} -> {migrated}"] and os.readlink(lake) == f".lake-versions/{migrated}"
+
+
+def test_sweep_leaves_a_lake_alone_while_an_export_holds_it(tmp_path: Path) -> None:
+    from flows.runguard import sweep_leftovers
+
+    lake, snap = tmp_path / "lake", tmp_path / "serve" / "warehouse.duckdb"
+    versions = tmp_path / ".lake-versions"
+    half = _version(versions, ".tmp-20260101T000000000000Z-31")  # being written right now
+    fd = os.open(versions / ".lock", os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        assert sweep_leftovers(lake, snap) == ["left .lake-versions alone: an export holds it"]
+        assert (versions / half).is_dir()
+    finally:
+        os.close(fd)
+    assert sweep_leftovers(lake, snap) == [f"removed .lake-versions/{half}"]
