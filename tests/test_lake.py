@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import os
+import random
 import shutil
+import signal
+import subprocess
+import sys
 import threading
+import time
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -212,3 +217,54 @@ def test_readers_never_see_a_missing_or_partial_lake_during_exports(loaded: Path
     assert problems == []
     assert sum(seen.values()) >= 20 and set(seen) == totals, seen  # it read often, and saw both
     assert len([p for p in (tmp_path / "data" / ".lake-versions").iterdir() if p.name != ".lock"]) == 2
+
+
+_EXPORT_LOOP = """
+import sys
+from warehouse.lake import export_lake
+lake, sources = sys.argv[1], sys.argv[2:]
+print("ready", flush=True)
+i = 0
+while True:
+    export_lake(sources[i % 2], lake)
+    i += 1
+"""
+
+
+@pytest.mark.slow
+def test_sigkilled_exports_leave_a_whole_lake_and_the_sweep_cleans_up(loaded: Path, tmp_path: Path):
+    """SIGKILL an exporting process at random moments: before any sweep the lake is there and
+    whole (one of the two exports), and the sweep leaves only the current and previous versions."""
+    from flows.runguard import sweep_leftovers
+
+    bigger = tmp_path / "bigger.duckdb"
+    shutil.copy(loaded, bigger)
+    with Warehouse(bigger) as wh:
+        c_file, c_rows = make_report(make_text(place="新县", year="2019年"), "c.txt")
+        wh.commit_run(run_row("r3"), [c_file], c_rows, [])
+    lake = tmp_path / "data" / "lake"
+    con = duckdb.connect()
+    expected = []
+    for source in (loaded, bigger):
+        export_lake(source, lake)
+        expected.append(_lake_counts(con, lake))
+    rng = random.Random(4)
+    swept = []
+    root = Path(__file__).resolve().parents[1]
+    for _ in range(5):
+        child = subprocess.Popen([sys.executable, "-c", _EXPORT_LOOP, str(lake), str(loaded), str(bigger)],
+                                 cwd=root, stdout=subprocess.PIPE, text=True)
+        assert child.stdout.readline().strip() == "ready"
+        time.sleep(rng.uniform(0.05, 0.8))
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+        child.stdout.close()
+        assert _lake_counts(con, lake) in expected
+        swept += sweep_leftovers(lake, tmp_path / "serve" / "warehouse.duckdb")
+        assert _lake_counts(con, lake) in expected
+        left = sorted(p.name for p in (tmp_path / "data").iterdir())
+        assert left == [".lake-versions", "lake"]
+        versions = [p.name for p in (tmp_path / "data" / ".lake-versions").iterdir() if p.name != ".lock"]
+        assert os.path.basename(os.readlink(lake)) in versions and len(versions) <= 2
+        assert not [v for v in versions if v.startswith(".")]
+    assert any(note.startswith("removed .lake-versions/.tmp-") for note in swept), swept  # kills landed mid-write
