@@ -133,6 +133,7 @@ def test_killed_runs_leave_before_or_after_and_the_next_run_converges(prefect_ap
         assert final["code"] == 0, (logs / f"run-{runner.count:03d}.log").read_text()
         assert _states(where) == ref
         assert not list(where.glob(".*tmp-*")) and not list((where / "serve").glob(".*tmp-*"))
+        assert not list(where.glob(".lake.link-*")) and not list((where / ".lake-versions").glob(".tmp-*"))
         assert sum(kills.values()) >= 8 and set(STAGE_DELAYS) <= set(kills)
         print(json.dumps({"files": FILES + 3, "kills": dict(kills), "outcomes": dict(outcomes), "landed": dict(landed),
                           "runs": runner.count, "clean_run_s": full_run,
