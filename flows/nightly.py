@@ -214,6 +214,8 @@ def run_pipeline(settings: RunSettings, run_id: str | None = None) -> RunSummary
     run_row: dict[str, Any] = {"run_id": run_id, "started_at": started_at, "inbox": str(settings.inbox)}
     # One run at a time: a second start stops at once (RunLocked). Under the lock, undo what a
     # killed run left beside the lake and the snapshot before anything else happens.
+    unpublished = settings.warehouse.with_name(settings.warehouse.name + ".unpublished")
+    dashboard_index = dashboard_dir_for(settings.warehouse) / "index.html"
     with run_lock(settings.warehouse, run_id), Warehouse(settings.warehouse) as wh:
         for note in sweep_leftovers(settings.lake, settings.snapshot_path):
             logger.warning("leftover of an interrupted run: %s", note)
@@ -245,34 +247,45 @@ def run_pipeline(settings: RunSettings, run_id: str | None = None) -> RunSummary
                 run_row.update(summary.as_dict(), finished_at=datetime.now(timezone.utc), status="ok", error=None)
                 stage = "load"
                 kill_point(stage)
+                if scan.new or scan.rejected:
+                    # Set before the commit, cleared once the lake and snapshot show it: a run
+                    # killed in between leaves it, and the next run publishes again.
+                    unpublished.touch()
                 wh.store_texts_from_shards(shards)  # before the load: a loaded report always has its text
                 counts = wh.commit_run(run_row, files, {}, quarantine, shards=shards, dedupe=duplicated)
             finally:
                 remove_shards(shards)
             summary.rows_loaded = sum(counts.values())
             logger.info("run %s committed: %s", run_id, counts)
-            try:  # all current reports, earlier runs' too; idempotent, so the next run catches up
-                logger.info("reconciled: %s", reconcile_warehouse(wh))
-            except Exception as exc:
-                logger.error("reconciliation failed, meeting tables unchanged: %s: %s", type(exc).__name__, exc)
-            # Both are rebuilt from the committed warehouse on every run, a nothing-new run too:
-            # a run killed or failed after its commit is caught up by the next one.
-            stage = "export"
-            kill_point(stage)
-            export_lake(wh, settings.lake)
-            stage = "snapshot"
-            kill_point(stage)
-            # Readers (BI, dashboards, `congress-etl query`) open this copy, never the writer's file.
-            wh.publish_snapshot(settings.snapshot_path)
+            publish = (summary.rows_loaded > 0 or unpublished.exists() or not settings.lake.exists()
+                       or not settings.snapshot_path.exists() or not dashboard_index.exists())
+            if publish:
+                try:  # all current reports, earlier runs' too; idempotent, so the next run catches up
+                    logger.info("reconciled: %s", reconcile_warehouse(wh))
+                except Exception as exc:
+                    logger.error("reconciliation failed, meeting tables unchanged: %s: %s",
+                                 type(exc).__name__, exc)
+                # Both are rebuilt from the committed warehouse whenever it changed or a run
+                # killed or failed after its commit left them behind.
+                stage = "export"
+                kill_point(stage)
+                export_lake(wh, settings.lake)
+                stage = "snapshot"
+                kill_point(stage)
+                # Readers (BI, dashboards, `congress-etl query`) open this copy, never the writer's file.
+                wh.publish_snapshot(settings.snapshot_path)
+                try:  # the run is committed; a dashboard that cannot be drawn must not fail it
+                    write_dashboard(settings.snapshot_path, dashboard_index.parent,
+                                    docs_index=settings.docs / "index.html")
+                except Exception as exc:
+                    logger.error("dashboard not written: %s: %s", type(exc).__name__, exc)
+                unpublished.unlink(missing_ok=True)
+            else:
+                logger.info("nothing new: meetings, lake, snapshot and dashboard already show the warehouse")
         except Exception as exc:
             _record_failure(wh, run_row, summary, stage, exc, started)
             raise
     kill_point("done")
-    try:  # the run is committed; a dashboard that cannot be drawn must not fail it
-        write_dashboard(settings.snapshot_path, dashboard_dir_for(settings.warehouse),
-                        docs_index=settings.docs / "index.html")
-    except Exception as exc:
-        logger.error("dashboard not written: %s: %s", type(exc).__name__, exc)
     summary.wall_seconds = round(time.perf_counter() - started, 3)
     create_markdown_artifact(key="nightly-summary", markdown=_summary_markdown(summary, settings),
                              description="congress-etl nightly run summary")

@@ -42,11 +42,29 @@ def test_seed_inbox_loads_validates_and_quarantines(prefect_harness, seed_inbox:
 def test_second_run_loads_nothing_and_changes_nothing(prefect_harness, seed_inbox: Path, tmp_path: Path) -> None:
     _run(seed_inbox, tmp_path)
     before = _rows(tmp_path, "select * from meeting_facts order by file_path")
+    lake_version = (tmp_path / "lake").resolve()
+    snapshot = tmp_path / "serve" / "warehouse.duckdb"
+    published = snapshot.stat().st_mtime_ns
     again = _run(seed_inbox, tmp_path)
     assert again["files_new"] == 0 and again["files_loaded"] == 0
     assert again["files_unchanged"] == again["files_seen"]
     assert _rows(tmp_path, "select * from meeting_facts order by file_path") == before
     assert _rows(tmp_path, "select count(*), count(distinct status) from runs") == [(2, 1)]
+    # Nothing new and nothing left unpublished: lake and snapshot are not rewritten.
+    assert (tmp_path / "lake").resolve() == lake_version
+    assert snapshot.stat().st_mtime_ns == published
+
+
+def test_unpublished_commit_is_published_by_a_nothing_new_run(prefect_harness, seed_inbox: Path,
+                                                              tmp_path: Path) -> None:
+    _run(seed_inbox, tmp_path)
+    lake_version = (tmp_path / "lake").resolve()
+    # What a run killed between its commit and its snapshot leaves behind.
+    (tmp_path / "wh.duckdb.unpublished").touch()
+    again = _run(seed_inbox, tmp_path)
+    assert again["files_new"] == 0
+    assert (tmp_path / "lake").resolve() != lake_version
+    assert not (tmp_path / "wh.duckdb.unpublished").exists()
 
 
 def test_changed_file_becomes_a_new_version(prefect_harness, seed_inbox: Path, tmp_path: Path) -> None:
