@@ -26,8 +26,9 @@ def test_bench_reports_sane_figures(tmp_path: Path) -> None:
     assert set(KEYS) <= set(figures)
     assert figures["reports"] == 30 and figures["workers"] == 1
     assert 0 < figures["end_to_end_docs_per_s"] < figures["jieba_floor_docs_per_s"]
+    # The ratio is printed to 3 decimals; on 30 reports it is small, so allow that rounding.
     assert figures["ratio"] == pytest.approx(figures["end_to_end_docs_per_s"] / figures["jieba_floor_docs_per_s"],
-                                             rel=0.01)
+                                             rel=0.01, abs=0.0006)
     assert 50 < figures["peak_rss_mb"] < 4000
     assert 0 < figures["noop_rerun_s"] and 0 < figures["prefect_startup_s"]
     assert 0 < figures["ratio_cpu"] < 1.5
