@@ -304,17 +304,11 @@ class Warehouse:
             raise
         finally:
             for name in staged:
-                try:
-                    self.con.unregister(name)
-                except Exception:  # pragma: no cover - best effort cleanup
-                    pass
+                self._unregister(name)
             if shards is not None:  # names from the fixed table lists
                 for table in (*REPORT_TABLES, "quarantine", "files", "runs", "reports_shards"):
                     for name in (f"mem_{table}", f"stg_{table}"):
-                        try:
-                            self.con.unregister(name)
-                        except Exception:  # pragma: no cover - not registered
-                            pass
+                        self._unregister(name)
                         self.con.execute(f"drop view if exists {name}")
         return counts
 
@@ -364,34 +358,16 @@ class Warehouse:
     def touch_unchanged(self, paths: Iterable[str], seen_at: Any) -> int:
         """Refresh last_seen_at of current ledger entries (own transaction); returns rows touched."""
         arrow = to_arrow(({"path": p, "seen_at": seen_at} for p in paths), FILES_SCHEMA, KEYS["files"])
-        self.con.begin()
-        try:
-            self.con.register("stg_touch", arrow)
-            n = self.con.execute(
-                "update file_ledger as f set last_seen_at = s.seen_at from stg_touch as s "
-                "where f.path = s.path and f.is_current"
-            ).fetchone()[0]
-            self.con.commit()
-        except BaseException:
-            self.con.rollback()
-            raise
-        finally:
-            self.con.unregister("stg_touch")
+        n = self._in_transaction({"stg_touch": arrow}, lambda: self.con.execute(
+            "update file_ledger as f set last_seen_at = s.seen_at from stg_touch as s "
+            "where f.path = s.path and f.is_current"
+        ).fetchone()[0])
         return int(n)
 
     def record_failed_run(self, run: Mapping[str, Any]) -> None:
         """Write a failed runs row in its own transaction (status forced to `failed`)."""
         arrow = to_arrow([{**run, "status": "failed"}], self.schema("runs"))
-        self.con.begin()
-        try:
-            self.con.register("stg_runs", arrow)
-            self._exec("upsert_run")
-            self.con.commit()
-        except BaseException:
-            self.con.rollback()
-            raise
-        finally:
-            self.con.unregister("stg_runs")
+        self._in_transaction({"stg_runs": arrow}, lambda: self._exec("upsert_run"))
 
     def publish_snapshot(self, dest: Path | str) -> Path:
         """Write a read-only copy that DuckDB 1.x can open: build it aside, then swap it in."""
@@ -470,6 +446,12 @@ class Warehouse:
         got = self.con.execute(sql).fetchall()
         return int(got[0][0]) if got and got[0] and isinstance(got[0][0], int) else 0
 
+    def _unregister(self, name: str) -> None:
+        try:
+            self.con.unregister(name)
+        except Exception:  # pragma: no cover - best effort cleanup; may not be registered
+            pass
+
     def _in_transaction(self, staged: Mapping[str, pa.Table], work: Any) -> Any:
         self.con.begin()
         try:
@@ -482,10 +464,7 @@ class Warehouse:
             raise
         finally:
             for name in staged:
-                try:
-                    self.con.unregister(name)
-                except Exception:  # pragma: no cover - best effort cleanup
-                    pass
+                self._unregister(name)
         return result
 
     def _exec(self, name: str) -> int:
