@@ -197,9 +197,10 @@ def run_bench(reports: int, workers: int, *, work: Path, seed: int = 0, batch_si
         "load_avg_after": round(load_after, 2),
     }
     if nightly:
-        new = work / f"nightly-s{seed + 1}-n{nightly}"
+        # The next night: the files that follow the corpus (new sessions, as a crawler finds them).
+        new = work / f"nightly-s{seed}-from{reports}-n{nightly}"
         shutil.rmtree(new, ignore_errors=True)
-        write_corpus(new, nightly, seed + 1)
+        write_corpus(new, nightly, seed, start=reports)
         shutil.copytree(new, inbox / "zz-nightly", ignore=shutil.ignore_patterns(".*"))
         try:
             wall, _, code, _ = _run_cli(run_args, env, log)  # no API URL: Prefect's temporary server

@@ -29,6 +29,12 @@ def test_same_seed_same_bytes_and_facts(corpus) -> None:
     assert generate_one(2024, 77) == corpus[77]
 
 
+def test_a_longer_corpus_continues_a_shorter_one() -> None:
+    """The bench's next night is `generate(k, start=n)`: exactly the files a corpus of n + k adds."""
+    assert [g.name for g in generate(1010, seed=3)][1000:] == [g.name for g in generate(10, seed=3, start=1000)]
+    assert generate_one(3, 1003) == next(generate(1, seed=3, start=1003))
+
+
 def test_other_seed_other_corpus(corpus) -> None:
     other = list(generate(N, seed=2025))
     assert sum(a.data != b.data for a, b in zip(corpus, other)) > N * 0.9
@@ -47,6 +53,35 @@ def test_corpus_is_varied() -> None:
     assert min(sizes) < 3 * 1024 and max(sizes) > 20 * 1024
     assert any(g.expected["expected_violations"] for g in valid)
     assert any(g.expected["absent"] is not None for g in valid)
+
+
+def test_sittings_have_few_reports_some_reposts_and_rare_conflicts() -> None:
+    """The shape README's Performance states: distinct sessions per region and year, 1-3
+    reports per sitting plus reposts, few true conflicts, sessions numbered in date order."""
+    sample = [g for g in generate(3000, seed=5) if g.expected.get("is_meeting_report")]
+    sittings: dict[tuple, list] = {}
+    for g in sample:
+        e = g.expected
+        sittings.setdefault((e["region"], e["body"], e["term"], e["session"], e["event"]), []).append(g)
+    originals = {k: [g for g in v if "_repost_" not in g.name] for k, v in sittings.items()}
+    sizes = Counter(len(v) for v in originals.values())
+    assert set(sizes) <= {0, 1, 2, 3} and sizes[1] > sizes[2] > sizes[3] > 0  # 0: only a repost survived
+    assert 0.05 < sum("_repost_" in g.name for g in sample) / len(sample) < 0.2
+    meetings = {k[:4] for k in sittings}
+    assert len(sample) / len(meetings) < 3.5 and len({k[0] for k in meetings}) > 300
+    several = [v for v in originals.values() if len(v) > 1]
+    disagree = [v for v in several if len({g.expected["present"] for g in v}) > 1]
+    assert len(disagree) <= 0.1 * len(several)
+    # Within a region, body and term, a later session never has an earlier full date.
+    firsts: dict[tuple, dict[int, str]] = {}
+    for (region, body, term, session, _), v in sittings.items():
+        for g in v:
+            if len(g.expected["date"]) == 10:
+                days = firsts.setdefault((region, body, term), {})
+                days[session] = min(days.get(session, g.expected["date"]), g.expected["date"])
+    for days in firsts.values():
+        order = [days[s] for s in sorted(days)]
+        assert order == sorted(order)
 
 
 def test_extraction_recovers_the_expected_facts(corpus) -> None:
@@ -76,6 +111,16 @@ def test_expected_violations_follow_the_rules() -> None:
                                                                           "quorum_claim_consistent"]
     assert expected_violations({**base, "absent": 11}) == ["present_plus_absent_eq_required"]
     assert expected_violations({**base, "presider": "丙丁"}) == ["presider_in_chairs"]
+
+
+def test_every_region_resolves_to_its_level() -> None:
+    from bench.generate import REGIONS
+    from transforms.regions import resolve_region
+
+    assert len({name for name, _, _ in REGIONS}) == len(REGIONS) > 500
+    for name, level, _ in REGIONS:
+        match = resolve_region(name)
+        assert match is not None and match.level == level and not match.ambiguous, name
 
 
 @pytest.mark.parametrize("n, text", [(3, "三"), (10, "十"), (12, "十二"), (20, "二十"), (203, "二百零三"),
