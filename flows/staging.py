@@ -86,9 +86,9 @@ def _pre_violations(e: Extracted) -> list[Violation]:
 
 
 def _text_row(report_id: str, doc: Document) -> dict[str, Any]:
-    from transforms.reconcile import simhash
+    from transforms.reconcile import fingerprint
 
-    return {"report_id": report_id, "text": doc.text, "fingerprint": simhash(doc.clean)}
+    return {"report_id": report_id, "text": doc.text, "fingerprint": fingerprint(doc.clean)}
 
 
 def write_shard(shard_dir: Path | str, table: str, tag: str, rows: list[dict[str, Any]], schema: pa.Schema) -> None:

@@ -1,19 +1,22 @@
-"""Composed meeting reports and a warehouse built from them with the real decoder, extractor,
-loader and reconciliation (no Prefect, no GX): the known inputs of the reconciliation, mart
-and dashboard tests."""
+"""Composed meeting reports and a warehouse built from them through the run's own data path —
+files in an inbox, the inbox scan, the workers' `stage_batch` (decode, extract, Parquet shards),
+the parent's verdict shards, the shard load and reconciliation — with the validation verdicts
+given by the test instead of GX (no Prefect): the known inputs of the reconciliation, mart and
+dashboard tests."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Mapping
 
-from flows.reconcile import reconcile_warehouse, text_rows
-from transforms.decode import decode
-from transforms.extract import extract
-from transforms.rows import report_id_for, report_rows
+from flows.inbox import scan_inbox
+from flows.reconcile import reconcile_warehouse
+from flows.staging import Tally, leftover_rows, remove_shards, shard_dir_for, stage_batch, stage_verdicts
+from transforms.facts import Violation
+from transforms.rows import report_id_for
 from warehouse.store import Warehouse
+from warehouse.tables import REPORT_TABLES, TEXTS_TABLE
 
 T0 = datetime(2025, 3, 1, 22, 0, tzinfo=timezone.utc)
 
@@ -39,43 +42,41 @@ def repost(text: str) -> str:
     return f"来源：平遥新闻网\n{text}\n责任编辑：李明"
 
 
+def inbox_of(wh: Warehouse) -> Path:
+    """The warehouse's test inbox: files of every load stay, as a crawler's inbox keeps them."""
+    return wh.path.parent / f"{wh.path.stem}-inbox"
+
+
 def load(wh: Warehouse, reports: Mapping[str, str], *, run_id: str = "run-1",
          quarantine: list[dict] | None = None, at: datetime = T0) -> dict[str, str]:
-    """Decode, extract and load `reports` ({file name: text}) as one run, keep their texts and
-    reconcile; returns {file name: report_id}."""
-    files, tables, kept, ids = [], {}, [], {}
+    """Write `reports` ({file name: text}) into the warehouse's inbox and run them through the
+    shard path as one run, with `quarantine` ({file_path, rule, message}) as the validation
+    verdicts; then reconcile. Returns {file name: report_id}."""
+    inbox = inbox_of(wh)
+    inbox.mkdir(parents=True, exist_ok=True)
     for name, text in reports.items():
-        data = text.encode("utf-8")
-        sha = hashlib.sha256(data).hexdigest()
-        doc = decode(data, name)
-        facts = extract(doc)
-        rid = ids[name] = report_id_for(sha)
-        for table, rows in report_rows(report_id=rid, file_path=name, sha256=sha, doc=doc, facts=facts,
-                                       violations=[q for q in quarantine or [] if q["file_path"] == name]
-                                       ).items():
-            tables.setdefault(table, []).extend(rows)
-        files.append({"path": name, "sha256": sha, "size_bytes": len(data), "status": "loaded",
-                      "report_id": rid, "seen_at": at})
-        kept.append(_Extracted(doc, sha))
-    wh.store_texts(text_rows(kept))
-    wh.commit_run({"run_id": run_id, "started_at": at, "finished_at": at, "status": "ok",
-                   "files_seen": len(files), "files_new": len(files), "files_loaded": len(files),
-                   "files_quarantined": len({q["file_path"] for q in quarantine or []})},
-                  files, tables, [{**q, "report_id": ids.get(q["file_path"])} for q in quarantine or []])
+        (inbox / name).write_bytes(text.encode("utf-8"))
+    scan = scan_inbox(inbox, wh.ledger())
+    shards = shard_dir_for(wh.path, run_id)
+    schemas = {t: wh.schema(t) for t in (*REPORT_TABLES, "quarantine")}
+    schemas[TEXTS_TABLE] = wh.table_schema(TEXTS_TABLE)
+    tally = Tally()
+    try:
+        outcomes = stage_batch(scan.new, str(shards), "b0000000", schemas)
+        verdicts = [o.found + [Violation(q["rule"], q.get("message", "")) for q in quarantine or []
+                               if q["file_path"] == o.file.path] for o in outcomes]
+        stage_verdicts(outcomes, verdicts, run_id=run_id, now=at, shard_dir=shards, tag="v000000", schemas=schemas,
+                       tally=tally)
+        files, rejected = leftover_rows(run_id, at, scan.unchanged, scan.rejected)
+        wh.store_texts_from_shards(shards)
+        wh.commit_run({"run_id": run_id, "started_at": at, "finished_at": at, "status": "ok",
+                       "files_seen": scan.seen, "files_new": len(scan.new), "files_loaded": tally.files_loaded,
+                       "files_quarantined": tally.files_quarantined}, files, {}, rejected, shards=shards)
+    finally:
+        remove_shards(shards)
     reconcile_warehouse(wh)
-    return ids
-
-
-class _File:
-    def __init__(self, sha256: str) -> None:
-        self.sha256 = sha256
-
-
-class _Extracted:
-    """The two attributes of flows.nightly.Extracted that text_rows reads."""
-
-    def __init__(self, doc, sha256: str) -> None:
-        self.doc, self.file = doc, _File(sha256)
+    return {name: report_id_for(f.sha256) for f in [*scan.new, *scan.unchanged] for name in reports
+            if f.path == name}
 
 
 def build(path: Path, reports: Mapping[str, str], **kw) -> dict[str, str]:

@@ -9,9 +9,6 @@ from warehouse.sqlfiles import SQL_DIR, named_statements
 from warehouse.store import Warehouse
 from warehouse.tables import BY_NAME, KEYS, LAKE_TABLES, REPORT_TABLES, TABLES, VIEW
 
-INTERNAL = {"schema_version"}  # bookkeeping of the warehouse itself, not data
-
-
 def test_every_registered_table_is_declared_where_the_registry_says(tmp_path: Path) -> None:
     with Warehouse(tmp_path / "w.duckdb") as wh:
         kinds = dict(wh.con.execute("select table_name, table_type from information_schema.tables").fetchall())
@@ -23,7 +20,7 @@ def test_every_registered_table_is_declared_where_the_registry_says(tmp_path: Pa
             columns = {c[0] for c in wh.con.execute(f"describe {t.name}").fetchall()}
             assert set(t.key) <= columns, t.name
         stored = {name for name, kind in kinds.items() if kind == "BASE TABLE"}
-    assert stored - INTERNAL == {t.name for t in TABLES if t.write != VIEW}
+    assert stored == {t.name for t in TABLES if t.write != VIEW}
 
 
 def test_lake_has_one_query_per_lake_table() -> None:

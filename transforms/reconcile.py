@@ -1,8 +1,10 @@
 """Many reports, one meeting: keys, text fingerprints, year inference, conflicts, cross-checks.
 
-Pure: report-level facts in, meeting-level rows out; no database, no I/O. The warehouse feeds
-every current report to `reconcile` on each run and replaces the reconciliation tables with
-the result, so the output depends on the set of reports only (re-running changes nothing).
+Pure: report-level facts in, meeting-level rows out; no database, no I/O. The output depends
+on the set of reports only (re-running changes nothing), and a meeting's rows on its own
+reports only: `reconcile_groups` recomputes any subset of meetings, which is how the warehouse
+keeps the tables current a run at a time (flows/reconcile.py); `reconcile` is the same over
+everything at once, the reference it is tested against.
 
 A meeting is one session of one body: (region, body, term, session). Its reports are the
 opening and closing sittings (separate events), the plenaries in between, and reposts of any
@@ -61,10 +63,6 @@ def fingerprint(text: str, k: int = SHINGLE, size: int = SKETCH_SIZE) -> tuple[i
     hashes = sorted({int.from_bytes(hashlib.blake2b(g.encode("utf-8"), digest_size=4).digest(), "big")
                      for g in grams})
     return tuple(hashes[:size])
-
-
-# The name flows/staging.py calls; the fingerprint was a SimHash before it became a sketch.
-simhash = fingerprint
 
 
 def resemblance(a: Sequence[int], b: Sequence[int], size: int = SKETCH_SIZE) -> float:
@@ -371,13 +369,28 @@ def _most_common(values: Iterable[Any]) -> Any:
     return min(counted, key=lambda v: (-counted[v], -len(str(v)), str(v)))
 
 
-def reconcile(refs: Iterable[ReportRef], min_resemblance: float = DUPLICATE_MIN_RESEMBLANCE) -> Reconciliation:
-    """All current reports → meetings, report memberships, conflicts and cross-report checks.
-    Deterministic: rows come sorted, so equal inputs give equal outputs in any order."""
+def key_parts(region: str | None, adcode: str | None, body: str | None, term: int | None,
+              session: int | None) -> tuple[str | None, bool]:
+    """What grouping needs of a report beyond its columns: its region name as a key part, and
+    whether it has a full meeting key (the warehouse stores both once per report and groups
+    in SQL exactly as `group_reports` does)."""
+    return normalize_region(region), meeting_key(region or adcode, body, term, session) is not None
+
+
+def region_key_of(key: str) -> str:
+    """The region part of a meeting key (`report:<id>` for a meeting of one report)."""
+    return key.rsplit("|", 3)[0]
+
+
+def reconcile_groups(groups: Mapping[str, Sequence[ReportRef]],
+                     min_resemblance: float = DUPLICATE_MIN_RESEMBLANCE) -> Reconciliation:
+    """Meetings, report memberships, conflicts and `chairs_in_presidium` checks of reports
+    already grouped by meeting key (`group_reports`). Each meeting depends on its own reports
+    only, so any subset of meetings can be recomputed on its own; `session_order` spans the
+    meetings of a series and is `check_session_order`'s. Rows come sorted by key and report."""
     out = Reconciliation()
-    groups = group_reports(sorted(refs, key=lambda r: r.report_id))
     for key in sorted(groups):
-        members = groups[key]
+        members = sorted(groups[key], key=lambda r: r.report_id)
         mid = meeting_id_for(key)
         anchors = [r.date for r in members if r.date and _FULL_DATE.match(r.date)]
         dates: dict[str, str | None] = {}
@@ -408,7 +421,7 @@ def reconcile(refs: Iterable[ReportRef], min_resemblance: float = DUPLICATE_MIN_
         names = [r.meeting_name for r in originals if r.meeting_name]
         out.meetings.append({
             "meeting_id": mid, "meeting_key": key,
-            "region_key": key.rsplit("|", 3)[0],
+            "region_key": region_key_of(key),
             "region": _most_common(r.region for r in members),
             "province": _most_common(r.province for r in members),
             "adcode": _most_common(r.adcode for r in members),
@@ -423,7 +436,14 @@ def reconcile(refs: Iterable[ReportRef], min_resemblance: float = DUPLICATE_MIN_
             "events": ",".join(sorted({r.event for r in members if r.event})) or None,
             "reports": len(members), "distinct_reports": len(originals), "conflicts": len(conflicts),
         })
-    out.checks.extend(check_session_order(out.meetings))
     out.meeting_reports.sort(key=lambda r: r["report_id"])
+    return out
+
+
+def reconcile(refs: Iterable[ReportRef], min_resemblance: float = DUPLICATE_MIN_RESEMBLANCE) -> Reconciliation:
+    """All current reports → meetings, report memberships, conflicts and cross-report checks.
+    Deterministic: rows come sorted, so equal inputs give equal outputs in any order."""
+    out = reconcile_groups(group_reports(sorted(refs, key=lambda r: r.report_id)), min_resemblance)
+    out.checks.extend(check_session_order(out.meetings))
     out.checks.sort(key=lambda c: (c["rule"], c["meeting_id"], c["other_meeting_id"] or ""))
     return out

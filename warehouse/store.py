@@ -18,6 +18,8 @@ import json
 import os
 from datetime import date, datetime, timezone
 from pathlib import Path
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Iterable, Mapping
 
 import duckdb
@@ -362,45 +364,122 @@ class Warehouse:
         return export_lake(self.con, Path(lake_dir))
 
     # -- reconciliation (one meeting, many reports) -----------------------------------------
-    def store_texts(self, rows: Iterable[Mapping[str, Any]]) -> int:
-        """Keep decoded report texts and fingerprints (own transaction; a text already kept is
-        not replaced). Written before the run's load: a text without a loaded report is
-        harmless, a loaded report without its text would lose its highlighted spans."""
-        arrow = to_arrow(rows, self._table_schema("report_texts"), ("report_id",))
-        return self._in_transaction({"stg_report_texts": arrow}, lambda: self._exec_sql(
-            self._reconcile["insert_texts"]))
+    # Incremental reconciliation, in the order flows/reconcile.py calls it, inside one
+    # `transaction()`: key parts of new reports → assignment of every current report to its
+    # meeting key (SQL) → the touched keys → their old rows cleared → their new rows written a
+    # batch at a time → session_order of the touched series.
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction for the block: committed when it ends, rolled back on any error."""
+        self.con.begin()
+        try:
+            yield
+            self.con.commit()
+        except BaseException:
+            self.con.rollback()
+            raise
 
-    def reconcile_inputs(self) -> dict[str, list[dict[str, Any]]]:
-        """Every current meeting report (`inputs`), its chairs and presidium (`people`) and the
-        first span of each compared field (`spans`), as lists of dicts."""
-        out: dict[str, list[dict[str, Any]]] = {}
-        for key, name in (("inputs", "inputs"), ("people", "input_people"), ("spans", "input_spans")):
-            cur = self.con.cursor()
-            try:
-                out[key] = cur.sql(self._reconcile[name]).to_arrow_table().to_pylist()
-            finally:
-                cur.close()
-        return out
+    def unkeyed_reports(self, batch_rows: int = 20_000) -> Iterator[list[dict[str, Any]]]:
+        """Current meeting reports without stored key parts, a batch of rows at a time (the
+        caller stores each batch's keys before asking for the next)."""
+        statement = self._reconcile["unkeyed"].rstrip().rstrip(";") + " limit ?"
+        while True:
+            rows = self.con.sql(statement, params=[batch_rows]).to_arrow_table().to_pylist()
+            if not rows:
+                return
+            yield rows
 
-    def replace_reconciliation(self, tables: Mapping[str, list[Mapping[str, Any]]]) -> dict[str, int]:
-        """Replace the reconciliation tables with these rows in ONE transaction; returns rows
-        written per table. Equal rows in → equal tables out (a re-run changes nothing)."""
+    def add_report_keys(self, rows: list[Mapping[str, Any]]) -> int:
+        arrow = pa.Table.from_pylist(list(rows), schema=self._table_schema("report_keys"))
+        self.con.register("stg_report_keys", arrow)
+        try:
+            self.con.execute(self._reconcile["add_keys"])
+        finally:
+            self._unregister("stg_report_keys")
+        return arrow.num_rows
+
+    def forget_report_keys(self) -> None:
+        self.con.execute(self._reconcile["forget_keys"])
+
+    def assign_meetings(self) -> None:
+        """temp table reconcile_assigned: every current meeting report → its meeting key."""
+        self.con.execute(self._reconcile["assign"])
+
+    def touched_meeting_keys(self, *, full: bool = False) -> list[str]:
+        """Keys whose set of reports changed since the tables were written (all with `full`)."""
+        return [r[0] for r in self.con.execute(self._reconcile["all_keys" if full else "touched"]).fetchall()]
+
+    def clear_meetings(self, touched: Mapping[str, str]) -> set[tuple[Any, ...]]:
+        """Delete the rows of the touched meetings ({meeting key: meeting id}); returns the
+        (region_key, body, term) series they were in."""
+        staged = pa.table({"meeting_key": list(touched), "meeting_id": list(touched.values())},
+                          schema=pa.schema([("meeting_key", pa.string()), ("meeting_id", pa.string())]))
+        self.con.register("stg_touched", staged)  # kept until end_reconcile: session_order reads it
+        series = {tuple(r) for r in self.con.execute(self._reconcile["touched_series"]).fetchall()}
+        self.con.execute(self._reconcile["clear_touched"])
+        return series
+
+    def meeting_inputs(self, keys: list[str]) -> dict[str, list[dict[str, Any]]]:
+        """The reports of these meetings (`inputs`, with `meeting_key`), their chairs and
+        presidium (`people`) and the first span of each compared field (`spans`)."""
+        self.con.register("stg_batch", pa.table({"meeting_key": pa.array(keys, pa.string())}))
+        try:
+            return {key: self.con.sql(self._reconcile[name]).to_arrow_table().to_pylist()
+                    for key, name in (("inputs", "batch_inputs"), ("people", "batch_people"),
+                                      ("spans", "batch_spans"))}
+        finally:
+            self._unregister("stg_batch")
+
+    def write_reconciliation(self, tables: Mapping[str, list[Mapping[str, Any]]]) -> dict[str, int]:
+        """Insert rows of recomputed meetings; returns rows written per table."""
         unknown = set(tables) - set(RECONCILE_TABLES)
         if unknown:
             raise ValueError(f"unknown reconciliation tables: {sorted(unknown)}")
-        # Rows come typed from transforms.reconcile: Arrow converts them in bulk (to_arrow's
-        # per-value coercion costs seconds at 100k reports).
-        staged = {f"stg_{t}": pa.Table.from_pylist(list(tables.get(t, [])), schema=self._table_schema(t))
-                  for t in RECONCILE_TABLES}
-
-        def work() -> int:
-            for table in RECONCILE_TABLES:
-                self.con.execute(self._reconcile["clear"].replace("{table}", table))
+        counts = {}
+        for table in RECONCILE_TABLES:
+            rows = tables.get(table) or []
+            if not rows:
+                counts[table] = 0
+                continue
+            # Rows come typed from transforms.reconcile: Arrow converts them in bulk.
+            arrow = pa.Table.from_pylist(list(rows), schema=self._table_schema(table))
+            self.con.register(f"stg_{table}", arrow)
+            try:
                 self.con.execute(self._reconcile["fill"].replace("{table}", table))
-            return 0
+            finally:
+                self._unregister(f"stg_{table}")
+            counts[table] = arrow.num_rows
+        return counts
 
-        self._in_transaction(staged, work)
-        return {t: staged[f"stg_{t}"].num_rows for t in RECONCILE_TABLES}
+    def series_meetings(self, series: Iterable[tuple[Any, ...]]) -> list[dict[str, Any]]:
+        """Every meeting of these (region_key, body, term) series."""
+        rows = list(series)
+        staged = pa.table({"region_key": pa.array([r[0] for r in rows], pa.string()),
+                           "body": pa.array([r[1] for r in rows], pa.string()),
+                           "term": pa.array([r[2] for r in rows], pa.int32())})
+        self.con.register("stg_series", staged)
+        try:
+            return self.con.sql(self._reconcile["series_meetings"]).to_arrow_table().to_pylist()
+        finally:
+            self._unregister("stg_series")
+
+    def replace_session_order(self, series_meetings: list[Mapping[str, Any]],
+                              rows: list[Mapping[str, Any]]) -> int:
+        """Replace the session_order findings of the recomputed series (and any naming a
+        touched meeting) with `rows`."""
+        ids = pa.table({"meeting_id": pa.array([m["meeting_id"] for m in series_meetings], pa.string())})
+        self.con.register("stg_series_meetings", ids)
+        try:
+            self.con.execute(self._reconcile["clear_session_order"])
+        finally:
+            self._unregister("stg_series_meetings")
+        return self.write_reconciliation({"meeting_checks": list(rows)})["meeting_checks"]
+
+    def end_reconcile(self) -> dict[str, int]:
+        """Drop reconciliation's temporary tables; rows per reconciliation table."""
+        self._unregister("stg_touched")
+        self.con.execute(self._reconcile["drop_temps"])
+        return {t: self.con.execute(f"select count(*) from {t}").fetchone()[0] for t in RECONCILE_TABLES}
 
     def _table_schema(self, table: str) -> pa.Schema:
         cur = self.con.cursor()

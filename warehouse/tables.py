@@ -60,6 +60,9 @@ TABLES: tuple[Table, ...] = (
           "schema/003_reconciliation.sql", MEETING_YEAR),
     # Decoded texts (spans index into them), written before a run's load; not in the lake.
     Table("report_texts", ("report_id",), INSERT_ONLY, "text", "schema/003_reconciliation.sql"),
+    # The warehouse's own bookkeeping: not published (lake, snapshot).
+    Table("schema_version", ("version",), INSERT_ONLY, "internal", "schema/000_schema_version.sql"),
+    Table("report_keys", ("report_id",), INSERT_ONLY, "internal", "schema/010_report_keys.sql"),
 )
 
 BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
@@ -76,6 +79,7 @@ CORE_TABLES: tuple[str, ...] = (*REPORT_TABLES, *RUN_TABLES)
 # Written by reconciliation, in this order.
 RECONCILE_TABLES: tuple[str, ...] = _names("reconcile")
 TEXTS_TABLE = "report_texts"
+INTERNAL_TABLES: tuple[str, ...] = _names("internal")
 # The lake's tables, in export order.
 LAKE_TABLES: tuple[str, ...] = tuple(t.name for t in TABLES if t.lake)
 # Staging rows are deduplicated on these keys (first occurrence wins) before loading; the

@@ -1,7 +1,7 @@
 -- Reconciliation: many reports, one meeting (transforms/reconcile.py decides, store.py writes).
 -- report_texts is written before a run's load and never changed (keyed by content); the four
--- meeting tables are replaced as a whole after every load, so they always describe every
--- current report, from this run or earlier ones, and a re-run rewrites the same rows.
+-- meeting tables always describe every current report, from this run or earlier ones: a run
+-- rewrites the rows of the meetings whose reports changed (see queries/reconcile.sql).
 
 create table if not exists report_texts (
     report_id    varchar primary key,
