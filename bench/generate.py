@@ -9,8 +9,9 @@ Shaped like a real archive: the corpus is a set of distinct sittings, not of unr
 reports. Every region (26 provinces and municipalities, 67 cities, 383 counties, 65 townships)
 holds per year one 人大 session and one 政协 session (an opening and a closing sitting each) and
 two reported 人大常委会 sittings (townships: the 人大 session only), with term and session numbers that
-follow the years. Sessions are drawn without repetition from that space (seeded shuffle), so two
-reports share a meeting key only when they report the same session. Per session:
+follow the years. Sessions are drawn without repetition from that space, year by year (a
+seeded shuffle within each year, as an archive is crawled), so two reports share a meeting key
+only when they report the same session. Per session:
 
 - 人大/政协: both sittings reported 70 %, only the opening 20 %, only the closing 10 %;
   人大常委会: its one sitting (opening or `other`);
@@ -225,10 +226,17 @@ def _space() -> tuple[tuple[int, int, str, int], ...]:
 
 @lru_cache(maxsize=4)
 def _order(seed: int) -> tuple[int, ...]:
-    """The order a corpus reports sessions in: each session once (it repeats only past the end
-    of the space, 47,256 sessions or about 119,000 files)."""
-    order = list(range(len(_space())))
-    random.Random(f"{seed}:sessions").shuffle(order)
+    """The order a corpus reports sessions in: year by year, as an archive is crawled, in a
+    random order within each year; each session once (it repeats only past the end of the
+    space, 47,256 sessions or about 119,000 files). So the files after the first n — the
+    bench's next night — are sessions of the latest year, as a real nightly batch is."""
+    space = _space()
+    rng = random.Random(f"{seed}:sessions")
+    order: list[int] = []
+    for year in YEARS:
+        of_year = [i for i, s in enumerate(space) if s[1] == year]
+        rng.shuffle(of_year)
+        order += of_year
     return tuple(order)
 
 
