@@ -273,7 +273,7 @@ def run_pipeline(settings: RunSettings, run_id: str | None = None) -> RunSummary
                 stage = "snapshot"
                 kill_point(stage)
                 # Readers (BI, dashboards, `congress-etl query`) open this copy, never the writer's file.
-                wh.publish_snapshot(settings.snapshot_path)
+                wh.publish_snapshot(settings.snapshot_path, settings.lake)
                 try:  # the run is committed; a dashboard that cannot be drawn must not fail it
                     write_dashboard(settings.snapshot_path, dashboard_index.parent,
                                     docs_index=settings.docs / "index.html")

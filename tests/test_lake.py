@@ -78,6 +78,38 @@ def test_lake_reads_back_equal_to_tables(loaded: Path, tmp_path: Path):
         assert chairs == (["周红", "吴刚", "郑丽"],)
 
 
+def test_an_export_writes_only_changed_partitions_and_links_the_rest(loaded: Path, tmp_path: Path):
+    lake = tmp_path / "lake"
+    export_lake(loaded, lake)
+    first = lake.resolve()
+    with Warehouse(loaded) as wh:
+        c_file, c_rows = make_report(make_text(place="新县", year="2019年"), "c.txt")
+        wh.commit_run(run_row("r3"), [dict(c_file, seen_at=T0)], c_rows, [])
+        stats: dict = {}
+        counts = wh.export_lake(lake, stats=stats)
+        second = lake.resolve()
+        # A new report of 2019: that partition is written, 2023 and the undated one are links.
+        for table in ("reports", "fact_spans", "meeting_facts"):
+            assert stats[table] == {"written": 1, "linked": 2}, table
+        assert stats["runs"] == {"written": 1, "linked": 1}  # the 2025 runs gained r3; 2026 unchanged
+        for part in ("year=2023", f"year={NULL_PARTITION}"):
+            old = sorted(f.stat().st_ino for f in (first / "reports" / part).glob("*.parquet"))
+            assert old and old == sorted(f.stat().st_ino for f in (second / "reports" / part).glob("*.parquet"))
+        assert not {f.name for f in second.rglob("*.parquet")} & {f.name for f in first.rglob("*.parquet")}
+        # Whole on its own: every table reads back equal to the warehouse, as a full export does.
+        for table in LAKE_TABLES:
+            glob = str(lake / table / "**" / "*.parquet")
+            own_year = "year" in {c[0] for c in wh.con.execute(f"describe {table}").fetchall()}
+            back = _rows(wh.con, f"select * exclude (year) from read_parquet('{glob}', hive_partitioning = true)")
+            assert back == _rows(wh.con, f"select * exclude (year) from {table}" if own_year
+                                 else f"select * from {table}"), table
+            assert counts[table] == len(back)
+        # Nothing changed: nothing written.
+        again: dict = {}
+        wh.export_lake(lake, stats=again)
+        assert {t: s["written"] for t, s in again.items()} == {t: 0 for t in LAKE_TABLES}
+
+
 def test_empty_tables_still_have_a_readable_schema(tmp_path: Path):
     db = tmp_path / "w.duckdb"
     lake = tmp_path / "lake"
@@ -119,7 +151,11 @@ def test_export_swaps_the_whole_lake(loaded: Path, tmp_path: Path):
     assert {p.name.split("-")[1] for p in lake.rglob("*.parquet")} == {Path(os.readlink(lake)).name.split("-")[0]}
     # The previous version stays for readers that opened it a moment ago; older ones go.
     second = os.readlink(lake)
-    assert sorted(p.name for p in versions.iterdir()) == sorted([".lock", Path(first).name, Path(second).name])
+    assert sorted(p.name for p in versions.iterdir() if not p.name.endswith(".manifest.json")) == sorted(
+        [".lock", Path(first).name, Path(second).name])
+    # Each version's manifest (partition fingerprints) lies beside it; the pruned one's went with it.
+    assert sorted(p.name for p in versions.glob("*.manifest.json")) == sorted(
+        f".{Path(v).name}.manifest.json" for v in (first, second))
     assert _partitions(tmp_path / first) == first_parts
     # Beside the lake only the versions folder: no temporary links or folders.
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [versions.name]
@@ -135,11 +171,11 @@ def test_failed_export_keeps_the_previous_lake(loaded: Path, tmp_path: Path, mon
     real = lake_mod._export_table
     calls = {"n": 0}
 
-    def flaky(con, sql, out, stem):
+    def flaky(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 4:
             raise OSError("disk full")
-        return real(con, sql, out, stem)
+        return real(*args, **kwargs)
 
     monkeypatch.setattr(lake_mod, "_export_table", flaky)
     with pytest.raises(OSError, match="disk full"):
@@ -222,7 +258,7 @@ def test_readers_never_see_a_missing_or_partial_lake_during_exports(loaded: Path
         thread.join(timeout=30)
     assert problems == []
     assert sum(seen.values()) >= 20 and set(seen) == totals, seen  # it read often, and saw both
-    assert len([p for p in (tmp_path / "data" / ".lake-versions").iterdir() if p.name != ".lock"]) == 2
+    assert len([p for p in (tmp_path / "data" / ".lake-versions").iterdir() if p.is_dir()]) == 2
 
 
 _EXPORT_LOOP = """
@@ -270,7 +306,7 @@ def test_sigkilled_exports_leave_a_whole_lake_and_the_sweep_cleans_up(loaded: Pa
         assert _lake_counts(con, lake) in expected
         left = sorted(p.name for p in (tmp_path / "data").iterdir())
         assert left == [".lake-versions", "lake"]
-        versions = [p.name for p in (tmp_path / "data" / ".lake-versions").iterdir() if p.name != ".lock"]
+        versions = [p.name for p in (tmp_path / "data" / ".lake-versions").iterdir() if p.is_dir()]
         assert os.path.basename(os.readlink(lake)) in versions and len(versions) <= 2
         assert not [v for v in versions if v.startswith(".")]
     assert any(note.startswith("removed .lake-versions/.tmp-") for note in swept), swept  # kills landed mid-write

@@ -1,6 +1,7 @@
 """The BI snapshot opens in DuckDB 1.x: a real duckdb==1.1.3 in a throwaway virtualenv (kept in
-the pytest cache) reads `data/serve/warehouse.duckdb` published by a real run and sees exactly
-the live `meeting_facts`."""
+the pytest cache) reads `data/serve/warehouse.duckdb` published by a real run — views over the
+lake's Parquet files — and sees exactly the live `meeting_facts`, every published table and view,
+and the marts."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ import duckdb
 import pytest
 
 from flows.nightly import nightly
+from warehouse.snapshot import SNAPSHOT_INFO
+from warehouse.tables import INTERNAL_TABLES
 
 pytestmark = pytest.mark.slow
 OLD = "1.1.3"
@@ -21,7 +24,10 @@ import duckdb, json, sys
 con = duckdb.connect(sys.argv[1], read_only=True)
 rows = con.execute("select * from meeting_facts order by file_path").fetchall()
 tables = sorted(r[0] for r in con.execute("select table_name from information_schema.tables").fetchall())
-print(json.dumps({"version": duckdb.__version__, "rows": rows, "tables": tables}, default=str, ensure_ascii=False))
+counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in tables}
+marts = con.execute("select * from mart_attendance_by_meeting order by all").fetchall()
+print(json.dumps({"version": duckdb.__version__, "rows": rows, "tables": tables, "counts": counts, "marts": marts},
+                 default=str, ensure_ascii=False))
 """
 
 
@@ -56,7 +62,12 @@ def test_snapshot_opens_in_duckdb_1x_and_matches_live_facts(prefect_harness, old
     assert old["version"] == OLD
     with duckdb.connect(str(warehouse), read_only=True) as con:
         live = con.execute("select * from meeting_facts order by file_path").fetchall()
-        live_tables = sorted(r[0] for r in con.execute("select table_name from information_schema.tables").fetchall())
+        live_tables = sorted(r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()
+                             if r[0] not in INTERNAL_TABLES)
+        counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in live_tables}
+        marts = con.execute("select * from mart_attendance_by_meeting order by all").fetchall()
     assert len(live) == len(list(seed_inbox.iterdir()))
     assert old["rows"] == json.loads(json.dumps(live, default=str, ensure_ascii=False))
-    assert old["tables"] == live_tables
+    assert old["tables"] == sorted([*live_tables, SNAPSHOT_INFO])
+    assert {t: n for t, n in old["counts"].items() if t != SNAPSHOT_INFO} == counts
+    assert old["marts"] == json.loads(json.dumps(marts, default=str, ensure_ascii=False))

@@ -325,15 +325,22 @@ def test_reload_replaces_a_loaded_report(db: Path):
 def test_snapshot_opens_read_only_and_matches(db: Path, two_reports, tmp_path: Path):
     files, tables = two_reports
     snap = tmp_path / "public" / "snapshot.duckdb"
+    lake = tmp_path / "lake"
     with Warehouse(db) as wh:
         wh.commit_run(run_row("r1"), files, tables, [])
-        wh.publish_snapshot(snap)
+        wh.export_lake(lake)
+        wh.publish_snapshot(snap, lake)
         expected = facts_rows(wh)
-        # Publishing again swaps a fresh copy over the old one.
+        first = duckdb.connect(str(snap), read_only=True)  # a reader that stays open
+        # Publishing again swaps a fresh snapshot over the old one.
         new_file, new_rows = make_report(make_text(place="新县"), "c.txt")
         wh.commit_run(run_row("r2"), [new_file], new_rows, [])
-        wh.publish_snapshot(snap)
+        wh.export_lake(lake)
+        wh.publish_snapshot(snap, lake)
         expected2 = facts_rows(wh)
+    # The open reader keeps its view: the lake version its snapshot reads is still there.
+    assert first.execute("select * from meeting_facts").fetchall() == expected
+    first.close()
     assert len(expected2) == len(expected) + 1
     assert not list(snap.parent.glob(".*tmp*"))
     con = duckdb.connect(str(snap), read_only=True)
@@ -374,11 +381,14 @@ def test_sql_and_html_in_report_text_round_trip_as_data(db: Path):
             evil, evil, '{"text": "<script>alert(\'x\')</script>"}')
         assert wh.con.execute("select run_id from runs").fetchone() == (evil,)
         assert set(table_counts(wh)) == set(CORE_TABLES)  # every table still there
-        wh.publish_snapshot(db.parent / "snap's.duckdb")
+        wh.export_lake(db.parent / "it's a lake")  # paths with quotes, too
+        wh.publish_snapshot(db.parent / "snap's.duckdb", db.parent / "it's a lake")
     cols, rows = query(db, "select venue from meeting_facts where presider = ?", ["王'五"])
     assert rows == [(evil + script,)]
     cols, rows = query(db.parent / "snap's.duckdb", "select count(*) from reports")
     assert rows == [(1,)]
+    cols, rows = query(db.parent / "snap's.duckdb", "select venue, meeting_name from meeting_facts")
+    assert rows == [(evil + script, "<b>会议</b>" + evil)]
 
 
 def test_query_is_read_only(db: Path, two_reports):

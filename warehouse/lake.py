@@ -32,6 +32,8 @@ One export at a time per lake: an export holds an exclusive `flock` on the versi
 from __future__ import annotations
 
 import fcntl
+import hashlib
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -41,9 +43,10 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow.parquet as pq
 
-from warehouse.sqlfiles import named_statements
-from warehouse.tables import LAKE_TABLES
+from warehouse.sqlfiles import SQL_DIR, named_statements
+from warehouse.tables import BY_NAME, LAKE_TABLES
 
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 # Entries of the versions folder starting with a dot are not versions: `.lock`, and `.tmp-*`
@@ -118,12 +121,44 @@ def _remove_half_written(versions: Path) -> list[str]:
 
 
 def _prune(versions: Path, keep: set[str | None]) -> list[str]:
+    """Delete the complete versions not in `keep` (and any pinned by a published snapshot
+    stays), and the manifests of versions that are gone."""
+    keep = keep | pinned_versions(versions)
     gone = []
     for name in _complete_versions(versions):
         if name not in keep:
             shutil.rmtree(versions / name, ignore_errors=True)
             gone.append(name)
+    for manifest in versions.glob(".*.manifest.json*"):
+        if not (versions / manifest.name[1:].split(".manifest.json")[0]).is_dir():
+            manifest.unlink(missing_ok=True)
     return gone
+
+
+PIN_PREFIX = ".pin-"
+
+
+def pin_version(lake: Path, version: str, holder: str) -> None:
+    """Keep `version` while `holder` (a published snapshot's name) reads it: a snapshot is
+    views over one lake version's files, so pruning must not delete it under its readers.
+    One pin per holder, replaced atomically."""
+    versions = versions_dir(lake)
+    pin = versions / f"{PIN_PREFIX}{hashlib.sha256(holder.encode()).hexdigest()[:12]}"
+    tmp = pin.with_name(pin.name + f".tmp-{os.getpid()}")
+    tmp.write_text(version, encoding="utf-8")
+    os.replace(tmp, pin)
+
+
+def pinned_versions(versions: Path) -> set[str | None]:
+    got: set[str | None] = set()
+    for pin in versions.glob(f"{PIN_PREFIX}*"):
+        if ".tmp-" in pin.name:
+            continue
+        try:
+            got.add(pin.read_text(encoding="utf-8").strip())
+        except OSError:
+            pass
+    return got
 
 
 def _point(lake: Path, version: str) -> None:
@@ -154,8 +189,54 @@ def _migrate(lake: Path) -> str | None:
     return name
 
 
-def export_lake(con_or_path: Any, lake_dir: Path | str) -> dict[str, int]:
-    """Write a new lake version and swap the `lake_dir` link to it; returns rows written per table."""
+def _fingerprint_sql(queries: dict[str, str], table: str) -> str:
+    if BY_NAME[table].group == "report":
+        return queries["fp_reports"]
+    if f"fp_{table}" in queries:
+        return queries[f"fp_{table}"]
+    return queries["fp_rows"].replace("{query}", queries[table].strip().rstrip(";"))
+
+
+def _partition(year: Any) -> str:
+    return f"year={NULL_PARTITION if year is None else int(year)}"
+
+
+def _signature(con: duckdb.DuckDBPyConnection, query: str) -> str:
+    """What a table's files depend on besides its rows: its columns and types and the SQL that
+    shapes them (a code update that changes either rewrites the table once)."""
+    cur = con.cursor()
+    try:
+        columns = cur.execute(f"describe ({query.strip().rstrip(';')})").fetchall()
+    finally:
+        cur.close()
+    text = repr([(c[0], c[1]) for c in columns]) + "".join(
+        p.read_text(encoding="utf-8") for p in sorted(SQL_DIR.rglob("*.sql")) if p.parent.name != "queries"
+        or p.name == "lake.sql")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def manifest_path(versions: Path, version: str) -> Path:
+    """Beside the version folder, not in it: a listing of the lake shows its tables only."""
+    return versions / f".{version}.manifest.json"
+
+
+def _read_manifest(versions: Path, version: str | None) -> dict[str, Any]:
+    if not version:
+        return {}
+    try:
+        return json.loads(manifest_path(versions, version).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # an older export, or a killed one: everything is written again
+
+
+def export_lake(con_or_path: Any, lake_dir: Path | str, *, stats: dict[str, Any] | None = None) -> dict[str, int]:
+    """Write a new lake version and swap the `lake_dir` link to it; returns rows per table.
+
+    Only partitions whose fingerprint (rows and their hash, `queries/lake.sql`) differs from
+    the previous version's are written; the others are hard links to the previous version's
+    files under this version's names — no copy, and every version stays complete on its own
+    (deleting an old version only drops names). `stats`, when given, receives partitions
+    written and linked per table."""
     lake = Path(lake_dir)
     lake.parent.mkdir(parents=True, exist_ok=True)
     versions = versions_dir(lake)
@@ -165,24 +246,38 @@ def export_lake(con_or_path: Any, lake_dir: Path | str) -> dict[str, int]:
     try:
         with _versions_lock(versions, wait=True):
             _remove_half_written(versions)
+            before = current_version(lake)  # None: no lake yet, or an older layout (written whole)
+            old = _read_manifest(versions, before) if before and (versions / before).is_dir() else {}
             name = f"{_stamp()}-{os.getpid()}"
             tmp = versions / f"{HALF_WRITTEN}{name}"
+            manifest: dict[str, Any] = {}
             try:
                 tmp.mkdir()
                 for table in LAKE_TABLES:
-                    counts[table] = _export_table(con, queries[table], tmp / table, f"part-{name}")
+                    manifest[table], counts[table], done = _export_table(
+                        con, queries, table, tmp / table, f"part-{name}", old.get(table), versions / (before or "-"))
+                    if stats is not None:
+                        stats[table] = done
                 os.rename(tmp, versions / name)
             except BaseException:
                 shutil.rmtree(tmp, ignore_errors=True)
                 raise
+            _write_manifest(manifest_path(versions, name), manifest)
             previous = _migrate(lake)
             _point(lake, name)
-            # Keep the version readers may have opened just before the swap; delete the rest.
+            # Keep the version readers may have opened just before the swap, and any a published
+            # snapshot reads (pins); delete the rest.
             _prune(versions, {name, previous})
     finally:
         if opened:
             con.close()
     return counts
+
+
+def _write_manifest(path: Path, manifest: dict[str, Any]) -> None:
+    tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
+    tmp.write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def sweep_lake(lake: Path) -> list[str]:
@@ -211,21 +306,53 @@ def sweep_lake(lake: Path) -> list[str]:
     return done
 
 
-def _export_table(con: duckdb.DuckDBPyConnection, sql: str, out: Path, stem: str) -> int:
-    """Rows written. `stem` names the files after their version: a read through the link that
-    listed files before a swap and opens them after fails with "no such file" instead of
-    reading the next version's file of the same name."""
-    query = sql.strip().rstrip(";")
-    n = con.execute(
-        f"copy ({query}) to {_sql_str(str(out))} "
-        f"(format parquet, compression zstd, partition_by (year), filename_pattern {_sql_str(stem + '-{i}')})"
-    ).fetchone()[0]
-    if not n:
+def _export_table(con: duckdb.DuckDBPyConnection, queries: dict[str, str], table: str, out: Path, stem: str,
+                  old: dict[str, Any] | None, old_dir: Path) -> tuple[dict[str, Any], int, dict[str, int]]:
+    """One table of a new version: (its manifest entry, rows, partitions written/linked).
+    Files are named after their version (`stem`): a read through the link that listed files
+    before a swap and opens them after fails with "no such file" instead of reading the next
+    version's file of the same name."""
+    query = queries[table].strip().rstrip(";")
+    signature = _signature(con, query)
+    parts = {_partition(year): [int(n), str(h)]
+             for year, n, h in con.execute(_fingerprint_sql(queries, table)).fetchall()}
+    same = old if old and old.get("signature") == signature else {"partitions": {}}
+    reuse = {part for part, fp in parts.items()
+             if same["partitions"].get(part, {}).get("fingerprint") == fp
+             and all((old_dir / table / part / f).is_file() for f in same["partitions"][part]["files"])}
+    dirty = sorted(set(parts) - reuse)
+    entry: dict[str, Any] = {"signature": signature, "partitions": {}}
+    if dirty:
+        years = [p.split("=", 1)[1] for p in dirty]
+        wanted = [y for y in years if y != NULL_PARTITION]
+        where = " or ".join(([f"year in ({', '.join(str(int(y)) for y in wanted)})"] if wanted else [])
+                            + (["year is null"] if NULL_PARTITION in years else []))
+        con.execute(
+            f"copy (select * from ({query}) where {where}) to {_sql_str(str(out))} "
+            f"(format parquet, compression zstd, partition_by (year), filename_pattern {_sql_str(stem + '-{i}')})")
+    rows = 0
+    for part in dirty:  # what was written, as the files say (a partition may hold no row of this table)
+        folder = out / part
+        files = sorted(f.name for f in folder.glob("*.parquet")) if folder.is_dir() else []
+        n = sum(pq.read_metadata(folder / f).num_rows for f in files)
+        entry["partitions"][part] = {"fingerprint": parts[part], "files": files, "rows": n}
+        rows += n
+    for part in sorted(reuse):
+        files = []
+        for i, f in enumerate(same["partitions"][part]["files"]):
+            (out / part).mkdir(parents=True, exist_ok=True)
+            new = f"{stem}-l{i}.parquet"
+            os.link(old_dir / table / part / f, out / part / new)
+            files.append(new)
+        entry["partitions"][part] = {"fingerprint": parts[part], "files": files,
+                                     "rows": same["partitions"][part]["rows"]}
+        rows += same["partitions"][part]["rows"]
+    if not rows:
         # An empty table still gets one (empty) file, so readers find its schema.
         part = out / f"year={NULL_PARTITION}"
-        part.mkdir(parents=True)
+        part.mkdir(parents=True, exist_ok=True)
         con.execute(
-            f"copy (select * exclude (year) from ({query})) to {_sql_str(str(part / (stem + '-0.parquet')))} "
+            f"copy (select * exclude (year) from ({query}) limit 0) to {_sql_str(str(part / (stem + '-e.parquet')))} "
             "(format parquet, compression zstd)"
         )
-    return int(n)
+    return entry, rows, {"written": len(dirty), "linked": len(reuse)}

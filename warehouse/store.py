@@ -26,6 +26,7 @@ import duckdb
 import pyarrow as pa
 
 from warehouse.lake import export_lake
+from warehouse.snapshot import publish_snapshot
 from warehouse.sqlfiles import SQL_DIR, migrations, named_statements, view_files
 from warehouse.tables import CORE_TABLES, KEYS, RECONCILE_TABLES, REPORT_TABLES
 
@@ -340,28 +341,13 @@ class Warehouse:
         arrow = to_arrow([{**run, "status": "failed"}], self.schema("runs"))
         self._in_transaction({"stg_runs": arrow}, lambda: self._exec("upsert_run"))
 
-    def publish_snapshot(self, dest: Path | str) -> Path:
-        """Write a read-only copy that DuckDB 1.x can open: build it aside, then swap it in."""
-        dest = Path(dest)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
-        for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
-            if stale.exists():
-                stale.unlink()
-        catalog = self.con.execute("select current_database()").fetchone()[0]
-        alias = "snapshot_out"
-        self.con.execute(f"attach {_quote_path(tmp)} as {alias} (storage_version 'v1.0.0')")
-        try:
-            self.con.execute(f'copy from database "{catalog}" to {alias}')
-            self.con.execute(f"checkpoint {alias}")
-        finally:
-            self.con.execute(f"detach {alias}")
-        os.chmod(tmp, 0o444)
-        os.replace(tmp, dest)
-        return dest
+    def publish_snapshot(self, dest: Path | str, lake: Path | str) -> Path:
+        """Publish the read-only BI snapshot (DuckDB 1.x format) for the lake's current
+        version: views over its Parquet files, swapped in atomically (warehouse/snapshot.py)."""
+        return publish_snapshot(self.con, dest, lake)
 
-    def export_lake(self, lake_dir: Path | str) -> dict[str, int]:
-        return export_lake(self.con, Path(lake_dir))
+    def export_lake(self, lake_dir: Path | str, *, stats: dict[str, Any] | None = None) -> dict[str, int]:
+        return export_lake(self.con, Path(lake_dir), stats=stats)
 
     # -- reconciliation (one meeting, many reports) -----------------------------------------
     # Incremental reconciliation, in the order flows/reconcile.py calls it, inside one

@@ -58,8 +58,8 @@ TABLES: tuple[Table, ...] = (
           "schema/003_reconciliation.sql", MEETING_YEAR),
     Table("meeting_checks", ("rule", "meeting_id", "other_meeting_id"), REPLACE, "reconcile",
           "schema/003_reconciliation.sql", MEETING_YEAR),
-    # Decoded texts (spans index into them), written before a run's load; not in the lake.
-    Table("report_texts", ("report_id",), INSERT_ONLY, "text", "schema/003_reconciliation.sql"),
+    # Decoded texts (spans index into them), written before a run's load.
+    Table("report_texts", ("report_id",), INSERT_ONLY, "text", "schema/003_reconciliation.sql", REPORT_YEAR),
     # The warehouse's own bookkeeping: not published (lake, snapshot).
     Table("schema_version", ("version",), INSERT_ONLY, "internal", "schema/000_schema_version.sql"),
     Table("report_keys", ("report_id",), INSERT_ONLY, "internal", "schema/010_report_keys.sql"),

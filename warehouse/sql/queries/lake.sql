@@ -72,3 +72,37 @@ left join meetings as m on m.meeting_id = c.meeting_id;
 select k.*, m.year as year
 from meeting_checks as k
 left join meetings as m on m.meeting_id = k.meeting_id;
+
+-- name: report_texts
+select t.*, r.meeting_year as year
+from report_texts as t
+left join reports as r on r.report_id = t.report_id;
+
+-- name: fp_reports
+-- Partition fingerprints: (year, rows, hash) per partition, compared with the previous version's
+-- to tell which partitions changed. Report tables are insert-only and keyed by report_id
+-- (warehouse/tables.py), so a partition of any of them changes only when a report of that year
+-- arrives (or is reloaded under a new run id): the reports' ids fingerprint all seven, without
+-- reading their rows.
+select meeting_year as year, count(*) as n, sum(hash(report_id, loaded_run_id)) as h
+from reports
+group by meeting_year;
+
+-- name: fp_report_texts
+select r.meeting_year as year, count(*) as n, sum(hash(t.report_id, r.loaded_run_id)) as h
+from report_texts as t
+left join reports as r on r.report_id = t.report_id
+group by r.meeting_year;
+
+-- name: fp_meeting_facts
+-- A meeting_facts row is a current file's report: its facts are fixed by report_id.
+select r.meeting_year as year, count(*) as n, sum(hash(f.report_id, f.file_path, r.loaded_run_id)) as h
+from current_files as f
+inner join reports as r on r.report_id = f.report_id
+group by r.meeting_year;
+
+-- name: fp_rows
+-- Any other table: every row hashed whole (the placeholder is the table's named query above).
+select q.year, count(*) as n, sum(hash(q)) as h
+from ({query}) as q
+group by q.year;
