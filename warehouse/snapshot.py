@@ -51,36 +51,48 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, dest: Path | str, lake: Pat
     version = current_version(lake)
     if version is None:
         raise FileNotFoundError(f"no lake version to publish at {lake}: export the lake first")
+    columns = {t: con.execute(f"describe {t}").fetchall() for t in published_tables()}
+    # No DuckDB object stays in this frame: a failure below (a full disk, a folder in the
+    # way) must not keep the warehouse connection alive in the error's traceback.
+    del con
     root = (versions_dir(lake) / version).resolve()
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
     for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
         stale.unlink(missing_ok=True)
-    template = named_statements("queries/snapshot.sql")
     # Pinned before the swap: from the moment readers can open it, pruning keeps its version.
     pin_version(lake, version, str(dest.resolve()))
+    try:
+        _write(tmp, root, columns, version)
+        os.chmod(tmp, 0o444)
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a failed publish leaves no half-written file behind
+        raise
+    return dest
+
+
+def _write(path: Path, root: Path, columns: dict[str, list[tuple]], version: str) -> None:
+    template = named_statements("queries/snapshot.sql")
     out = duckdb.connect()
     try:
-        out.execute(f"attach {_sql_str(str(tmp))} as snap (storage_version 'v1.0.0')")
+        out.execute(f"attach {_sql_str(str(path))} as snap (storage_version 'v1.0.0')")
         out.execute("use snap")
-        for table in published_tables():
-            columns = con.execute(f"describe {table}").fetchall()
+        for table, cols in columns.items():
             select = ", ".join(template["year_column"] if c[0] == "year" else
-                               f"cast({_ident(c[0])} as {c[1]}) as {_ident(c[0])}" for c in columns)
+                               f"cast({_ident(c[0])} as {c[1]}) as {_ident(c[0])}" for c in cols)
             glob = str(root / table / "*" / "*.parquet")
             out.execute(template["view"].replace("{table}", table).replace("{columns}", select)
                         .replace("{glob}", _sql_str(glob)))
-        for path in view_files():
-            out.execute(path.read_text(encoding="utf-8"))
+        for view in view_files():
+            out.execute(view.read_text(encoding="utf-8"))
         out.execute(template["info"].replace("{info}", SNAPSHOT_INFO),
                     [version, datetime.now(timezone.utc).replace(tzinfo=None)])
         out.execute("use memory")
         out.execute("detach snap")
     finally:
         out.close()
-    os.chmod(tmp, 0o444)
-    os.replace(tmp, dest)
-    return dest
+        del out  # nor in a failure's traceback
 
 
 def snapshot_version(path: Path | str) -> str | None:
