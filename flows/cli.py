@@ -224,7 +224,7 @@ def dashboard(
         _fail(f"warehouse not found: {warehouse} (run `congress-etl run` first, or pass --warehouse)")
     import duckdb
 
-    from flows.dashboard import write_dashboard
+    from dashboards.build import write_dashboard
 
     try:
         path = write_dashboard(warehouse, out, docs_index=docs / "index.html")
