@@ -1,4 +1,4 @@
-"""Write the dashboard: read the warehouse read-only, render (flows.dashboard_render), write
+"""Write the dashboard: read the warehouse read-only, render (dashboards.render), write
 one HTML file. Prefers the published snapshot, so a dashboard never holds the writer's lock.
 """
 
@@ -12,7 +12,7 @@ from typing import Any, Mapping
 
 import duckdb
 
-from flows.dashboard_render import bar_chart, line_chart, render_dashboard, segments
+from dashboards.render import bar_chart, line_chart, render_dashboard, segments
 from warehouse.sqlfiles import named_statements
 
 # What one page carries; the warehouse holds the rest (BI tools read it all).
