@@ -213,3 +213,115 @@ def run_bench(reports: int, workers: int, *, work: Path, seed: int = 0, batch_si
         say(f"nightly batch of {nightly} new reports (with Prefect start-up): {wall:.1f} s")
     (out / "bench.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
     return result
+
+
+def _link_first(corpus: Path, dst: Path, n: int) -> None:
+    """`dst` holds the first `n` files of `corpus` (manifest order), as hard links: no copy, and
+    no symlink (the inbox scan refuses links that leave the inbox)."""
+    from bench.generate import read_manifest
+
+    shutil.rmtree(dst, ignore_errors=True)
+    dst.mkdir(parents=True)
+    for entry in read_manifest(corpus)[:n]:
+        (dst / entry["file"]).parent.mkdir(parents=True, exist_ok=True)
+        os.link(corpus / entry["file"], dst / entry["file"])
+
+
+def _run_figures(n: int, wall: float, rss: float, cpu: float) -> dict[str, Any]:
+    return {"reports": n, "end_to_end_s": round(wall, 2), "end_to_end_cpu_s": round(cpu, 1),
+            "per_report_ms": round(wall / n * 1000, 2), "per_report_cpu_ms": round(cpu / n * 1000, 2),
+            "docs_per_s": round(n / wall, 2), "peak_rss_mb": round(rss, 1)}
+
+
+def run_scale(sizes: list[int], workers: int, *, work: Path, seed: int = 0, batch_size: int = 256,
+              nightly: int = 1000, runner: str = "process", floor_reports: int = 3000,
+              say: Any = print) -> dict[str, Any]:
+    """The same corpus at each size (the first n files of one corpus), each into a fresh
+    warehouse: end to end, per report, peak RSS, no-op rerun; then `nightly` new reports (the
+    files after the largest size) on top of the largest warehouse and onto an empty one, the
+    way cron runs them (Prefect's temporary server, start-up included)."""
+    from bench.generate import ensure_corpus, write_corpus
+    from flows.server import free_port, local_prefect_server
+    from flows.settings import USER_DICT
+
+    sizes = sorted(set(sizes))
+    if not sizes or sizes[0] < 1:
+        raise ValueError("--scale needs sizes of at least 1 report")
+    work.mkdir(parents=True, exist_ok=True)
+    user_dict = str(USER_DICT) if USER_DICT.is_file() else None
+    load_before = os.getloadavg()[0]
+    t0 = time.perf_counter()
+    corpus = ensure_corpus(work / f"corpus-s{seed}-n{sizes[-1]}", sizes[-1], seed)
+    say(f"corpus: {sizes[-1]} reports at {corpus} ({time.perf_counter() - t0:.1f} s)")
+    floor = jieba_floor(min(sizes[0], floor_reports), seed, workers, user_dict)
+    say(f"jieba floor: {floor['docs_per_s']:.1f} docs/s, {floor['cpu_s'] / floor['docs'] * 1000:.2f} ms CPU per text")
+    env = {**os.environ, "DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "GX_ANALYTICS_ENABLED": "false"}
+
+    def run_args(inbox: Path, out: Path) -> list[str]:
+        return ["run", "--inbox", str(inbox), "--warehouse", str(out / "warehouse.duckdb"), "--lake",
+                str(out / "lake"), "--docs", str(out / "docs"), "--workers", str(workers),
+                "--batch-size", str(batch_size), "--runner", runner]
+
+    result: dict[str, Any] = {"workers": workers, "runner": runner, "batch_size": batch_size,
+                              "cpu_count": os.cpu_count(), "jieba_floor_docs_per_s": round(floor["docs_per_s"], 2),
+                              "jieba_floor_cpu_ms": round(floor["cpu_s"] / floor["docs"] * 1000, 3), "sizes": {}}
+    with local_prefect_server(home=work / "prefect", port=free_port(), ui=False) as api_url:
+        api_env = {**env, "PREFECT_API_URL": api_url}
+        for n in sizes:
+            inbox = work / f"inbox-{n}"
+            _link_first(corpus, inbox, n)
+            out = work / f"run-{n}"
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir(parents=True)
+            log = out / "bench.log"
+            wall, rss, code, cpu = _run_cli(run_args(inbox, out), api_env, log)
+            if code:
+                raise RuntimeError(f"congress-etl run failed (exit {code}); see {log}")
+            figures = _run_figures(n, wall, rss, cpu)
+            figures["ratio_cpu"] = round(result["jieba_floor_cpu_ms"] / figures["per_report_cpu_ms"], 3)
+            noop, noop_rss, code, _ = _run_cli(run_args(inbox, out), api_env, log)
+            if code:
+                raise RuntimeError(f"no-op congress-etl run failed (exit {code}); see {log}")
+            figures["noop_rerun_s"] = round(noop, 2)
+            figures["noop_peak_rss_mb"] = round(noop_rss, 1)
+            result["sizes"][str(n)] = figures
+            say(f"{n} reports: {wall:.1f} s ({figures['per_report_ms']} ms, {figures['per_report_cpu_ms']} ms CPU "
+                f"per report), peak RSS {rss:.0f} MB, no-op {noop:.1f} s")
+    if nightly:
+        top = sizes[-1]
+        new = work / f"nightly-s{seed}-from{top}-n{nightly}"
+        shutil.rmtree(new, ignore_errors=True)
+        write_corpus(new, nightly, seed, start=top)  # the next night: new sessions of the latest year
+        inbox, out = work / f"inbox-{top}", work / f"run-{top}"
+        shutil.copytree(new, inbox / "zz-nightly", ignore=shutil.ignore_patterns(".*"), copy_function=os.link)
+        try:
+            wall, rss, code, cpu = _run_cli(run_args(inbox, out), env, out / "bench.log")
+        finally:
+            shutil.rmtree(inbox / "zz-nightly", ignore_errors=True)
+        if code:
+            raise RuntimeError(f"nightly congress-etl run failed (exit {code}); see {out / 'bench.log'}")
+        empty = work / "run-nightly-onto-empty"
+        shutil.rmtree(empty, ignore_errors=True)
+        empty.mkdir(parents=True)
+        alone = work / "inbox-nightly"
+        _link_first(new, alone, nightly)
+        e_wall, e_rss, code, e_cpu = _run_cli(run_args(alone, empty), env, empty / "bench.log")
+        if code:
+            raise RuntimeError(f"nightly congress-etl run onto an empty warehouse failed (exit {code})")
+        result["nightly"] = {
+            "new_reports": nightly, "on_top_of": top,
+            "on_top_s": round(wall, 2), "on_top_cpu_s": round(cpu, 1), "on_top_peak_rss_mb": round(rss, 1),
+            "onto_empty_s": round(e_wall, 2), "onto_empty_cpu_s": round(e_cpu, 1),
+            "onto_empty_peak_rss_mb": round(e_rss, 1), "ratio": round(wall / e_wall, 2),
+        }
+        say(f"nightly {nightly} new reports (Prefect start-up included): {wall:.1f} s on top of {top}, "
+            f"{e_wall:.1f} s onto an empty warehouse ({wall / e_wall:.2f}×)")
+    if len(sizes) > 1:
+        small, large = result["sizes"][str(sizes[0])], result["sizes"][str(sizes[-1])]
+        result["rss_growth"] = round(large["peak_rss_mb"] / small["peak_rss_mb"], 2)
+        result["per_report_cpu_growth"] = round(large["per_report_cpu_ms"] / small["per_report_cpu_ms"], 2)
+    result["load_avg_before"] = round(load_before, 2)
+    result["load_avg_after"] = round(os.getloadavg()[0], 2)
+    (work / "scale.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return result

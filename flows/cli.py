@@ -248,14 +248,33 @@ def bench(
     runner: str = typer.Option("process", "--runner", help="process or dask."),
     floor_reports: int | None = typer.Option(None, "--floor-reports", min=1,
                                              help="Measure the jieba floor on the first N reports only "
-                                                  "[default: all]."),
+                                                  "[default: all; with --scale 3000]."),
+    scale: str | None = typer.Option(None, "--scale",
+                                     help="Comma-separated sizes, e.g. 10000,100000: the same "
+                                          "corpus at each size, each into a fresh warehouse — RSS and cost per "
+                                          "report at each, then --nightly new reports [default 1000] on top of the "
+                                          "largest and onto an empty warehouse."),
 ) -> None:
     """Benchmark a full run against jieba's segmentation floor on a generated corpus.
 
     Example: congress-etl bench --reports 20000 --workers 2 --json data/bench.json
+    Example: congress-etl bench --scale 10000,100000 --nightly 1000 --json data/scale.json
     """
-    from flows.bench import run_bench
+    from flows.bench import run_bench, run_scale
 
+    if scale:
+        try:
+            sizes = [int(s) for s in scale.split(",") if s.strip()]
+            result = run_scale(sizes, workers, work=work, seed=seed, batch_size=batch_size, nightly=nightly or 1000,
+                               runner=runner, floor_reports=floor_reports or 3000,
+                               say=lambda m: err.print(m, highlight=False))
+        except (RuntimeError, ValueError) as exc:
+            _fail(str(exc))
+        _print_scale(result)
+        if json_out:
+            json_out.parent.mkdir(parents=True, exist_ok=True)
+            json_out.write_text(json.dumps(result, indent=2), encoding="utf-8")
+        return
     try:
         result = run_bench(reports, workers, work=work, seed=seed, batch_size=batch_size, nightly=nightly,
                            runner=runner, floor_reports=floor_reports,
@@ -271,6 +290,30 @@ def bench(
     if json_out:
         json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(json.dumps(result, indent=2), encoding="utf-8")
+
+
+def _print_scale(result: dict) -> None:
+    sizes = result["sizes"]
+    table = Table(title=f"congress-etl bench --scale, {result['workers']} workers "
+                        f"(jieba floor {result['jieba_floor_cpu_ms']} ms CPU per text)")
+    table.add_column("figure")
+    for n in sizes:
+        table.add_column(f"{int(n):,} reports", justify="right")
+    for key in ("end_to_end_s", "per_report_ms", "per_report_cpu_ms", "ratio_cpu", "peak_rss_mb", "noop_rerun_s",
+                "noop_peak_rss_mb"):
+        table.add_row(key, *(str(f[key]) for f in sizes.values()))
+    console.print(table)
+    nightly = result.get("nightly")
+    if nightly:
+        table = Table(title=f"{nightly['new_reports']:,} new reports, Prefect start-up included")
+        table.add_column("figure")
+        table.add_column("value", justify="right")
+        for key, value in nightly.items():
+            table.add_row(key, str(value))
+        console.print(table)
+    for key in ("rss_growth", "per_report_cpu_growth", "load_avg_before", "load_avg_after"):
+        if key in result:
+            console.print(f"{key}: {result[key]}")
 
 
 @app.command("eval")

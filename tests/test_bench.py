@@ -38,3 +38,26 @@ def test_bench_reports_sane_figures(tmp_path: Path) -> None:
     with duckdb.connect(str(tmp_path / "w" / "run" / "warehouse.duckdb"), read_only=True) as con:
         assert con.execute("select count(*) from file_ledger where is_current").fetchone()[0] == 30
         assert con.execute("select count(*) from reports").fetchone()[0] >= 27
+
+
+def test_bench_scale_reports_each_size_and_the_nightly(tmp_path: Path) -> None:
+    out = tmp_path / "scale.json"
+    result = CliRunner().invoke(app, ["bench", "--scale", "6,12", "--nightly", "3", "--workers", "1",
+                                      "--work", str(tmp_path / "w"), "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert set(figures["sizes"]) == {"6", "12"}
+    for n, size in figures["sizes"].items():
+        assert size["reports"] == int(n) and size["peak_rss_mb"] > 50 and size["noop_rerun_s"] > 0
+        assert size["per_report_cpu_ms"] == pytest.approx(size["end_to_end_cpu_s"] / int(n) * 1000, rel=0.05)
+    nightly = figures["nightly"]
+    assert nightly["new_reports"] == 3 and nightly["on_top_of"] == 12
+    assert nightly["ratio"] == pytest.approx(nightly["on_top_s"] / nightly["onto_empty_s"], rel=0.01)
+    assert figures["rss_growth"] > 0
+    import duckdb
+
+    # The night's files are the 3 after the 12: on top, 15 current files; alone, 3.
+    with duckdb.connect(str(tmp_path / "w" / "run-12" / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from file_ledger where is_current").fetchone()[0] == 15
+    with duckdb.connect(str(tmp_path / "w" / "run-nightly-onto-empty" / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from file_ledger where is_current").fetchone()[0] == 3
