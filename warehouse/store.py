@@ -82,20 +82,46 @@ def _coerce(value: Any, dtype: pa.DataType) -> Any:
     return value
 
 
+def _column(values: list[Any], dtype: pa.DataType) -> list[Any]:
+    """One column's values coerced to `dtype`, column-wise: a run's rows share few timestamps
+    (converted once each) and their text columns are text already (checked, not rebuilt)."""
+    if pa.types.is_timestamp(dtype):
+        done: dict[Any, Any] = {}
+        out = []
+        for v in values:
+            if v is None:
+                out.append(None)
+                continue
+            try:
+                got = done[v]
+            except KeyError:
+                got = done[v] = utc_naive(v)
+            except TypeError:  # unhashable: convert as is
+                got = utc_naive(v)
+            out.append(got)
+        return out
+    if pa.types.is_string(dtype) or pa.types.is_large_string(dtype):
+        if all(v is None or type(v) is str for v in values):
+            return values
+        return [_coerce(v, dtype) for v in values]
+    return values
+
+
 def to_arrow(rows: Iterable[Mapping[str, Any]], schema: pa.Schema, key: tuple[str, ...] = ()) -> pa.Table:
     """Rows → Arrow table of exactly `schema` (missing keys null, extra keys dropped),
     deduplicated on `key` with the first occurrence kept."""
-    columns: dict[str, list[Any]] = {f.name: [] for f in schema}
-    seen: set[tuple[Any, ...]] = set()
-    for row in rows:
-        if key:
+    rows = rows if isinstance(rows, list) else list(rows)
+    if key:
+        seen: set[tuple[Any, ...]] = set()
+        kept = []
+        for row in rows:
             k = tuple(row.get(c) for c in key)
-            if k in seen:
-                continue
-            seen.add(k)
-        for f in schema:
-            columns[f.name].append(_coerce(row.get(f.name), f.type))
-    return pa.table({f.name: pa.array(columns[f.name], type=f.type) for f in schema}, schema=schema)
+            if k not in seen:
+                seen.add(k)
+                kept.append(row)
+        rows = kept
+    return pa.table({f.name: pa.array(_column([row.get(f.name) for row in rows], f.type), type=f.type)
+                     for f in schema}, schema=schema)
 
 
 def _quote_path(path: Path) -> str:
