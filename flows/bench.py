@@ -77,10 +77,13 @@ def jieba_floor(reports: int, seed: int, workers: int, user_dict: str | None) ->
 
 
 class PeakRss:
-    """Samples the resident memory of a process and its children (MB) until stopped."""
+    """Samples the resident memory of a process and its children (MB) until stopped: the
+    tree's peak (`peak`), and what the root alone (`peak_root`) and its largest child
+    (`peak_child`) held at their largest, which says where a peak comes from."""
 
     def __init__(self, pid: int, interval: float = 0.2) -> None:
-        self.pid, self.interval, self.peak = pid, interval, 0.0
+        self.pid, self.interval = pid, interval
+        self.peak = self.peak_root = self.peak_child = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -104,12 +107,17 @@ class PeakRss:
             try:
                 for p in [root, *root.children(recursive=True)]:
                     try:
-                        total += p.memory_info().rss
+                        rss = p.memory_info().rss / 2**20
                     except psutil.Error:
-                        pass
+                        continue
+                    total += rss
+                    if p.pid == self.pid:
+                        self.peak_root = max(self.peak_root, rss)
+                    else:
+                        self.peak_child = max(self.peak_child, rss)
             except psutil.Error:
                 break
-            self.peak = max(self.peak, total / 2**20)
+            self.peak = max(self.peak, total)
             self._stop.wait(self.interval)
 
 
@@ -118,6 +126,9 @@ def _children_cpu() -> float:
 
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
+
+
+LAST_RSS: dict[str, float] = {}  # the last _run_cli's parent and largest-child peaks
 
 
 def _run_cli(args: list[str], env: dict[str, str], log: Path) -> tuple[float, float, int, float]:
@@ -129,6 +140,7 @@ def _run_cli(args: list[str], env: dict[str, str], log: Path) -> tuple[float, fl
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
         with PeakRss(proc.pid) as rss:
             code = proc.wait()
+    LAST_RSS.update(parent=rss.peak_root, child=rss.peak_child)
     return time.perf_counter() - began, rss.peak, code, _children_cpu() - cpu
 
 
@@ -279,6 +291,8 @@ def run_scale(sizes: list[int], workers: int, *, work: Path, seed: int = 0, batc
             if code:
                 raise RuntimeError(f"congress-etl run failed (exit {code}); see {log}")
             figures = _run_figures(n, wall, rss, cpu)
+            figures["parent_peak_rss_mb"] = round(LAST_RSS["parent"], 1)
+            figures["largest_child_peak_rss_mb"] = round(LAST_RSS["child"], 1)
             figures["ratio_cpu"] = round(result["jieba_floor_cpu_ms"] / figures["per_report_cpu_ms"], 3)
             noop, noop_rss, code, _ = _run_cli(run_args(inbox, out), api_env, log)
             if code:
