@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from transforms.facts import ReportFacts
-from transforms.lexicon import alternation, compile_words
+from transforms.lexicon import alternation, common, compile_words
 from transforms.lexicon import sitting as lexicon
 from transforms.numbers import CHINESE_DIGITS, NUMBER, parse_int
 from transforms.regions import RegionMatch, find_regions, resolve_region
@@ -296,7 +296,7 @@ def find_names(s: str, lines: list[tuple[int, int]] | None = None) -> list[NameM
 # ---------------------------------------------------------------------------- cues
 
 SITTING_CUE = compile_words(lexicon.SITTING_CUES)
-FUTURE_CUE = compile_words(lexicon.FUTURE_CUES)
+FUTURE_CUE = compile_words(common.FUTURE, lexicon.ANNOUNCEMENT)
 PAST_CUE = compile_words(lexicon.PAST_CUES)
 NOT_SITTING_AFTER = re.compile(rf"^\s*(?:{lexicon.NOT_SITTING_AFTER})")
 _SITTING_VERB = re.compile(r"开幕|闭幕|闭会|召开|举行")

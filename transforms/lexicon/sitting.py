@@ -71,12 +71,13 @@ SITTING_CUES = words(
     },
 )
 
-# The meeting is announced, not reported (one place for every family's future cues).
-FUTURE_CUES = words(
-    "the sitting is still to come",
-    "将于 将在 即将 拟于 定于 筹备 前夕",
+# The meeting is announced, not reported: `common.FUTURE` and its preparations.
+ANNOUNCEMENT = words(
+    "the sitting is being prepared",
+    "筹备 前夕",
     examples={
-        "市七届人大五次会议将于1月20日召开，现将有关事项通知如下。": {"is_meeting_report": False},
+        "县十八届人大三次会议筹备工作会议召开\n1月3日，县人大常委会召开县十八届人大三次会议筹备工作会议。":
+            {"is_meeting_report": False},
     },
 )
 
