@@ -45,9 +45,11 @@ def ungrounded(text: str, facts: ReportFacts) -> list[str]:
             # The name as written minus inserted glosses (（扩大）) and spaces; a name written
             # without its region is that region (its own fact and span) + the name, level word dropped.
             written = re.sub(r"[（(][^（）()]*[)）]|\s+", "", clean)
-            forms = {written}
+            # A name split by its verb (`县十七届人大常委会举行第五次会议`) is written without it.
+            forms = {written, re.sub(r"(?:举行|召开)了?(?=第)", "", written)}
             if region:
-                forms |= {region + written} | {region + written[len(w):] for w in LEVEL_WORDS if written.startswith(w)}
+                forms |= {region + f for f in forms} | {region + f[len(w):] for f in forms for w in LEVEL_WORDS
+                                                          if f.startswith(w)}
             ok = fact.value in forms
         else:
             ok = fact.value in clean

@@ -73,6 +73,7 @@ _FORMAL_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _PRE_KINDS = ("npc", "npc_twp", "cppcc_pre")
 
 _ABBR_PREFIX = _LEVEL
+_SPLIT_VERB = rf"{alternation(lexicon.SPLIT_VERBS)}了?"
 _ABBR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("npc_abbr", re.compile(
         rf"(?P<pre>{_CJK}{{0,12}}?)(?P<pfx>{_ABBR_PREFIX})?第?(?P<term>{N})届(?P<nat>全国)?人大"
@@ -87,6 +88,13 @@ _ABBR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("cppcc_abbr", re.compile(
         rf"(?P<pre>)(?<![{_CJK[1:-1]}])第?(?P<term>{N})届(?P<pfx>{_ABBR_PREFIX})政协(?P<sc>常委会)?第?"
         rf"(?P<session>{N})次(?P<sc2>常委会?)?会议")),
+    # The name split by its verb: 县十七届人大常委会举行第五次会议, 县政协十一届常委会召开第十八次会议.
+    ("npc_split", re.compile(
+        rf"(?P<pre>{_CJK}{{0,12}}?)(?P<pfx>{_ABBR_PREFIX})?第?(?P<term>{N})届(?P<nat>全国)?(?:人大|人民代表大会)"
+        rf"(?P<sc>常委会|常务委员会)?(?P<verb>{_SPLIT_VERB})第(?P<session>{N})次(?:全体)?会议")),
+    ("cppcc_split", re.compile(
+        rf"(?P<pre>{_CJK}{{0,12}}?)(?P<pfx>{_ABBR_PREFIX})?政协第?(?P<term>{N})届(?:委员会)?(?P<sc>常委会|常务委员会)?"
+        rf"(?P<verb>{_SPLIT_VERB})第(?P<session>{N})次(?:全体)?会议")),
 ]
 
 _REGION_SUFFIX = re.compile(alternation(lexicon.REGION_SUFFIXES) + "$")
@@ -265,7 +273,7 @@ def find_names(s: str, lines: list[tuple[int, int]] | None = None) -> list[NameM
             region = region_span = rm = None
             pre_s, pre_e = m.span("pre")
             pfx = m.group("pfx")
-            if kind == "npc_abbr" and m.groupdict().get("nat"):
+            if kind.startswith("npc") and m.groupdict().get("nat"):
                 region, rm = "全国", resolve_region("全国")
             elif pfx == "全国":
                 region, rm = "全国", resolve_region("全国")
@@ -283,8 +291,11 @@ def find_names(s: str, lines: list[tuple[int, int]] | None = None) -> list[NameM
             sc = m.group("sc") or (m.groupdict().get("sc2"))
             body = family + ("常委会" if sc else "")
             taken.append((start, end))
+            value = _clean_value(s[start:end])
+            if m.groupdict().get("verb"):  # the name without the verb that splits it
+                value = _clean_value(s[start:m.start("verb")] + s[m.end("verb"):end])
             out.append(NameMatch(
-                kind=kind, start=start, end=end, value=_clean_value(s[start:end]), body=body,
+                kind=kind, start=start, end=end, value=value, body=body,
                 term=parse_int(m.group("term")), term_span=m.span("term"),
                 session=parse_int(m.group("session")), session_span=m.span("session"),
                 region=region, region_span=region_span, region_match=rm, formal=False,

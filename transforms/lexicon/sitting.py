@@ -32,6 +32,19 @@ COUNTRY = words(
     },
 )
 
+# A name split by its verb: the body, the verb, then the session (`县十七届人大常委会举行第五次会议`).
+SPLIT_VERBS = words(
+    "verbs that may stand between a body and its session number",
+    "举行 召开",
+    examples={
+        "9月28日，县十七届人大常委会举行第五次会议。县人大常委会副主任衣萍主持会议。":
+            {"meeting_name": "县十七届人大常委会第五次会议", "body": "人大常委会", "term": 17, "session": 5,
+             "level": "county", "presider": "衣萍"},
+        "8月26日，县第十七届人大常委会举行第二十次会议。副主任朱永昌、张鹉及县人大常委会组成人员共23人出席会议。":
+            {"session": 20, "present": 23, "attendance_scope": "standing_committee_members"},
+    },
+)
+
 # A level word standing for the region (`县第十八届…`, `市五届人大四次会议`, `自治县九届人大七次会议`).
 LEVEL_WORDS = words(
     "level words that stand for the report's own region",
