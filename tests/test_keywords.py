@@ -15,6 +15,7 @@ from transforms import keywords as kw
 from transforms.document import Document
 from transforms.extract import extract
 from transforms.facts import Fact, Keyword, Person, ReportFacts
+from transforms.text import TextView
 
 DICT_LINES = kw.USER_DICT.read_text(encoding="utf-8").splitlines()
 kw.load_user_dictionary(DICT_LINES)
@@ -107,7 +108,7 @@ def test_people_the_extractors_found_are_dropped() -> None:
     facts = ReportFacts(presider=Fact("李微微", 0, 0, ""),
                         leaders=[Fact(Person("李微微", "主席"), 0, 0, "")])
     assert kw.names_in(facts) == ["李微微", "李微微"]
-    with_names = {k.term for k in kw.extract(doc, facts)["keywords"]}
+    with_names = {k.term for k in kw.extract(TextView.of(doc), facts)["keywords"]}
     without = {k.term for k in kw.candidates(doc.clean)}
     assert not any("微微" in t for t in with_names)
     assert any("微微" in t for t in without)  # jieba keeps part of the name as a word
@@ -136,9 +137,12 @@ def test_weigh_is_tf_times_smoothed_idf() -> None:
 
 
 def test_extract_interface() -> None:
-    out = kw.extract(Document.from_text(REPORT), ReportFacts())
+    out = kw.extract(TextView.of(Document.from_text(REPORT)), ReportFacts())
     assert set(out) == {"keywords"} and out["keywords"]
-    assert kw.extract(Document.from_text("  "), ReportFacts()) == {"keywords": []}
+    assert kw.extract(TextView.of(Document.from_text("  ")), ReportFacts()) == {"keywords": []}
+    # Traditional script gives the simplified terms (the view's text), so they count with the others.
+    trad = kw.extract(TextView.of(Document.from_text("持續優化營商環境，全面推進鄉村振興。")), ReportFacts())
+    assert {"营商环境", "乡村振兴"} <= {k.term for k in trad["keywords"]}
 
 
 def test_candidates_are_bounded() -> None:

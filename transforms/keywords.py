@@ -40,8 +40,8 @@ from typing import Any
 
 import jieba
 
-from transforms.document import Document
 from transforms.facts import Keyword, ReportFacts
+from transforms.text import TextView
 
 try:  # the shipped segmenter; stock jieba gives the same tokens with HMM off, only slower
     import jieba_next as _segmenter
@@ -243,9 +243,10 @@ def names_in(facts: ReportFacts) -> list[str]:
     return [n for n in found if isinstance(n, str)]
 
 
-def extract(doc: Document, so_far: ReportFacts) -> dict[str, Any]:
-    """Family-extractor interface: {"keywords": candidate terms} from the clean text, the people
+def extract(view: TextView, so_far: ReportFacts) -> dict[str, Any]:
+    """Family-extractor interface: {"keywords": candidate terms} of the document's simplified text
+    (`view.s`: a traditional-script report gives the same terms as a simplified one), the people
     and places the families before it found left out."""
-    if not doc.clean.strip():
+    if not view.s.strip():
         return {"keywords": []}
-    return {"keywords": candidates(doc.clean, names_in(so_far))}
+    return {"keywords": candidates(view.s, names_in(so_far))}
