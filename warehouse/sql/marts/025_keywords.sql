@@ -2,20 +2,22 @@
 -- is the same formula in Python). Re-created on every open.
 --
 -- `keyword_document_frequency`: for every candidate term, in how many current reports (the
--- current version of each file in the ledger) it is a candidate. `keywords`: the top 20 terms of
--- each current report by tf × idf, tf = count / tokens, idf = 1 + ln((N + 1) / (df + 1)) with N the
--- current reports that have candidates; ties by count, then term. Computed from the set of
--- current reports only, so any order of loading the same files (in one run or over many nights,
--- files changed in between included) gives the same weights and ranks, and they follow the
--- warehouse as it grows.
+-- current version of each file in the ledger) it is a candidate.
+-- `keyword_ranks`: the top 20 terms of each current report by tf × idf, tf = count / tokens,
+-- idf = 1 + ln((N + 1) / (df + 1)) with N the current reports that have candidates; ties by count,
+-- then term. It depends only on the set of current reports, so any order of loading the same
+-- files (one run, or many nights with files changed in between) gives the same ranks, and they
+-- follow the warehouse as it grows. The table `keywords` holds it: the load replaces its rows
+-- in the same transaction (queries/keywords.sql), so readers, the lake and the marts read a
+-- table instead of ranking every report again.
 
 create or replace view keyword_document_frequency as
-select c.term, count(distinct c.report_id) as reports
+select c.term, count(*) as reports
 from keyword_candidates as c
 where c.report_id in (select report_id from current_files)
 group by c.term;
 
-create or replace view keywords as
+create or replace view keyword_ranks as
 with current_candidates as (
     select *
     from keyword_candidates
@@ -36,17 +38,12 @@ scored as (
     from current_candidates as c
     cross join totals as t
     inner join keyword_document_frequency as d on d.term = c.term
-),
-
-ranked as (
-    select
-        report_id,
-        term,
-        weight,
-        row_number() over (partition by report_id order by weight desc, count desc, term) as rank
-    from scored
 )
 
-select report_id, term, weight, cast(rank as integer) as rank
-from ranked
-where rank <= 20;
+select
+    report_id,
+    term,
+    weight,
+    cast(row_number() over (partition by report_id order by weight desc, count desc, term) as integer) as rank
+from scored
+qualify rank <= 20;
