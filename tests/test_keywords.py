@@ -177,3 +177,22 @@ def test_segmentation_is_lossless(text: str) -> None:
 @given(st.text(max_size=60))
 def test_segmentation_is_lossless_any_text(text: str) -> None:
     assert "".join(kw.segment(text)) == text
+
+
+def test_names_after_an_office_are_masked() -> None:
+    cases = {
+        "全国政协主席贺明远代表政协第十四届全国委员会常务委员会作报告": ["贺明远"],
+        "出席会议的有副主任葛文华、鲁秀英、祁志远及委员共19人": ["葛文华", "鲁秀英", "祁志远"],
+        "会议听取和审议了镇长车立新所作的政府工作报告": ["车立新"],
+        "县委书记凌志国，县委副书记王强出席": ["凌志国", "王强"],
+    }
+    for text, names in cases.items():
+        spans = kw.masked_spans(text)
+        for name in names:
+            at = text.index(name)
+            assert any(a <= at and at + len(name) <= b for a, b in spans), (text, name)
+        terms = {k.term for k in kw.candidates(text)}
+        assert not any(part in terms for name in names for part in (name[1:], name[:2], name)), (text, terms)
+    # Not names: the presidium, the rostrum, a council of directors.
+    for text in ("主席团常务主席会议", "在主席台就座", "主任会议审议了"):
+        assert kw.masked_spans(text) == []

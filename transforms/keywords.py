@@ -67,11 +67,12 @@ MAX_CANDIDATES = 64  # terms stored per report (README "Keywords": how many a re
 TOP_K = 20  # ranked keywords per report in the `keywords` view
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_NUMERIC = re.compile(r"^[\d.,，．%％〇零一二两三四五六七八九十百千万亿多余几近约]+[年月日时分个项名人位次届条件天本部座家所批%％]?$")
+_NUMERIC = re.compile(r"^[\d.,，．%％〇零一二两三四五六七八九十百千万亿多余几近约]+[年月日时分个项名人位次届条件天本部座家所批楼层面%％]?$")
 # Report titles (the agenda facts name them) and outlets in source lines.
 _TITLE_OR_OUTLET = re.compile(r"(?:报告|日报|晚报|新闻网|电视台|广播电视台|融媒体中心)$")
 # Ordinals and enumerations: 第十四届, 第三次, 第一, 一是, 其一, 首次.
-_ORDINAL = re.compile(r"^(?:第[\d〇零一二两三四五六七八九十百千]+[届次个条项批期章节部分]?|[一二三四五六七八九十]+是|其[一二三四五六七八九十]|首次|首届)$")
+_ORDINAL = re.compile(r"^(?:第?[\d〇零一二两三四五六七八九十百千]+(?:[届次个条项批期章节部分]|次会议|次全体会议)?"
+                      r"|[一二三四五六七八九十]+是|其[一二三四五六七八九十]|首次|首届|星期[一二三四五六日天]|周[一二三四五六日])$")
 _WORDLIKE = re.compile(rf"[{HAN}A-Za-z]")
 
 
@@ -91,12 +92,19 @@ def _read_stoplist(text: str) -> dict[str, frozenset[str]]:
 
 _SECTIONS = _read_stoplist(STOPLIST_PATH.read_text(encoding="utf-8"))
 CREDIT_CUES: frozenset[str] = _SECTIONS.pop("credit cues", frozenset())
+NAME_CUES: frozenset[str] = _SECTIONS.pop("name cues", frozenset())
 STOPWORDS: frozenset[str] = frozenset().union(*_SECTIONS.values())
 
 # A byline or credit: a cue then up to four names (`记者 张三 李四`, `责任编辑：王五`), or names then 摄
 # (`林艶摄`, `张三 李四 摄`). Only the names are masked; the cue words are stop words anyway.
 _CUES = "|".join(sorted(map(re.escape, CREDIT_CUES - {"摄"}), key=len, reverse=True))
 _NAMES = rf"[{HAN}]{{2,4}}(?:[ \t\u3000、，,/]+[{HAN}]{{2,4}}){{0,3}}"
+# A name after an office (`主席贺明远`, `镇长车立新所作`), then more names of a list (`、鲁秀英、祁志远`):
+# two characters, a third unless it is a word that follows names (代表, 作, 主持, 在, 说 …).
+_NAME = rf"(?![团会处台])[{HAN}]{{2}}(?:(?![代作主在说指表宣等和与及向就对为以讲出])[{HAN}])?"
+_TITLED = re.compile(rf"(?:{'|'.join(sorted(map(re.escape, NAME_CUES), key=len, reverse=True))})"
+                     rf"(?P<names>{_NAME}(?:（[^（）]{{1,8}}）)?(?:[、，,][ \t\u3000]*{_NAME}(?:（[^（）]{{1,8}}）)?"
+                     rf"(?=[、，,。；;及和等\s（]))*)")
 _CREDIT = re.compile(rf"(?:{_CUES})[ \t\u3000]*[:：]?[ \t\u3000]*(?![从在于对向了获据近])(?P<after>{_NAMES})"
                      rf"|(?P<before>{_NAMES})[ \t\u3000]*摄(?:影)?(?=[\s）)】\]。；;，,|]|$)")
 
@@ -181,8 +189,10 @@ def _keep(term: str) -> bool:
 
 def masked_spans(text: str, names: Iterable[str] = ()) -> list[tuple[int, int]]:
     """Spans of `text` whose tokens are not the report's subject: every occurrence of the given
-    names (people and places the extractors found) and the names in bylines and credits."""
+    names (people and places the extractors found), the names in bylines and credits, and the
+    names right after an office (`name cues`)."""
     spans = [m.span("after") if m.group("after") else m.span("before") for m in _CREDIT.finditer(text)]
+    spans += [m.span("names") for m in _TITLED.finditer(text)]
     for name in {n.strip() for n in names if n and len(n.strip()) >= 2}:
         start = text.find(name)
         while start >= 0:
