@@ -105,8 +105,11 @@ _NAME = rf"(?![团会处台])[{HAN}]{{2}}(?:(?![代作主在说指表宣等和�
 _TITLED = re.compile(rf"(?:{'|'.join(sorted(map(re.escape, NAME_CUES), key=len, reverse=True))})"
                      rf"(?P<names>{_NAME}(?:（[^（）]{{1,8}}）)?(?:[、，,][ \t\u3000]*{_NAME}(?:（[^（）]{{1,8}}）)?"
                      rf"(?=[、，,。；;及和等\s（]))*)")
-_CREDIT = re.compile(rf"(?:{_CUES})[ \t\u3000]*[:：]?[ \t\u3000]*(?![从在于对向了获据近])(?P<after>{_NAMES})"
-                     rf"|(?P<before>{_NAMES})[ \t\u3000]*摄(?:影)?(?=[\s）)】\]。；;，,|]|$)")
+_CREDIT = re.compile(rf"(?:{_CUES})[ \t\u3000]*[:：]?[ \t\u3000]*(?![从在于对向了获据近])(?P<after>{_NAMES})")
+# `林艶摄`, `张三 李四 摄`: found from each 摄 backwards (a pattern that starts with the names would
+# be tried at every character of the text).
+_PHOTO = re.compile(rf"(?P<before>{_NAMES})[ \t\u3000]*摄影?$")
+_PHOTO_END = re.compile(r"摄影?(?=[\s）)】\]。；;，,|]|$)")
 
 
 def dictionary_entries(lines: Iterable[str]) -> Iterator[tuple[str, int | None, str | None]]:
@@ -191,7 +194,12 @@ def masked_spans(text: str, names: Iterable[str] = ()) -> list[tuple[int, int]]:
     """Spans of `text` whose tokens are not the report's subject: every occurrence of the given
     names (people and places the extractors found), the names in bylines and credits, and the
     names right after an office (`name cues`)."""
-    spans = [m.span("after") if m.group("after") else m.span("before") for m in _CREDIT.finditer(text)]
+    spans = [m.span("after") for m in _CREDIT.finditer(text)]
+    for end in _PHOTO_END.finditer(text):
+        start = max(0, end.start() - 24)
+        m = _PHOTO.search(text, start, end.end())
+        if m:
+            spans.append(m.span("before"))
     spans += [m.span("names") for m in _TITLED.finditer(text)]
     for name in {n.strip() for n in names if n and len(n.strip()) >= 2}:
         start = text.find(name)
