@@ -128,6 +128,13 @@ def _quote_path(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
+# The writer's DuckDB settings. Memory: DuckDB caps its buffers here and spills to
+# `<warehouse>.tmp` beyond (its default is 80 % of the machine); row order is not part of any
+# table's meaning (views and readers order explicitly), and not keeping it lets large inserts
+# and Parquet exports stream with less memory.
+WRITER_CONFIG = {"memory_limit": "1GB", "preserve_insertion_order": False}
+
+
 class Warehouse:
     """A read-write connection to the warehouse file (also the run lock: DuckDB admits one
     writing process)."""
@@ -135,7 +142,7 @@ class Warehouse:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(str(self.path))
+        self.con = duckdb.connect(str(self.path), config=WRITER_CONFIG)
         self._load = named_statements("queries/load.sql")
         self._reconcile = named_statements("queries/reconcile.sql")
         self._schemas: dict[str, pa.Schema] = {}
