@@ -1,18 +1,19 @@
-"""`congress-etl bench`: how close a full run gets to jieba's segmentation floor.
+"""`congress-etl bench`: what a run costs, against jieba's segmentation floor, and how the cost
+grows with the warehouse.
 
-One generated corpus (bench/generate.py, cached under the work folder), the same W worker
-processes for every figure:
+One generated corpus (bench/generate.py, cached under the work folder); its first n files are the
+corpus of size n. The same W worker processes for every figure:
 
-- jieba_floor_docs_per_s: bare `jieba.cut` over every report text, W processes, user dictionary
-  loaded, text generation not timed;
-- end_to_end_docs_per_s: a full `congress-etl run` (subprocess) into a fresh warehouse against a
-  Prefect server started beforehand; its start-up is `prefect_startup_s`;
-- ratio = end_to_end / floor; peak_rss_mb = the run's process tree (parent + workers) at its
-  largest; noop_rerun_s = the same run again over the unchanged inbox;
-- ratio_cpu: the same ratio from CPU seconds per document (floor workers' cut time vs the run's
-  whole process tree), which other load on the machine distorts much less than wall time;
-- nightly_new_s (with --nightly N): N new reports on top of the loaded warehouse, run the way
-  cron runs it, with Prefect's own temporary server, so start-up included.
+- jieba_floor: bare `jieba.cut` over the report texts, W processes, user dictionary loaded, text
+  generation not timed (docs/s, CPU ms per text);
+- per size (`--scale 10000,100000`, or `--reports N` for one): a full `congress-etl run`
+  (subprocess) into a fresh warehouse against a Prefect server started beforehand (its start-up
+  is `prefect_startup_s`): wall and CPU seconds of the run's process tree, per report, the tree's
+  peak RSS (and the parent's and largest child's), ratio_cpu = floor CPU per text ÷ run CPU per
+  report; then the same run again over the unchanged inbox (no-op);
+- nightly (with --nightly N; always with --scale): the N files that follow the largest corpus
+  (new sessions of the latest year) on top of its warehouse, and the same N onto an empty one,
+  run the way cron runs them (Prefect's own temporary server, so start-up included).
 """
 
 from __future__ import annotations
@@ -147,83 +148,40 @@ def _run_cli(args: list[str], env: dict[str, str], log: Path) -> tuple[float, fl
 def run_bench(reports: int, workers: int, *, work: Path, seed: int = 0, batch_size: int = 256,
               nightly: int = 0, runner: str = "process", floor_reports: int | None = None,
               say: Any = print) -> dict[str, Any]:
-    from bench.generate import ensure_corpus, write_corpus
-    from flows.server import free_port, local_prefect_server
-    from flows.settings import USER_DICT
+    """One size: `run_scale` with a single size, as the flat figures `congress-etl bench
+    --reports N` prints (floor, end to end, ratios, RSS, no-op, Prefect start-up, nightly)."""
+    scale = run_scale([reports], workers, work=work, seed=seed, batch_size=batch_size, nightly=nightly,
+                      runner=runner, floor_reports=floor_reports or reports, say=say)
+    return flat_figures(scale)
 
-    work.mkdir(parents=True, exist_ok=True)
-    load_before = os.getloadavg()[0]
-    user_dict = str(USER_DICT) if USER_DICT.is_file() else None
-    t0 = time.perf_counter()
-    inbox = ensure_corpus(work / f"corpus-s{seed}-n{reports}", reports, seed)
-    say(f"corpus: {reports} reports at {inbox} ({time.perf_counter() - t0:.1f} s)")
 
-    # The floor is a rate: on a very large corpus its first `floor_reports` texts measure it.
-    floor = jieba_floor(min(reports, floor_reports or reports), seed, workers, user_dict)
-    say(f"jieba floor: {floor['docs_per_s']:.1f} docs/s ({floor['docs']} texts, {floor['seconds']:.1f} s)")
-
-    out = work / "run"
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir(parents=True)
-    log = out / "bench.log"
-    run_args = ["run", "--inbox", str(inbox), "--warehouse", str(out / "warehouse.duckdb"), "--lake",
-                str(out / "lake"), "--docs", str(out / "docs"), "--workers", str(workers),
-                "--batch-size", str(batch_size), "--runner", runner]
-    env = {**os.environ, "DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "GX_ANALYTICS_ENABLED": "false"}
-    t0 = time.perf_counter()
-    with local_prefect_server(home=out / "prefect", port=free_port(), ui=False) as api_url:
-        startup = time.perf_counter() - t0
-        say(f"prefect server up in {startup:.1f} s")
-        api_env = {**env, "PREFECT_API_URL": api_url}
-        e2e, peak, code, e2e_cpu = _run_cli(run_args, api_env, log)
-        if code:
-            raise RuntimeError(f"congress-etl run failed (exit {code}); see {log}")
-        say(f"end to end: {e2e:.1f} s, peak RSS {peak:.0f} MB")
-        noop, _, code, _ = _run_cli(run_args, api_env, log)
-        if code:
-            raise RuntimeError(f"second congress-etl run failed (exit {code}); see {log}")
-        say(f"no-op rerun: {noop:.1f} s")
-    load_after = os.getloadavg()[0]
+def flat_figures(scale: dict[str, Any]) -> dict[str, Any]:
+    """A one-size `run_scale` result as `congress-etl bench --reports N`'s figures."""
+    (size,) = scale["sizes"].values()
+    n, floor_rate = size["reports"], scale["jieba_floor_docs_per_s"]
     result: dict[str, Any] = {
-        "reports": reports,
-        "workers": workers,
-        "runner": runner,
-        "batch_size": batch_size,
-        "cpu_count": os.cpu_count(),
-        "floor_texts": floor["docs"],
-        "jieba_floor_docs_per_s": round(floor["docs_per_s"], 2),
-        "end_to_end_docs_per_s": round(reports / e2e, 2),
-        "ratio": round(reports / e2e / floor["docs_per_s"], 3),
-        "end_to_end_s": round(e2e, 2),
+        "reports": n, "workers": scale["workers"], "runner": scale["runner"], "batch_size": scale["batch_size"],
+        "cpu_count": scale["cpu_count"], "floor_texts": scale["floor_texts"],
+        "jieba_floor_docs_per_s": floor_rate,
+        "end_to_end_docs_per_s": size["docs_per_s"],
+        "ratio": round(size["docs_per_s"] / floor_rate, 3),
+        "end_to_end_s": size["end_to_end_s"],
         # CPU-time view of the same figures: on a machine shared with other work, wall-clock
         # rates move with the load, CPU seconds per document much less (Prefect server excluded).
-        "jieba_floor_cpu_s": round(floor["cpu_s"], 1),
-        "end_to_end_cpu_s": round(e2e_cpu, 1),
-        "ratio_cpu": round((floor["cpu_s"] / floor["docs"]) / (e2e_cpu / reports), 3),
-        "peak_rss_mb": round(peak, 1),
-        "noop_rerun_s": round(noop, 2),
-        "prefect_startup_s": round(startup, 2),
+        "jieba_floor_cpu_s": scale["jieba_floor_cpu_s"],
+        "end_to_end_cpu_s": size["end_to_end_cpu_s"],
+        "ratio_cpu": size["ratio_cpu"],
+        "peak_rss_mb": size["peak_rss_mb"],
+        "noop_rerun_s": size["noop_rerun_s"],
+        "prefect_startup_s": scale["prefect_startup_s"],
         # Other work on the machine slows every figure: the 1-minute load average, before/after.
-        "load_avg_before": round(load_before, 2),
-        "load_avg_after": round(load_after, 2),
+        "load_avg_before": scale["load_avg_before"],
+        "load_avg_after": scale["load_avg_after"],
     }
-    if nightly:
-        # The next night: the files that follow the corpus (new sessions, as a crawler finds them).
-        new = work / f"nightly-s{seed}-from{reports}-n{nightly}"
-        shutil.rmtree(new, ignore_errors=True)
-        write_corpus(new, nightly, seed, start=reports)
-        shutil.copytree(new, inbox / "zz-nightly", ignore=shutil.ignore_patterns(".*"))
-        try:
-            wall, _, code, _ = _run_cli(run_args, env, log)  # no API URL: Prefect's temporary server
-        finally:
-            shutil.rmtree(inbox / "zz-nightly", ignore_errors=True)
-        if code:
-            raise RuntimeError(f"nightly congress-etl run failed (exit {code}); see {log}")
-        result["nightly_new_reports"] = nightly
-        result["nightly_new_s"] = round(wall, 2)
-        say(f"nightly batch of {nightly} new reports (with Prefect start-up): {wall:.1f} s")
-    (out / "bench.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    if "nightly" in scale:
+        result["nightly_new_reports"] = scale["nightly"]["new_reports"]
+        result["nightly_new_s"] = scale["nightly"]["on_top_s"]
+        result["nightly_onto_empty_s"] = scale["nightly"]["onto_empty_s"]
     return result
 
 
@@ -276,9 +234,14 @@ def run_scale(sizes: list[int], workers: int, *, work: Path, seed: int = 0, batc
                 "--batch-size", str(batch_size), "--runner", runner]
 
     result: dict[str, Any] = {"workers": workers, "runner": runner, "batch_size": batch_size,
-                              "cpu_count": os.cpu_count(), "jieba_floor_docs_per_s": round(floor["docs_per_s"], 2),
+                              "cpu_count": os.cpu_count(), "floor_texts": floor["docs"],
+                              "jieba_floor_docs_per_s": round(floor["docs_per_s"], 2),
+                              "jieba_floor_cpu_s": round(floor["cpu_s"], 1),
                               "jieba_floor_cpu_ms": round(floor["cpu_s"] / floor["docs"] * 1000, 3), "sizes": {}}
+    t0 = time.perf_counter()
     with local_prefect_server(home=work / "prefect", port=free_port(), ui=False) as api_url:
+        result["prefect_startup_s"] = round(time.perf_counter() - t0, 2)
+        say(f"prefect server up in {result['prefect_startup_s']:.1f} s")
         api_env = {**env, "PREFECT_API_URL": api_url}
         for n in sizes:
             inbox = work / f"inbox-{n}"
