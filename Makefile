@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+ASSETS := dashboards/assets/node_modules/.installed
 
 # No telemetry from Prefect or Great Expectations, here or in CI.
 export DO_NOT_TRACK := 1
@@ -27,7 +28,14 @@ $(STAMP): pyproject.toml constraints.txt
 	fi
 	@touch $(STAMP)
 
-setup: $(STAMP)  ## create .venv/ and install the pinned packages
+# Browser assets of the dashboard (ECharts) and of the Data Docs, from the npm registry at the
+# versions pinned in dashboards/assets/package.json; no lockfile is written (it would name a registry).
+$(ASSETS): dashboards/assets/package.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is needed for the dashboard's chart library (apt-get install -y npm)"; exit 1; }
+	cd dashboards/assets && npm install --no-package-lock --no-audit --no-fund --ignore-scripts --legacy-peer-deps --loglevel=error
+	@touch $(ASSETS)
+
+setup: $(STAMP) $(ASSETS)  ## create .venv/ and install the pinned Python packages and dashboard assets
 
 run: setup  ## set up, then run the nightly flow once over seeds/reports into data/
 	$(BIN)/congress-etl run

@@ -1,68 +1,217 @@
--- Named read-only queries of the dashboard (flows/dashboard.py). Not a migration.
--- `$limit` parameters bound by the caller cap what one HTML page carries.
+-- Named read-only queries of the dashboard (dashboards/build.py). Not a migration.
+-- What they return is bounded by the number of distinct filter values (year, level,
+-- province, body, event — see 040_dashboard_marts.sql) times small `$k`/`$limit` caps, never
+-- by the number of reports, except `window`, which the caller caps with `$limit`.
+
+-- name: sitting_cube
+select year, level, province, body, event, sittings, invalid, with_counts, valid_with_counts,
+       required, present, below_quorum, below_quorum_invalid, reports, distinct_reports
+from mart_sitting_cube;
+
+-- name: distribution
+select year, level, province, body, event, rate_bin, valid, sittings
+from mart_attendance_distribution;
+
+-- name: months
+select year, level, province, body, event, month, sittings, invalid
+from mart_sittings_by_month;
+
+-- name: meeting_cube
+select year, level, province, body, event, meetings, conflicts
+from mart_meeting_cube;
+
+-- name: violation_cube
+select source, rule, year, level, province, body, event, violations, files
+from mart_violation_cube;
+
+-- name: theme_cube
+select year, level, province, body, event, theme, tasks, work_reports
+from mart_key_task_themes;
+
+-- name: sitting_lists
+-- The $k lowest-attendance valid sittings, the $k worst quorum failures and the $k invalid
+-- sittings of every filter cell. Any filter selects whole cells, so the first $k of a list
+-- under a filter are always among these rows: the page's top-$k lists are exact.
+with ranked as (
+    select
+        *,
+        row_number() over (partition by year, level, province, body, event, valid, attendance_rate is null
+                           order by attendance_rate, meeting_id, event) as low_rank,
+        row_number() over (partition by year, level, province, body, event, quorum_met
+                           order by quorum_margin, meeting_id, event) as quorum_rank,
+        row_number() over (partition by year, level, province, body, event, valid
+                           order by attendance_rate desc nulls last, meeting_id, event) as invalid_rank
+    from mart_sittings
+)
+
+select meeting_id, event, meeting_name, region, year, level, province, body, event_date, scope,
+       required, present, absent, attendance_rate, quorum_needed, quorum_margin, quorum_met,
+       valid, rules
+from ranked
+where (valid and attendance_rate is not null and low_rank <= $k)
+   or (quorum_met = false and quorum_rank <= $k)
+   or (not valid and invalid_rank <= $k)
+order by meeting_id, event;
+
+-- name: people_top
+-- Who chaired (执行主席) or presided (主持人) most, for every combination of filter values
+-- and "all" ('*'): the $k first by meetings, then name. Partitioned by province on the page.
+-- Meetings are counted once per person: per (person, meeting, event) for an event, per
+-- (person, meeting) for all events, so plain counts replace COUNT(DISTINCT) over 32 sets.
+with held as (
+    select p.name, mr.meeting_id, coalesce(mr.event, 'other') as event, d.year, d.level,
+           d.province, d.body,
+           max(case when p.role = '执行主席' then 1 else 0 end) as chair,
+           max(case when p.role = '主持人' then 1 else 0 end) as presider
+    from people as p
+    inner join meeting_reports as mr on mr.report_id = p.report_id
+    inner join mart_meeting_dims as d on d.meeting_id = mr.meeting_id
+    where p.role in ('执行主席', '主持人')
+    group by p.name, mr.meeting_id, coalesce(mr.event, 'other'), d.year, d.level, d.province, d.body
+),
+
+held_any_event as (
+    select name, meeting_id, year, level, province, body, max(chair) as chair,
+           max(presider) as presider
+    from held
+    group by name, meeting_id, year, level, province, body
+),
+
+grouped as (
+    select
+        name,
+        case when grouping(province) = 1 then '*' else province end as province,
+        case when grouping(year) = 1 then '*' else cast(year as varchar) end as year,
+        case when grouping(level) = 1 then '*' else level end as level,
+        case when grouping(body) = 1 then '*' else body end as body,
+        event,
+        count(*) as meetings, sum(chair) as as_chair, sum(presider) as as_presider
+    from held
+    group by name, event, cube(province, year, level, body)
+    union all
+    select
+        name,
+        case when grouping(province) = 1 then '*' else province end as province,
+        case when grouping(year) = 1 then '*' else cast(year as varchar) end as year,
+        case when grouping(level) = 1 then '*' else level end as level,
+        case when grouping(body) = 1 then '*' else body end as body,
+        '*' as event,
+        count(*) as meetings, sum(chair) as as_chair, sum(presider) as as_presider
+    from held_any_event
+    group by name, cube(province, year, level, body)
+),
+
+ranked as (
+    select *, row_number() over (partition by province, year, level, body, event
+                                 order by meetings desc, name) as rank
+    from grouped
+)
+
+select province, year, level, body, event, rank, name, meetings, as_chair, as_presider
+from ranked
+where rank <= $k
+order by province, year, level, body, event, rank;
+
+-- name: conflict_list
+-- The first $k conflicts of every filter cell (by meeting, then field).
+with placed as (
+    select c.*, d.meeting_name, d.year, d.level, d.province, d.body,
+           row_number() over (partition by d.year, d.level, d.province, d.body, c.event
+                              order by c.meeting_id, c.field, c.value_a, c.value_b) as rank
+    from conflicts as c
+    inner join mart_meeting_dims as d on d.meeting_id = c.meeting_id
+)
+
+select meeting_id, meeting_name, year, level, province, body, event, field, report_id_a, value_a,
+       start_a, end_a, snippet_a, report_id_b, value_b, start_b, end_b, snippet_b
+from placed
+where rank <= $k
+order by meeting_id, event, field, value_a, value_b;
+
+-- name: check_list
+-- The first $k cross-report findings of every filter cell (event 'other', as in the cube).
+with placed as (
+    select k.rule, k.meeting_id, k.message, d.meeting_name, d.year, d.level, d.province, d.body,
+           row_number() over (partition by d.year, d.level, d.province, d.body
+                              order by k.rule, k.meeting_id, k.message) as rank
+    from meeting_checks as k
+    inner join mart_meeting_dims as d on d.meeting_id = k.meeting_id
+)
+
+select rule, meeting_id, message, meeting_name, year, level, province, body, 'other' as event
+from placed
+where rank <= $k
+order by rule, meeting_id;
+
+-- name: window
+-- Meetings the page lists with their reports and texts: the most recent of every
+-- year × level × province × body cell first, then the second most recent of each, and so on,
+-- so that every cell is represented before any cell gets more; the caller keeps $limit.
+with ranked as (
+    select
+        *,
+        row_number() over (partition by year, level, province, body
+                           order by started_on desc nulls last, meeting_id) as cell_rank
+    from mart_meeting_dims
+)
+
+select meeting_id
+from ranked
+order by cell_rank, started_on desc nulls last, meeting_id
+limit $limit;
+
+-- name: meetings
+select d.meeting_id, d.meeting_name, d.region, d.year, d.level, d.province, d.body,
+       m.term, m.session, m.started_on, m.opened_on, m.closed_on, m.reports, m.distinct_reports,
+       m.conflicts,
+       (select list(distinct coalesce(mr.event, 'other'))
+        from meeting_reports as mr where mr.meeting_id = d.meeting_id) as events
+from mart_meeting_dims as d
+inner join meetings as m on m.meeting_id = d.meeting_id
+where d.meeting_id in (select unnest($ids::varchar[]))
+order by d.started_on desc nulls last, d.meeting_id;
+
+-- name: meeting_people
+select distinct mr.meeting_id, p.name, p.role
+from people as p
+inner join meeting_reports as mr on mr.report_id = p.report_id
+where mr.meeting_id in (select unnest($ids::varchar[]))
+order by mr.meeting_id, p.role, p.name;
+
+-- name: meeting_reports
+select mr.meeting_id, mr.report_id, r.file_path, r.title, coalesce(mr.event, 'other') as event,
+       mr.event_date, mr.year_source, mr.duplicate_of, mr.resemblance, r.valid,
+       a.scope, a.required, a.present, a.absent
+from meeting_reports as mr
+inner join reports as r on r.report_id = mr.report_id
+left join attendance as a on a.report_id = mr.report_id
+where mr.meeting_id in (select unnest($ids::varchar[]))
+order by mr.meeting_id, mr.event, mr.report_id;
+
+-- name: report_rules
+select report_id, rule, message
+from quarantine
+where report_id in (select unnest($ids::varchar[]))
+order by report_id, rule;
+
+-- name: spans
+select report_id, field, value, start_offset, end_offset, snippet
+from fact_spans
+where report_id in (select unnest($ids::varchar[]))
+order by report_id, start_offset, end_offset, field;
+
+-- name: texts
+select report_id, text
+from report_texts
+where report_id in (select unnest($ids::varchar[]));
 
 -- name: totals
 select
     (select count(*) from meetings) as meetings,
     (select count(*) from meeting_reports) as reports,
     (select count(*) from meeting_reports where duplicate_of is not null) as reposts,
-    (select count(*) from conflicts) as conflicts,
-    (select count(*) from meeting_checks) as checks,
     (select count(distinct file_path) from quarantine) as quarantined_files,
     (select count(*) from runs) as runs;
-
--- name: attendance
-select meeting_id, meeting_name, region, level, year, event, event_date, scope, required, present,
-       absent, attendance_rate, quorum_needed, quorum_margin, quorum_met
-from mart_attendance_by_meeting
-order by year desc nulls last, event_date desc nulls last, meeting_id, event
-limit $limit;
-
--- name: trends
--- Pooled over regions: one line per level.
-select level, year, round(sum(present) / nullif(sum(required), 0), 4) as attendance_rate,
-       sum(meetings) as meetings
-from mart_attendance_trends
-group by level, year
-order by level, year;
-
--- name: people
-select name, role, meetings, reports, regions, first_year, last_year
-from mart_people_roles
-where role in ('执行主席', '主持人', '政府工作报告人')
-order by meetings desc, reports desc, name, role
-limit $limit;
-
--- name: agenda
-select item, count(distinct meeting_id) as meetings
-from mart_agenda
-group by item
-order by meetings desc, item
-limit $limit;
-
--- name: key_tasks
-select meeting_name, year, ordinal, task, announced_tasks
-from mart_key_tasks
-order by year desc nulls last, meeting_id, report_id, ordinal
-limit $limit;
-
--- name: keywords
-select term, sum(reports) as reports, sum(meetings) as meetings
-from mart_keyword_trends
-group by term
-order by reports desc, term
-limit $limit;
-
--- name: keyword_years
-select year, level, list(term order by rank) as terms
-from mart_keyword_trends
-where rank <= 5
-group by year, level
-order by year desc, level;
-
--- name: quality_rules
-select source, rule, violations, files, meetings
-from mart_quality_by_rule;
 
 -- name: runs
 select run_id, started_at, status, files_seen, files_new, files_loaded, files_quarantined,
@@ -71,47 +220,4 @@ select run_id, started_at, status, files_seen, files_new, files_loaded, files_qu
 from mart_quality_by_run
 group by run_id, started_at, status, files_seen, files_new, files_loaded, files_quarantined
 order by started_at desc nulls last, run_id
-limit $limit;
-
--- name: meetings
-select meeting_id, meeting_name, region, level, body, term, session, year, started_on, opened_on,
-       closed_on, events, reports, distinct_reports, conflicts
-from meetings
-order by year desc nulls last, started_on desc nulls last, meeting_id
-limit $limit;
-
--- name: meeting_reports
-select mr.meeting_id, mr.report_id, r.file_path, r.title, mr.event, mr.event_date, mr.year_source,
-       mr.duplicate_of, mr.resemblance, r.valid
-from meeting_reports as mr
-inner join reports as r on r.report_id = mr.report_id
-where mr.meeting_id in (select unnest($ids::varchar[]))
-order by mr.meeting_id, mr.event, mr.report_id;
-
--- name: spans
-select report_id, field, value, start_offset, end_offset, snippet
-from fact_spans
-where report_id in (select unnest($ids::varchar[]))
-  and field in ('meeting_name', 'date', 'time', 'venue', 'required', 'present', 'absent', 'presider',
-                'executive_chairs', 'work_report_by')
-order by report_id, start_offset, end_offset, field;
-
--- name: texts
-select report_id, text
-from report_texts
-where report_id in (select unnest($ids::varchar[]));
-
--- name: conflicts
-select c.meeting_id, m.meeting_name, c.event, c.field, c.report_id_a, c.value_a, c.start_a, c.end_a,
-       c.snippet_a, c.report_id_b, c.value_b, c.start_b, c.end_b, c.snippet_b
-from conflicts as c
-inner join meetings as m on m.meeting_id = c.meeting_id
-order by c.meeting_id, c.event, c.field, c.value_a, c.value_b
-limit $limit;
-
--- name: checks
-select k.rule, k.meeting_id, m.meeting_name, k.message
-from meeting_checks as k
-left join meetings as m on m.meeting_id = k.meeting_id
-order by k.rule, k.meeting_id
 limit $limit;
