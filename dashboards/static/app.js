@@ -108,7 +108,7 @@
       var sel = $('f-' + dim);
       sel.appendChild(el('option', {value: '', text: '全部 all'}));
       orderedCodes(dim).forEach(function (code) {
-        sel.appendChild(el('option', {value: String(code), text: dimLabel(dim, value(dim, code))}));
+        sel.appendChild(el('option', {value: String(code), 'data-value': String(value(dim, code)), text: dimLabel(dim, value(dim, code))}));
       });
       sel.addEventListener('change', function () {
         F[dim] = sel.value === '' ? null : Number(sel.value);
@@ -136,7 +136,7 @@
     $('t-sittings').textContent = sum(s, c('sittings'));
     $('t-reports').textContent = sum(s, c('reports'));
     $('t-rate').textContent = required ? pct(sum(s, c('present')) / required) : '–';
-    $('t-quorum').textContent = sum(s, c('below_quorum'));
+    $('t-quorum').textContent = sum(s, c('below_quorum')) + sum(s, c('below_quorum_invalid'));
     $('t-invalid').textContent = sum(s, c('invalid'));
     $('t-violations').textContent = sum(v, col('violations', 'violations'));
   }
@@ -190,7 +190,8 @@
       cubeRows('violations').forEach(function (r) { add(r, r[vi]); });
     } else {
       var i = col('sittings', metric === 'quorum' ? 'below_quorum' : 'invalid');
-      cubeRows('sittings').forEach(function (r) { add(r, r[i]); });
+      var j = col('sittings', 'below_quorum_invalid');
+      cubeRows('sittings').forEach(function (r) { add(r, r[i] + (metric === 'quorum' ? r[j] : 0)); });
     }
     var years = {}, provinces = {};
     Object.keys(cells).forEach(function (k) { var p = k.split('|'); years[p[0]] = 1; provinces[p[1]] = 1; });
@@ -297,7 +298,7 @@
     var per = {};
     S.cubes.sittings.rows.filter(function (r) { return cellMatches(r, 'province'); }).forEach(function (r) {
       var e = per[r[2]] = per[r[2]] || {sittings: 0, required: 0, present: 0, quorum: 0};
-      e.sittings += r[c('sittings')]; e.required += r[c('required')]; e.present += r[c('present')]; e.quorum += r[c('below_quorum')];
+      e.sittings += r[c('sittings')]; e.required += r[c('required')]; e.present += r[c('present')]; e.quorum += r[c('below_quorum')] + r[c('below_quorum_invalid')];
     });
     var extra = 0, data = [];
     Object.keys(per).forEach(function (code) {
