@@ -10,7 +10,7 @@ export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: setup run test eval clean help browser
+.PHONY: setup run test eval clean help browser bi
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -50,6 +50,9 @@ browser:  ## make sure /usr/bin/chromium and a CJK font exist (installs the Debi
 
 test: setup browser  ## set up, then run the whole test suite
 	$(BIN)/python -m pytest
+
+bi: setup  ## build the BI pages (DuckDB 1.x CLI over the snapshot's marts) into data/bi/
+	$(BIN)/python -m dashboards.bi.build --snapshot data/serve/warehouse.duckdb --out data/bi
 
 eval: setup  ## score extraction against ../shared/corpus (needs the shared dev corpus)
 	$(BIN)/congress-etl eval --corpus ../shared/corpus --gold ../shared/corpus/gold.jsonl --json data/eval.json

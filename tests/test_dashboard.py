@@ -18,7 +18,7 @@ import pytest
 
 from dashboards.build import write_dashboard
 from dashboards.render import chunk_script, segments
-from tests.dashboard_sample import EVIL, build_sample
+from tests.dashboard_sample import EVIL
 from tests.meeting_reports import build, opening
 
 pytestmark = pytest.mark.slow
@@ -63,12 +63,10 @@ def test_a_data_chunk_is_json_that_cannot_close_a_script_element() -> None:
 # ------------------------------------------------------------------ the sample warehouse
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory) -> dict:
-    root = tmp_path_factory.mktemp("dash")
-    wh = root / "warehouse.duckdb"
-    ids = build_sample(wh)
-    page = write_dashboard(wh, root / "dashboard")
-    return {"wh": wh, "ids": ids, "page": page, "root": root}
+def sample(dashboard_sample) -> dict:
+    """The sample warehouse (conftest) and its dashboard, drawn from the BI snapshot as a run does."""
+    page = write_dashboard(dashboard_sample["snapshot"], dashboard_sample["root"] / "dashboard")
+    return {**dashboard_sample, "page": page}
 
 
 def test_the_folder_holds_what_the_caps_allow_not_every_report(sample, tmp_path: Path) -> None:
