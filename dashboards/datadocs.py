@@ -16,7 +16,10 @@ from dashboards import assets
 VENDOR = Path("static") / "vendor"
 # GX's logo comes from S3 with a cache-busting query; GX itself copies the same image here.
 LOGO = re.compile(r"https://great-expectations-web-assets\.s3[\w.-]*\.amazonaws\.com/logo-long\.png(?:\?[^\"']*)?")
+TAG = re.compile(r"<(?:script|link)\b[^>]*>", re.I)
 ATTR = re.compile(r"""(?P<attr>\b(?:src|href))=(?P<q>["'])(?P<url>https?://[^"']+)(?P=q)""")
+# Subresource-integrity and CORS attributes make Chromium refuse file:// copies (opaque origin).
+CORS = re.compile(r"""\s(?:integrity|crossorigin)(?:=(?:"[^"]*"|'[^']*'|[^\s>]+))?""", re.I)
 
 
 def _install(docs_dir: Path) -> None:
@@ -42,8 +45,12 @@ def localize_page(html: str, page_dir: Path, docs_dir: Path) -> str:
             return m.group(0)
         return f'{m.group("attr")}={m.group("q")}{rel(docs_dir / VENDOR / local)}{m.group("q")}'
 
+    def tag(m: re.Match) -> str:
+        swapped = ATTR.sub(swap, m.group(0))
+        return CORS.sub("", swapped) if swapped != m.group(0) else swapped
+
     html = LOGO.sub(rel(docs_dir / "static" / "images" / "logo-long.png"), html)
-    return ATTR.sub(swap, html)
+    return TAG.sub(tag, html)
 
 
 def localize_data_docs(docs_dir: Path | str) -> int:
