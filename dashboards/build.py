@@ -31,7 +31,7 @@ import duckdb
 from dashboards import assets
 from dashboards.datadocs import localize_data_docs
 from dashboards.render import chunk_script, render_index, segments
-from warehouse.store import SQL_DIR, named_statements
+from warehouse.sqlfiles import named_statements
 
 DETAIL_MEETINGS = 2000   # meetings listed with their reports and texts (the rest: BI snapshot)
 TOP_K = 10               # rows of each top list, per filter cell
@@ -86,7 +86,7 @@ def load_dashboard_data(db: Path | str, *, detail_meetings: int = DETAIL_MEETING
                         links: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Everything the page shows, read from `db` (opened read-only): {"summary", "meetings",
     "people": {part: payload}, "detail": {chunk: payload}}."""
-    q = named_statements(SQL_DIR / "dashboard.sql")
+    q = named_statements("queries/dashboard.sql")
     con = duckdb.connect(str(db), read_only=True)
     try:
         con.execute("set enable_progress_bar = false")

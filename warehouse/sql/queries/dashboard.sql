@@ -1,6 +1,6 @@
 -- Named read-only queries of the dashboard (dashboards/build.py). Not a migration.
 -- What they return is bounded by the number of distinct filter values (year, level,
--- province, body, event — see 040_dashboard_marts.sql) times small `$k`/`$limit` caps, never
+-- province, body, event — see marts/040_dashboard.sql) times small `$k`/`$limit` caps, never
 -- by the number of reports, except `window`, which the caller caps with `$limit`.
 
 -- name: sitting_cube
