@@ -5,11 +5,14 @@ What the folder holds, and why its size is bounded whatever the warehouse holds:
 - `index.html`, `app.js`, `app.css`, `vendor/echarts.min.js`: the page;
 - `data-<version>/summary.js`: the additive cubes of the dashboard marts (sittings, attendance
   distribution, months, meetings, violations, key-task themes), sized by the number of distinct
-  years × levels × provinces × bodies × events, plus exact top-k lists (per-cell top-k rows);
+  years × levels × provinces × bodies × events;
 - `data-<version>/meetings.js`: the meetings the page lists, searches and opens (at most
   `detail_meetings`, every year/level/province/body cell represented before any gets more);
-- `data-<version>/people-N.js`, `data-<version>/detail-N.js`: loaded when needed — who chaired most per
-  province, and the reports, facts and texts of 25 listed meetings per chunk.
+- `data-<version>/part-N.js`: one province's (part-0: all provinces') top lists for every
+  choice of the other filters — who chaired most, lowest attendance, quorum failures, invalid
+  sittings, conflicts, cross-report findings — loaded when that province is chosen;
+- `data-<version>/detail-N.js`: the reports, facts and texts of 25 listed meetings, loaded when
+  one of them is opened.
 
 Each build writes a new `data-<version>/` folder, then replaces `index.html` (which names it) in one
 rename, then removes versions older than the previous one: an open page keeps loading chunks of
@@ -99,8 +102,10 @@ def load_dashboard_data(db: Path | str, *, detail_meetings: int = DETAIL_MEETING
             "violations": _rows(con, q["violation_cube"]),
             "themes": _rows(con, q["theme_cube"]),
         }
-        lists = {"sittings": _rows(con, q["sitting_lists"], k), "conflicts": _rows(con, q["conflict_list"], k),
-                 "checks": _rows(con, q["check_list"], k)}
+        tops = _rows(con, q["sitting_tops"], k)
+        listed = _rows(con, q["sittings_of"], {"ids": sorted({t["meeting_id"] for t in tops})})
+        conflicts = _rows(con, q["conflict_tops"], k)
+        checks = _rows(con, q["check_tops"], k)
         people = _rows(con, q["people_top"], k)
         totals = _rows(con, q["totals"])[0]
         runs = _rows(con, q["runs"], {"limit": RUNS})
@@ -134,29 +139,71 @@ def load_dashboard_data(db: Path | str, *, detail_meetings: int = DETAIL_MEETING
             "violations": _cube(cubes_raw["violations"], dims, ["violations", "files"], extra=["source", "rule"]),
             "themes": _cube(cubes_raw["themes"], dims, ["tasks", "work_reports"], extra=["theme"]),
         },
-        "lists": {
-            "sittings": [{**r, "cell": dims.encode(r)} for r in lists["sittings"]],
-            "conflicts": [{**r, "cell": dims.encode(r)} for r in lists["conflicts"]],
-            "checks": [{**r, "cell": dims.encode(r)} for r in lists["checks"]],
-        },
         "runs": runs,
     }
-    people_parts, people_index = _people_parts(people)
-    summary["people_parts"] = people_index
+    parts = _parts(people, tops, listed, conflicts, checks)
+    summary["parts"] = {province: name for name, province in ((n, p["province"]) for n, p in parts.items())}
     meeting_rows, detail = _meetings_and_detail(meetings, meeting_people, members, rules, spans, texts, dims)
     summary["dims"] = dims.values  # after every encode: codes index these lists
-    return {"summary": summary, "meetings": {"meetings": meeting_rows}, "people": people_parts, "detail": detail}
+    return {"summary": summary, "meetings": {"meetings": meeting_rows}, "parts": parts, "detail": detail}
 
 
-def _people_parts(rows: Iterable[Mapping[str, Any]]) -> tuple[dict[str, Any], dict[str, str]]:
-    """Top chairs per filter combination, one chunk per province ('*' = all provinces)."""
-    parts: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for r in rows:
+SITTING_COLUMNS = ("meeting_id", "event", "meeting_name", "event_date", "required", "present", "attendance_rate",
+                   "quorum_margin", "quorum_met", "valid", "rules")
+CONFLICT_COLUMNS = ("meeting_id", "meeting_name", "event", "field", "value_a", "snippet_a", "value_b", "snippet_b")
+CHECK_COLUMNS = ("rule", "meeting_id", "meeting_name", "message")
+SNIPPET = 60  # characters of a conflict's snippets the table shows
+GROUP = ("y", "l", "b", "e")
+
+
+def _parts(people: list[dict], tops: list[dict], listed: list[dict], conflicts: list[dict],
+           checks: list[dict]) -> dict[str, dict[str, Any]]:
+    """Per province ('*' = all), per filter choice "year|level|body|event" ('*' = all): who
+    chaired most and the top lists, as indexes into the part's own rows. One chunk per province."""
+    parts: dict[str, dict[str, Any]] = {}
+
+    def part(province: str) -> dict[str, Any]:
+        if province not in parts:
+            parts[province] = {"province": province, "groups": defaultdict(lambda: defaultdict(list)),
+                               "sittings": {"cols": list(SITTING_COLUMNS), "rows": []},
+                               "conflicts": {"cols": list(CONFLICT_COLUMNS), "rows": []},
+                               "checks": {"cols": list(CHECK_COLUMNS), "rows": []}, "_index": {}}
+        return parts[province]
+
+    def row_of(pt: dict, table: str, key: tuple, values: list) -> int:
+        index = pt["_index"]
+        if (table, key) not in index:
+            index[(table, key)] = len(pt[table]["rows"])
+            pt[table]["rows"].append(values)
+        return index[(table, key)]
+
+    for r in people:
         key = "|".join(str(r[d]) for d in ("year", "level", "body", "event"))
-        parts[r["province"]][key].append([r["name"], r["meetings"], r["as_chair"], r["as_presider"]])
+        part(r["province"])["groups"][key]["people"].append([r["name"], r["meetings"], r["as_chair"], r["as_presider"]])
+    details = {(r["meeting_id"], r["event"]): r for r in listed}
+    for kind in ("low", "quorum", "invalid"):
+        for t in sorted((t for t in tops if t[kind] is not None), key=lambda t: t[kind]):
+            pt = part(t["p"])
+            d = details[(t["meeting_id"], t["event"])]
+            i = row_of(pt, "sittings", (t["meeting_id"], t["event"]), [d[c] for c in SITTING_COLUMNS])
+            pt["groups"]["|".join(t[g] for g in GROUP)][kind].append(i)
+    for table, rows, columns in (("conflicts", conflicts, CONFLICT_COLUMNS), ("checks", checks, CHECK_COLUMNS)):
+        for r in sorted(rows, key=lambda r: r["rank"]):
+            pt = part(r["p"])
+            values = [r[c][:SNIPPET] if c.startswith("snippet") and isinstance(r[c], str) else r[c] for c in columns]
+            i = row_of(pt, table, tuple(values), values)
+            pt["groups"]["|".join(r[g] for g in GROUP)][table].append(i)
     names = sorted(parts, key=lambda p: (p != "*", p))
-    index = {province: f"people-{i}" for i, province in enumerate(names)}
-    return {index[p]: {"province": p, "groups": parts[p]} for p in names}, index
+    out = {}
+    for i, province in enumerate(names):
+        pt = parts[province]
+        del pt["_index"]
+        out[f"part-{i}"] = pt
+    if "*" not in parts:
+        out["part-empty"] = {"province": "*", "groups": {}, "sittings": {"cols": list(SITTING_COLUMNS), "rows": []},
+                             "conflicts": {"cols": list(CONFLICT_COLUMNS), "rows": []},
+                             "checks": {"cols": list(CHECK_COLUMNS), "rows": []}}
+    return out
 
 
 def _meetings_and_detail(meetings: list[dict], people: list[dict], members: list[dict], rules: list[dict],
@@ -222,7 +269,7 @@ def write_dashboard(db: Path | str, out_dir: Path | str, *, docs_index: Path | s
     stage.mkdir()
     _write(stage / "summary.js", chunk_script("summary", data["summary"]))
     _write(stage / "meetings.js", chunk_script("meetings", data["meetings"]))
-    for name, payload in data["people"].items():
+    for name, payload in data["parts"].items():
         _write(stage / f"{name}.js", chunk_script(name, payload))
     for name, payload in data["detail"].items():
         _write(stage / f"{name}.js", chunk_script(name, payload))

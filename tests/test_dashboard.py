@@ -79,6 +79,7 @@ def test_the_folder_holds_what_the_caps_allow_not_every_report(sample, tmp_path:
     detail = [p for p in version.iterdir() if p.name.startswith("detail-")]
     assert len(detail) == 1 and set(_chunk(detail[0])) == {m["id"] for m in meetings}
     summary = _chunk(version / "summary.js")
+    assert set(summary["parts"]) >= {"*"} and all((version / f"{n}.js").is_file() for n in summary["parts"].values())
     with duckdb.connect(str(sample["wh"]), read_only=True) as con:
         sittings = con.execute("select count(*) from (select distinct meeting_id, coalesce(event, 'other') "
                                "from meeting_reports)").fetchall()[0][0]
@@ -166,11 +167,11 @@ def _open(browser, page_path: Path, requests: list[str], errors: list[str]):
     return page
 
 
-def _shown(page) -> dict:
-    """What the page shows now: tiles, the chairs chart, the lowest-attendance table."""
-    page.wait_for_function("() => { const o = echarts.getInstanceByDom(document.getElementById('chart-people'))"
-                           ".getOption(); return o && o.series && o.series.length; }")
-    page.wait_for_timeout(100)  # the chairs chunk may arrive after the rest
+def _shown(page, f: dict) -> dict:
+    """What the page shows for filter `f`: tiles, the chairs chart, the lowest-attendance table
+    (after the province's part — chairs and lists — has arrived and been drawn)."""
+    part = "|".join(str(f.get(d, "*")) for d in ("year", "level", "body", "event")) + "@" + str(f.get("province", "*"))
+    page.wait_for_function("key => document.body.getAttribute('data-part') === key", arg=part)
     tiles = {k: page.locator(f"#t-{k}").inner_text() for k in
              ("meetings", "sittings", "reports", "rate", "quorum", "invalid", "violations")}
     people = page.evaluate("""() => {
@@ -189,7 +190,7 @@ def _shown(page) -> dict:
 
 
 def _check(page, con, f: dict) -> None:
-    want, got = expected(con, f), _shown(page)
+    want, got = expected(con, f), _shown(page, f)
     t = got["tiles"]
     assert int(t["meetings"]) == want["meetings"], f
     assert int(t["sittings"]) == want["sittings"], f

@@ -29,7 +29,6 @@
   var charts = {};
   var page = 0;
   var STAR = -1;       // code of event '*' in the meeting cube
-  var peopleData = {}; // province part -> chunk
 
   window.congressData = function (name, payload) {
     chunks[name] = payload;
@@ -241,33 +240,47 @@
     }, true);
   }
 
-  function peopleKey() {
+  function partKey() {
     return ['year', 'level', 'body', 'event'].map(function (d) {
       return F[d] == null ? '*' : String(value(d, F[d]));
     }).join('|');
   }
-  function renderPeople() {
+  function drawPeople(rows) {
+    rows = rows.slice().reverse();
+    chart('chart-people').setOption({
+      tooltip: {trigger: 'axis', axisPointer: {type: 'shadow'}, formatter: function (ps) {
+        var r = rows[ps[0].dataIndex];
+        return esc(r[0]) + ': ' + r[1] + ' meetings (执行主席 ' + r[2] + ', 主持人 ' + r[3] + ')';
+      }},
+      grid: {left: 90, right: 30, top: 10, bottom: 24},
+      xAxis: {type: 'value', minInterval: 1},
+      yAxis: {type: 'category', data: rows.map(function (r) { return r[0]; })},
+      series: [{name: 'meetings', type: 'bar', data: rows.map(function (r) { return r[1]; }), label: {show: true, position: 'right'}}]
+    }, true);
+  }
+  // The top lists of the chosen province (or all), for the choice of the other four filters.
+  function renderPart(done) {
     var province = F.province == null ? '*' : value('province', F.province);
-    var part = S.people_parts[province];
-    var draw = function (rows) {
-      rows = rows.slice().reverse();
-      chart('chart-people').setOption({
-        tooltip: {trigger: 'axis', axisPointer: {type: 'shadow'}, formatter: function (ps) {
-          var r = rows[ps[0].dataIndex];
-          return esc(r[0]) + ': ' + r[1] + ' meetings (执行主席 ' + r[2] + ', 主持人 ' + r[3] + ')';
-        }},
-        grid: {left: 90, right: 30, top: 10, bottom: 24},
-        xAxis: {type: 'value', minInterval: 1},
-        yAxis: {type: 'category', data: rows.map(function (r) { return r[0]; })},
-        series: [{name: 'meetings', type: 'bar', data: rows.map(function (r) { return r[1]; }), label: {show: true, position: 'right'}}]
-      }, true);
+    var name = S.parts[province];
+    var want = partKey() + '@' + province;
+    var draw = function (pt) {
+      if (partKey() + '@' + province !== want || (F.province == null ? '*' : value('province', F.province)) !== province) { return; }
+      var g = (pt && pt.groups[partKey()]) || {};
+      var pick = function (table, kind) {
+        return (g[kind] || []).map(function (i) {
+          var o = {}, row = pt[table].rows[i];
+          pt[table].cols.forEach(function (c, j) { o[c] = row[j]; });
+          return o;
+        });
+      };
+      drawPeople(g.people || []);
+      renderLists(pick('sittings', 'low'), pick('sittings', 'quorum'), pick('sittings', 'invalid'));
+      renderValidation(pick('conflicts', 'conflicts'), pick('checks', 'checks'));
+      document.body.setAttribute('data-part', want);
+      if (done) { done(); }
     };
-    if (!part) { draw([]); return; }
-    var want = peopleKey();
-    load(part).then(function (data) {
-      if (peopleKey() !== want) { return; }  // filters changed meanwhile
-      draw(data.groups[want] || []);
-    });
+    if (!name) { draw(null); return; }
+    load(name).then(draw);
   }
 
   function renderThemes() {
@@ -368,31 +381,18 @@
       el('td', {}, [rulesBadge(s.rules)])
     ]);
   }
-  function renderLists() {
-    var rows = S.lists.sittings.filter(function (s) { return cellMatches(s.cell); });
-    var k = S.top_k;
-    var byId = function (a, b) { return cmp(a.meeting_id, b.meeting_id) || cmp(a.event, b.event); };
-    var low = rows.filter(function (s) { return s.valid && s.attendance_rate != null; })
-      .sort(function (a, b) { return a.attendance_rate - b.attendance_rate || byId(a, b); }).slice(0, k);
-    var quorum = rows.filter(function (s) { return s.quorum_met === false; })
-      .sort(function (a, b) { return a.quorum_margin - b.quorum_margin || byId(a, b); }).slice(0, k);
-    var invalid = rows.filter(function (s) { return !s.valid; })
-      .sort(function (a, b) {
-        var ra = a.attendance_rate == null ? -Infinity : a.attendance_rate, rb = b.attendance_rate == null ? -Infinity : b.attendance_rate;
-        return rb - ra || byId(a, b);
-      }).slice(0, k);
+  function renderLists(low, quorum, invalid) {
     var head = ['meeting', 'sitting', 'date', 'required', 'present', 'rate', 'quorum margin', 'failed rules'];
     table($('low-table'), head, low.map(sittingRow));
     table($('quorum-table'), head, quorum.map(sittingRow));
     table($('invalid-table'), head, invalid.map(sittingRow));
-
-    var conflicts = S.lists.conflicts.filter(function (c) { return cellMatches(c.cell); }).slice(0, k);
+  }
+  function renderValidation(conflicts, checks) {
     table($('conflicts-table'), ['meeting', 'sitting', 'field', 'one report says', 'another says'], conflicts.map(function (c) {
       return el('tr', {}, [el('td', {}, [meetingLink(c.meeting_id, c.meeting_name)]), el('td', {text: dimLabel('event', c.event)}),
         el('td', {text: c.field}), el('td', {text: (c.value_a || '') + ' “' + (c.snippet_a || '') + '”'}),
         el('td', {text: (c.value_b || '') + ' “' + (c.snippet_b || '') + '”'})]);
     }));
-    var checks = S.lists.checks.filter(function (c) { return cellMatches(c.cell); }).slice(0, k);
     table($('checks-table'), ['rule', 'meeting', 'finding'], checks.map(function (c) {
       return el('tr', {}, [el('td', {text: c.rule}), el('td', {}, [meetingLink(c.meeting_id, c.meeting_name)]), el('td', {text: c.message || ''})]);
     }));
@@ -493,18 +493,16 @@
     }));
   }
 
-  function render() {
+  function render(done) {
     renderTiles();
     renderDistribution();
     renderHeatmap();
     renderMonths();
-    renderPeople();
     renderThemes();
     renderProvinces();
     renderRules();
-    renderLists();
     renderMeetings();
-    document.body.setAttribute('data-rendered', String(Date.now()));
+    renderPart(done);
   }
 
   function start() {
@@ -519,14 +517,16 @@
     $('source').textContent = S.source;
     Object.keys(S.links).forEach(function (name) { $('links').appendChild(el('a', {href: S.links[name], text: name})); });
     buildFilters();
-    ['dist-by', 'heat-metric', 'tile-metric'].forEach(function (id) { $(id).addEventListener('change', render); });
+    ['dist-by', 'heat-metric', 'tile-metric'].forEach(function (id) { $(id).addEventListener('change', function () { render(); }); });
     $('search').addEventListener('input', function () { page = 0; renderMeetings(); });
     $('page-prev').addEventListener('click', function () { page = Math.max(0, page - 1); renderMeetings(); });
     $('page-next').addEventListener('click', function () { page += 1; renderMeetings(); });
     renderRuns();
-    render();
     window.addEventListener('resize', function () { Object.keys(charts).forEach(function (k) { charts[k].resize(); }); });
-    document.body.setAttribute('data-ready', '1');
+    render(function () {
+      // ms from navigation start to a fully drawn page (tables of the lazily loaded part included)
+      document.body.setAttribute('data-ready', String(Math.round(performance.now())));
+    });
   }
 
   document.addEventListener('DOMContentLoaded', start);

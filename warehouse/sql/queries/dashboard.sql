@@ -28,30 +28,46 @@ from mart_violation_cube;
 select year, level, province, body, event, theme, tasks, work_reports
 from mart_key_task_themes;
 
--- name: sitting_lists
--- The $k lowest-attendance valid sittings, the $k worst quorum failures and the $k invalid
--- sittings of every filter cell. Any filter selects whole cells, so the first $k of a list
--- under a filter are always among these rows: the page's top-$k lists are exact.
-with ranked as (
+-- name: sitting_tops
+-- The page's top lists, exact for every filter choice: each sitting is counted under its own
+-- value or "all" ('*') of each of the five dimensions (32 groups per sitting), and every
+-- group keeps its $k lowest-attendance valid sittings, $k worst quorum failures and $k invalid
+-- sittings (highest rate first: 114.8 % on top). The page loads one province's groups at a
+-- time (province '*' = all provinces).
+with expanded as (
+    select s.*, p, y, l, b, e
+    from mart_sittings as s,
+         unnest([s.province, '*']) as t0(p), unnest([cast(s.year as varchar), '*']) as t1(y),
+         unnest([s.level, '*']) as t2(l), unnest([s.body, '*']) as t3(b), unnest([s.event, '*']) as t4(e)
+),
+
+ranked as (
     select
-        *,
-        row_number() over (partition by year, level, province, body, event, valid, attendance_rate is null
+        p, y, l, b, e, meeting_id, event, valid, attendance_rate, quorum_met,
+        row_number() over (partition by p, y, l, b, e, valid, attendance_rate is null
                            order by attendance_rate, meeting_id, event) as low_rank,
-        row_number() over (partition by year, level, province, body, event, quorum_met
+        row_number() over (partition by p, y, l, b, e, quorum_met
                            order by quorum_margin, meeting_id, event) as quorum_rank,
-        row_number() over (partition by year, level, province, body, event, valid
+        row_number() over (partition by p, y, l, b, e, valid
                            order by attendance_rate desc nulls last, meeting_id, event) as invalid_rank
-    from mart_sittings
+    from expanded
 )
 
-select meeting_id, event, meeting_name, region, year, level, province, body, event_date, scope,
-       required, present, absent, attendance_rate, quorum_needed, quorum_margin, quorum_met,
-       valid, rules
+select p, y, l, b, e, meeting_id, event,
+       case when valid and attendance_rate is not null and low_rank <= $k then low_rank end as low,
+       case when quorum_met = false and quorum_rank <= $k then quorum_rank end as quorum,
+       case when not valid and invalid_rank <= $k then invalid_rank end as invalid
 from ranked
 where (valid and attendance_rate is not null and low_rank <= $k)
    or (quorum_met = false and quorum_rank <= $k)
-   or (not valid and invalid_rank <= $k)
-order by meeting_id, event;
+   or (not valid and invalid_rank <= $k);
+
+-- name: sittings_of
+-- What the lists show of the sittings named in `sitting_tops` (by meeting; the caller picks events).
+select s.meeting_id, s.event, s.meeting_name, s.event_date, s.required, s.present, s.attendance_rate,
+       s.quorum_margin, s.quorum_met, s.valid, s.rules
+from mart_sittings as s
+where s.meeting_id in (select unnest($ids::varchar[]));
 
 -- name: people_top
 -- Who chaired (执行主席) or presided (主持人) most, for every combination of filter values
@@ -112,36 +128,45 @@ from ranked
 where rank <= $k
 order by province, year, level, body, event, rank;
 
--- name: conflict_list
--- The first $k conflicts of every filter cell (by meeting, then field).
-with placed as (
-    select c.*, d.meeting_name, d.year, d.level, d.province, d.body,
-           row_number() over (partition by d.year, d.level, d.province, d.body, c.event
-                              order by c.meeting_id, c.field, c.value_a, c.value_b) as rank
+-- name: conflict_tops
+-- The first $k conflicts (by meeting, field) of every filter choice, grouped as `sitting_tops`.
+with expanded as (
+    select c.*, d.meeting_name, p, y, l, b, e
     from conflicts as c
-    inner join mart_meeting_dims as d on d.meeting_id = c.meeting_id
+    inner join mart_meeting_dims as d on d.meeting_id = c.meeting_id,
+         unnest([d.province, '*']) as t0(p), unnest([cast(d.year as varchar), '*']) as t1(y),
+         unnest([d.level, '*']) as t2(l), unnest([d.body, '*']) as t3(b), unnest([c.event, '*']) as t4(e)
+),
+
+ranked as (
+    select *, row_number() over (partition by p, y, l, b, e
+                                 order by meeting_id, field, value_a, value_b, report_id_a, report_id_b) as rank
+    from expanded
 )
 
-select meeting_id, meeting_name, year, level, province, body, event, field, report_id_a, value_a,
-       start_a, end_a, snippet_a, report_id_b, value_b, start_b, end_b, snippet_b
-from placed
-where rank <= $k
-order by meeting_id, event, field, value_a, value_b;
+select p, y, l, b, e, rank, meeting_id, meeting_name, event, field, value_a, snippet_a, value_b, snippet_b,
+       report_id_a, report_id_b
+from ranked
+where rank <= $k;
 
--- name: check_list
--- The first $k cross-report findings of every filter cell (event 'other', as in the cube).
-with placed as (
-    select k.rule, k.meeting_id, k.message, d.meeting_name, d.year, d.level, d.province, d.body,
-           row_number() over (partition by d.year, d.level, d.province, d.body
-                              order by k.rule, k.meeting_id, k.message) as rank
+-- name: check_tops
+-- The first $k cross-report findings of every filter choice (their event is 'other').
+with expanded as (
+    select k.rule, k.meeting_id, k.message, d.meeting_name, p, y, l, b, e
     from meeting_checks as k
-    inner join mart_meeting_dims as d on d.meeting_id = k.meeting_id
+    inner join mart_meeting_dims as d on d.meeting_id = k.meeting_id,
+         unnest([d.province, '*']) as t0(p), unnest([cast(d.year as varchar), '*']) as t1(y),
+         unnest([d.level, '*']) as t2(l), unnest([d.body, '*']) as t3(b), unnest(['other', '*']) as t4(e)
+),
+
+ranked as (
+    select *, row_number() over (partition by p, y, l, b, e order by rule, meeting_id, message) as rank
+    from expanded
 )
 
-select rule, meeting_id, message, meeting_name, year, level, province, body, 'other' as event
-from placed
-where rank <= $k
-order by rule, meeting_id;
+select p, y, l, b, e, rank, rule, meeting_id, meeting_name, message
+from ranked
+where rank <= $k;
 
 -- name: window
 -- Meetings the page lists with their reports and texts: the most recent of every
