@@ -103,7 +103,8 @@ def load_dashboard_data(db: Path | str, *, detail_meetings: int = DETAIL_MEETING
             "themes": _rows(con, q["theme_cube"]),
         }
         tops = _rows(con, q["sitting_tops"], k)
-        listed = _rows(con, q["sittings_of"], {"ids": sorted({t["meeting_id"] for t in tops})})
+        listed = _rows(con, q["sittings_of"], {"ids": sorted({x["m"] for t in tops for kind in ("low", "quorum", "invalid")
+                                                               for x in t[kind] or []})})
         conflicts = _rows(con, q["conflict_tops"], k)
         checks = _rows(con, q["check_tops"], k)
         people = _rows(con, q["people_top"], k)
@@ -152,7 +153,6 @@ SITTING_COLUMNS = ("meeting_id", "event", "meeting_name", "event_date", "require
                    "quorum_margin", "quorum_met", "valid", "rules")
 CONFLICT_COLUMNS = ("meeting_id", "meeting_name", "event", "field", "value_a", "snippet_a", "value_b", "snippet_b")
 CHECK_COLUMNS = ("rule", "meeting_id", "meeting_name", "message")
-SNIPPET = 60  # characters of a conflict's snippets the table shows
 GROUP = ("y", "l", "b", "e")
 
 
@@ -161,49 +161,42 @@ def _parts(people: list[dict], tops: list[dict], listed: list[dict], conflicts: 
     """Per province ('*' = all), per filter choice "year|level|body|event" ('*' = all): who
     chaired most and the top lists, as indexes into the part's own rows. One chunk per province."""
     parts: dict[str, dict[str, Any]] = {}
+    index: dict[tuple, int] = {}
 
     def part(province: str) -> dict[str, Any]:
         if province not in parts:
-            parts[province] = {"province": province, "groups": defaultdict(lambda: defaultdict(list)),
+            parts[province] = {"province": province, "groups": defaultdict(dict),
                                "sittings": {"cols": list(SITTING_COLUMNS), "rows": []},
                                "conflicts": {"cols": list(CONFLICT_COLUMNS), "rows": []},
-                               "checks": {"cols": list(CHECK_COLUMNS), "rows": []}, "_index": {}}
+                               "checks": {"cols": list(CHECK_COLUMNS), "rows": []}}
         return parts[province]
 
-    def row_of(pt: dict, table: str, key: tuple, values: list) -> int:
-        index = pt["_index"]
-        if (table, key) not in index:
-            index[(table, key)] = len(pt[table]["rows"])
-            pt[table]["rows"].append(values)
-        return index[(table, key)]
+    def row_of(province: str, table: str, key: tuple, values: list) -> int:
+        if (province, table, key) not in index:
+            rows = part(province)[table]["rows"]
+            index[(province, table, key)] = len(rows)
+            rows.append(values)
+        return index[(province, table, key)]
 
+    def group(r: Mapping[str, Any]) -> dict:
+        return part(r["p"])["groups"]["|".join(r[g] for g in GROUP)]
+
+    details = {(r["meeting_id"], r["event"]): [r[c] for c in SITTING_COLUMNS] for r in listed}
     for r in people:
-        key = "|".join(str(r[d]) for d in ("year", "level", "body", "event"))
-        part(r["province"])["groups"][key]["people"].append([r["name"], r["meetings"], r["as_chair"], r["as_presider"]])
-    details = {(r["meeting_id"], r["event"]): r for r in listed}
-    for kind in ("low", "quorum", "invalid"):
-        for t in sorted((t for t in tops if t[kind] is not None), key=lambda t: t[kind]):
-            pt = part(t["p"])
-            d = details[(t["meeting_id"], t["event"])]
-            i = row_of(pt, "sittings", (t["meeting_id"], t["event"]), [d[c] for c in SITTING_COLUMNS])
-            pt["groups"]["|".join(t[g] for g in GROUP)][kind].append(i)
+        group(r)["people"] = [[x["name"], x["meetings"], x["as_chair"], x["as_presider"]] for x in r["people"]]
+    for r in tops:
+        for kind in ("low", "quorum", "invalid"):
+            if r[kind]:
+                group(r)[kind] = [row_of(r["p"], "sittings", (x["m"], x["v"]), details[(x["m"], x["v"])])
+                                  for x in r[kind]]
     for table, rows, columns in (("conflicts", conflicts, CONFLICT_COLUMNS), ("checks", checks, CHECK_COLUMNS)):
-        for r in sorted(rows, key=lambda r: r["rank"]):
-            pt = part(r["p"])
-            values = [r[c][:SNIPPET] if c.startswith("snippet") and isinstance(r[c], str) else r[c] for c in columns]
-            i = row_of(pt, table, tuple(values), values)
-            pt["groups"]["|".join(r[g] for g in GROUP)][table].append(i)
+        for r in rows:
+            if r[table]:
+                group(r)[table] = [row_of(r["p"], table, tuple(x[c] for c in columns), [x[c] for c in columns])
+                                   for x in r[table]]
+    part("*")  # always there, even for an empty warehouse
     names = sorted(parts, key=lambda p: (p != "*", p))
-    out = {}
-    for i, province in enumerate(names):
-        pt = parts[province]
-        del pt["_index"]
-        out[f"part-{i}"] = pt
-    if "*" not in parts:
-        out["part-empty"] = {"province": "*", "groups": {}, "sittings": {"cols": list(SITTING_COLUMNS), "rows": []},
-                             "conflicts": {"cols": list(CONFLICT_COLUMNS), "rows": []},
-                             "checks": {"cols": list(CHECK_COLUMNS), "rows": []}}
-    return out
+    return {f"part-{i}": parts[p] for i, p in enumerate(names)}
 
 
 def _meetings_and_detail(meetings: list[dict], people: list[dict], members: list[dict], rules: list[dict],

@@ -29,38 +29,28 @@ select year, level, province, body, event, theme, tasks, work_reports
 from mart_key_task_themes;
 
 -- name: sitting_tops
--- The page's top lists, exact for every filter choice: each sitting is counted under its own
--- value or "all" ('*') of each of the five dimensions (32 groups per sitting), and every
--- group keeps its $k lowest-attendance valid sittings, $k worst quorum failures and $k invalid
--- sittings (highest rate first: 114.8 % on top). The page loads one province's groups at a
--- time (province '*' = all provinces).
-with expanded as (
-    select s.*, p, y, l, b, e
-    from mart_sittings as s,
-         unnest([s.province, '*']) as t0(p), unnest([cast(s.year as varchar), '*']) as t1(y),
-         unnest([s.level, '*']) as t2(l), unnest([s.body, '*']) as t3(b), unnest([s.event, '*']) as t4(e)
-),
-
-ranked as (
-    select
-        p, y, l, b, e, meeting_id, event, valid, attendance_rate, quorum_met,
-        row_number() over (partition by p, y, l, b, e, valid, attendance_rate is null
-                           order by attendance_rate, meeting_id, event) as low_rank,
-        row_number() over (partition by p, y, l, b, e, quorum_met
-                           order by quorum_margin, meeting_id, event) as quorum_rank,
-        row_number() over (partition by p, y, l, b, e, valid
-                           order by attendance_rate desc nulls last, meeting_id, event) as invalid_rank
-    from expanded
-)
-
-select p, y, l, b, e, meeting_id, event,
-       case when valid and attendance_rate is not null and low_rank <= $k then low_rank end as low,
-       case when quorum_met = false and quorum_rank <= $k then quorum_rank end as quorum,
-       case when not valid and invalid_rank <= $k then invalid_rank end as invalid
-from ranked
-where (valid and attendance_rate is not null and low_rank <= $k)
-   or (quorum_met = false and quorum_rank <= $k)
-   or (not valid and invalid_rank <= $k);
+-- The page's top lists, exact for every filter choice: for each value or "all" ('*') of each
+-- of the five dimensions (CUBE), the $k lowest-attendance valid sittings, the $k worst quorum
+-- failures and the $k invalid sittings (highest rate first: 114.8 % on top), ties broken by
+-- meeting id then event. Top-k aggregates (arg_min with n) instead of sorting every group.
+-- The page loads one province's groups at a time (province '*' = all provinces).
+select
+        case when grouping(province) = 1 then '*' else province end as p,
+        case when grouping(year) = 1 then '*' else cast(year as varchar) end as y,
+        case when grouping(level) = 1 then '*' else level end as l,
+        case when grouping(body) = 1 then '*' else body end as b,
+        case when grouping(event) = 1 then '*' else event end as e,
+        arg_min(struct_pack(m := meeting_id, v := event),
+                struct_pack(r := attendance_rate, m := meeting_id, v := event), $k)
+            filter (where valid and attendance_rate is not null) as low,
+        arg_min(struct_pack(m := meeting_id, v := event),
+                struct_pack(q := quorum_margin, m := meeting_id, v := event), $k)
+            filter (where quorum_met = false) as quorum,
+        arg_min(struct_pack(m := meeting_id, v := event),
+                struct_pack(r := coalesce(-attendance_rate, 1e9), m := meeting_id, v := event), $k)
+            filter (where not valid) as invalid
+from mart_sittings
+group by cube(province, year, level, body, event);
 
 -- name: sittings_of
 -- What the lists show of the sittings named in `sitting_tops` (by meeting; the caller picks events).
@@ -70,10 +60,10 @@ from mart_sittings as s
 where s.meeting_id in (select unnest($ids::varchar[]));
 
 -- name: people_top
--- Who chaired (执行主席) or presided (主持人) most, for every combination of filter values
--- and "all" ('*'): the $k first by meetings, then name. Partitioned by province on the page.
--- Meetings are counted once per person: per (person, meeting, event) for an event, per
--- (person, meeting) for all events, so plain counts replace COUNT(DISTINCT) over 32 sets.
+-- Who chaired (执行主席) or presided (主持人) most, for every filter choice as `sitting_tops`:
+-- the $k first by meetings, then name. Meetings count once per person: per (person, meeting,
+-- event) for an event, per (person, meeting) for all events, so plain counts replace
+-- COUNT(DISTINCT); a top-k aggregate picks each group's first $k.
 with held as (
     select p.name, mr.meeting_id, coalesce(mr.event, 'other') as event, d.year, d.level,
            d.province, d.body,
@@ -93,80 +83,79 @@ held_any_event as (
     group by name, meeting_id, year, level, province, body
 ),
 
-grouped as (
+counted as (
     select
         name,
-        case when grouping(province) = 1 then '*' else province end as province,
-        case when grouping(year) = 1 then '*' else cast(year as varchar) end as year,
-        case when grouping(level) = 1 then '*' else level end as level,
-        case when grouping(body) = 1 then '*' else body end as body,
-        event,
+        case when grouping(province) = 1 then '*' else province end as p,
+        case when grouping(year) = 1 then '*' else cast(year as varchar) end as y,
+        case when grouping(level) = 1 then '*' else level end as l,
+        case when grouping(body) = 1 then '*' else body end as b,
+        event as e,
         count(*) as meetings, sum(chair) as as_chair, sum(presider) as as_presider
     from held
     group by name, event, cube(province, year, level, body)
     union all
     select
         name,
-        case when grouping(province) = 1 then '*' else province end as province,
-        case when grouping(year) = 1 then '*' else cast(year as varchar) end as year,
-        case when grouping(level) = 1 then '*' else level end as level,
-        case when grouping(body) = 1 then '*' else body end as body,
-        '*' as event,
-        count(*) as meetings, sum(chair) as as_chair, sum(presider) as as_presider
+        case when grouping(province) = 1 then '*' else province end,
+        case when grouping(year) = 1 then '*' else cast(year as varchar) end,
+        case when grouping(level) = 1 then '*' else level end,
+        case when grouping(body) = 1 then '*' else body end,
+        '*',
+        count(*), sum(chair), sum(presider)
     from held_any_event
     group by name, cube(province, year, level, body)
-),
-
-ranked as (
-    select *, row_number() over (partition by province, year, level, body, event
-                                 order by meetings desc, name) as rank
-    from grouped
 )
 
-select province, year, level, body, event, rank, name, meetings, as_chair, as_presider
-from ranked
-where rank <= $k
-order by province, year, level, body, event, rank;
+select p, y, l, b, e,
+       arg_min(struct_pack(name := name, meetings := meetings, as_chair := as_chair,
+                           as_presider := as_presider),
+               struct_pack(n := -meetings, name := name), $k) as people
+from counted
+group by p, y, l, b, e;
 
 -- name: conflict_tops
--- The first $k conflicts (by meeting, field) of every filter choice, grouped as `sitting_tops`.
-with expanded as (
-    select c.*, d.meeting_name, p, y, l, b, e
+-- The first $k conflicts (by meeting, field, values) of every filter choice, as `sitting_tops`.
+with placed as (
+    select c.*, d.meeting_name, d.year, d.level, d.province, d.body
     from conflicts as c
-    inner join mart_meeting_dims as d on d.meeting_id = c.meeting_id,
-         unnest([d.province, '*']) as t0(p), unnest([cast(d.year as varchar), '*']) as t1(y),
-         unnest([d.level, '*']) as t2(l), unnest([d.body, '*']) as t3(b), unnest([c.event, '*']) as t4(e)
-),
-
-ranked as (
-    select *, row_number() over (partition by p, y, l, b, e
-                                 order by meeting_id, field, value_a, value_b, report_id_a, report_id_b) as rank
-    from expanded
+    inner join mart_meeting_dims as d on d.meeting_id = c.meeting_id
 )
 
-select p, y, l, b, e, rank, meeting_id, meeting_name, event, field, value_a, snippet_a, value_b, snippet_b,
-       report_id_a, report_id_b
-from ranked
-where rank <= $k;
+select
+        case when grouping(province) = 1 then '*' else province end as p,
+        case when grouping(year) = 1 then '*' else cast(year as varchar) end as y,
+        case when grouping(level) = 1 then '*' else level end as l,
+        case when grouping(body) = 1 then '*' else body end as b,
+        case when grouping(event) = 1 then '*' else event end as e,
+        arg_min(struct_pack(meeting_id := meeting_id, meeting_name := meeting_name, event := event,
+                            field := field, value_a := value_a, snippet_a := left(snippet_a, 60),
+                            value_b := value_b, snippet_b := left(snippet_b, 60)),
+                struct_pack(m := meeting_id, f := field, a := value_a, b := value_b,
+                            ra := report_id_a, rb := report_id_b), $k) as conflicts
+from placed
+group by cube(province, year, level, body, event);
 
 -- name: check_tops
 -- The first $k cross-report findings of every filter choice (their event is 'other').
-with expanded as (
-    select k.rule, k.meeting_id, k.message, d.meeting_name, p, y, l, b, e
+with placed as (
+    select k.rule, k.meeting_id, k.message, d.meeting_name, d.year, d.level, d.province, d.body,
+           'other' as event
     from meeting_checks as k
-    inner join mart_meeting_dims as d on d.meeting_id = k.meeting_id,
-         unnest([d.province, '*']) as t0(p), unnest([cast(d.year as varchar), '*']) as t1(y),
-         unnest([d.level, '*']) as t2(l), unnest([d.body, '*']) as t3(b), unnest(['other', '*']) as t4(e)
-),
-
-ranked as (
-    select *, row_number() over (partition by p, y, l, b, e order by rule, meeting_id, message) as rank
-    from expanded
+    inner join mart_meeting_dims as d on d.meeting_id = k.meeting_id
 )
 
-select p, y, l, b, e, rank, rule, meeting_id, meeting_name, message
-from ranked
-where rank <= $k;
+select
+        case when grouping(province) = 1 then '*' else province end as p,
+        case when grouping(year) = 1 then '*' else cast(year as varchar) end as y,
+        case when grouping(level) = 1 then '*' else level end as l,
+        case when grouping(body) = 1 then '*' else body end as b,
+        case when grouping(event) = 1 then '*' else event end as e,
+        arg_min(struct_pack(rule := rule, meeting_id := meeting_id, meeting_name := meeting_name,
+                            message := message),
+                struct_pack(r := rule, m := meeting_id, x := message), $k) as checks
+from placed
+group by cube(province, year, level, body, event);
 
 -- name: window
 -- Meetings the page lists with their reports and texts: the most recent of every
