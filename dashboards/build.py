@@ -79,10 +79,18 @@ class _Dims:
 
 
 def _cube(rows: Sequence[Mapping[str, Any]], dims: _Dims, measures: Sequence[str],
-          extra: Sequence[str] = ()) -> dict[str, Any]:
-    """A cube as columns + rows of [dim codes…, extra…, measures…] (compact JSON)."""
-    return {"cols": [*DIMS, *extra, *measures],
-            "rows": [[*dims.encode(r), *(r[e] for e in extra), *(r[m] for m in measures)] for r in rows]}
+          extra: Sequence[str] = (), coded: Sequence[str] = ()) -> dict[str, Any]:
+    """A cube as columns + rows of [dim codes…, extra…, measures…] (compact JSON); the `coded`
+    extra columns (repeated strings) as codes into cube["dicts"][column]."""
+    dicts: dict[str, dict[Any, int]] = {c: {} for c in coded}
+
+    def cell(column: str, v: Any) -> Any:
+        if column not in dicts:
+            return v
+        return dicts[column].setdefault(v, len(dicts[column]))
+
+    return {"cols": [*DIMS, *extra, *measures], "dicts": {c: list(d) for c, d in dicts.items()},
+            "rows": [[*dims.encode(r), *(cell(e, r[e]) for e in extra), *(r[m] for m in measures)] for r in rows]}
 
 
 def load_dashboard_data(db: Path | str, *, detail_meetings: int = DETAIL_MEETINGS, top_k: int = TOP_K,
@@ -137,8 +145,9 @@ def load_dashboard_data(db: Path | str, *, detail_meetings: int = DETAIL_MEETING
             "distribution": _cube(cubes_raw["distribution"], dims, ["sittings"], extra=["rate_bin", "valid"]),
             "months": _cube(cubes_raw["months"], dims, ["sittings", "invalid"], extra=["month"]),
             "meetings": _cube(cubes_raw["meetings"], dims, ["meetings", "conflicts"]),
-            "violations": _cube(cubes_raw["violations"], dims, ["violations", "files"], extra=["source", "rule"]),
-            "themes": _cube(cubes_raw["themes"], dims, ["tasks", "work_reports"], extra=["theme"]),
+            "violations": _cube(cubes_raw["violations"], dims, ["violations"], extra=["source", "rule"],
+                                coded=["source", "rule"]),
+            "themes": _cube(cubes_raw["themes"], dims, ["tasks"], extra=["theme"], coded=["theme"]),
         },
         "runs": runs,
     }

@@ -142,7 +142,7 @@
 
   // ---- charts ----
   function chart(id) {
-    if (!charts[id]) { charts[id] = echarts.init($(id), null, {renderer: 'svg'}); }
+    if (!charts[id]) { charts[id] = echarts.init($(id), null, {renderer: 'canvas'}); }
     return charts[id];
   }
   function binLabel(b) {
@@ -290,7 +290,8 @@
       var y = value('year', r[0]);
       if (y === -1) { return; }
       years[y] = 1;
-      var t = byTheme[r[ti]] = byTheme[r[ti]] || {};
+      var name = S.cubes.themes.dicts.theme[r[ti]];
+      var t = byTheme[name] = byTheme[name] || {};
       t[y] = (t[y] || 0) + r[n];
     });
     var ys = Object.keys(years).map(Number).sort(function (a, b) { return a - b; });
@@ -342,7 +343,8 @@
   function renderRules() {
     var si = col('violations', 'source'), ri = col('violations', 'rule'), vi = col('violations', 'violations');
     var per = {};
-    cubeRows('violations').forEach(function (r) { var k = r[si] + ': ' + r[ri]; per[k] = (per[k] || 0) + r[vi]; });
+    var dict = S.cubes.violations.dicts;
+    cubeRows('violations').forEach(function (r) { var k = dict.source[r[si]] + ': ' + dict.rule[r[ri]]; per[k] = (per[k] || 0) + r[vi]; });
     var keys = Object.keys(per).sort(function (a, b) { return per[a] - per[b] || cmp(b, a); });
     chart('chart-rules').setOption({
       tooltip: {trigger: 'axis', axisPointer: {type: 'shadow'}},
@@ -506,6 +508,7 @@
   }
 
   function start() {
+    document.body.setAttribute('data-start', String(Math.round(performance.now())));
     S = chunks.summary;
     M = (chunks.meetings || {meetings: []}).meetings;
     if (!S || typeof echarts === 'undefined') {
