@@ -194,7 +194,10 @@
     }
     var years = {}, provinces = {};
     Object.keys(cells).forEach(function (k) { var p = k.split('|'); years[p[0]] = 1; provinces[p[1]] = 1; });
-    var yc = Object.keys(years).map(Number).sort(function (a, b) { return (a === -1) - (b === -1) || value('year', a) - value('year', b); });
+    var yc = Object.keys(years).map(Number).sort(function (a, b) {
+      var va = value('year', a), vb = value('year', b);
+      return (va === -1) - (vb === -1) || va - vb;  // unknown year last
+    });
     var pc = Object.keys(provinces).map(Number).sort(function (a, b) { return cmp(value('province', b), value('province', a)); });
     var data = [], max = 0;
     Object.keys(cells).forEach(function (k) {
@@ -205,7 +208,7 @@
       tooltip: {formatter: function (x) {
         return esc(value('province', pc[x.value[1]])) + ' ' + esc(dimLabel('year', value('year', yc[x.value[0]]))) + ': ' + x.value[2];
       }},
-      grid: {left: 110, right: 16, top: 10, bottom: 70},
+      grid: {left: 110, right: 16, top: 10, bottom: 84},
       xAxis: {type: 'category', data: yc.map(function (c) { return dimLabel('year', value('year', c)); }), splitArea: {show: true}},
       yAxis: {type: 'category', data: pc.map(function (c) { return value('province', c); }), splitArea: {show: true}},
       visualMap: {min: 0, max: Math.max(max, 1), calculable: true, orient: 'horizontal', left: 'center', bottom: 0,
