@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -40,6 +41,7 @@ DETAIL_MEETINGS = 2000   # meetings listed with their reports and texts (the res
 TOP_K = 10               # rows of each top list, per filter cell
 MEETINGS_PER_CHUNK = 25  # meetings per lazily loaded detail chunk
 RUNS = 20
+MEMORY_LIMIT = "500MB"   # DuckDB's share while the dashboard is read (spills beyond it)
 DIMS = ("year", "level", "province", "body", "event")
 STATIC = Path(__file__).resolve().parent / "static"
 FIELD_LABELS = {
@@ -58,6 +60,16 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] | 
     cur = con.execute(sql, dict(params or {}))
     cols = [d[0] for d in cur.description or []]
     return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+
+def _stream(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] | None = None,
+            batch: int = 2000) -> Iterable[dict]:
+    """Rows as dicts, fetched `batch` at a time."""
+    cur = con.execute(sql, dict(params or {}))
+    cols = [d[0] for d in cur.description or []]
+    while rows := cur.fetchmany(batch):
+        for r in rows:
+            yield dict(zip(cols, r))
 
 
 class _Dims:
@@ -101,6 +113,9 @@ def load_dashboard_data(db: Path | str, *, detail_meetings: int = DETAIL_MEETING
     con = duckdb.connect(str(db), read_only=True)
     try:
         con.execute("set enable_progress_bar = false")
+        # The run's process pays this step's memory: cap DuckDB, let big groupings spill to disk.
+        con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
+        con.execute("set temp_directory = ?", [tempfile.gettempdir()])
         k = {"k": top_k}
         cubes_raw = {
             "sittings": _rows(con, q["sitting_cube"]),
@@ -110,12 +125,14 @@ def load_dashboard_data(db: Path | str, *, detail_meetings: int = DETAIL_MEETING
             "violations": _rows(con, q["violation_cube"]),
             "themes": _rows(con, q["theme_cube"]),
         }
-        tops = _rows(con, q["sitting_tops"], k)
-        listed = _rows(con, q["sittings_of"], {"ids": sorted({x["m"] for t in tops for kind in ("low", "quorum", "invalid")
-                                                               for x in t[kind] or []})})
-        conflicts = _rows(con, q["conflict_tops"], k)
-        checks = _rows(con, q["check_tops"], k)
-        people = _rows(con, q["people_top"], k)
+        # The top lists are folded into per-province parts batch by batch: the raw rows (lists
+        # of structs for ~35k filter choices at 100k reports) are never all held at once.
+        parts = _Parts()
+        parts.add_sittings(_stream(con, q["sitting_tops"], k),
+                           lambda ids: _rows(con, q["sittings_of"], {"ids": ids}))
+        parts.add_table("conflicts", _stream(con, q["conflict_tops"], k), CONFLICT_COLUMNS)
+        parts.add_table("checks", _stream(con, q["check_tops"], k), CHECK_COLUMNS)
+        parts.add_people(_stream(con, q["people_top"], k))
         totals = _rows(con, q["totals"])[0]
         runs = _rows(con, q["runs"], {"limit": RUNS})
         window = [r["meeting_id"] for r in _rows(con, q["window"], {"limit": max(0, detail_meetings)})]
@@ -151,7 +168,7 @@ def load_dashboard_data(db: Path | str, *, detail_meetings: int = DETAIL_MEETING
         },
         "runs": runs,
     }
-    parts = _parts(people, tops, listed, conflicts, checks)
+    parts = parts.chunks()
     summary["parts"] = {province: name for name, province in ((n, p["province"]) for n, p in parts.items())}
     meeting_rows, detail = _meetings_and_detail(meetings, meeting_people, members, rules, spans, texts, dims)
     summary["dims"] = dims.values  # after every encode: codes index these lists
@@ -165,47 +182,63 @@ CHECK_COLUMNS = ("rule", "meeting_id", "meeting_name", "message")
 GROUP = ("y", "l", "b", "e")
 
 
-def _parts(people: list[dict], tops: list[dict], listed: list[dict], conflicts: list[dict],
-           checks: list[dict]) -> dict[str, dict[str, Any]]:
+class _Parts:
     """Per province ('*' = all), per filter choice "year|level|body|event" ('*' = all): who
     chaired most and the top lists, as indexes into the part's own rows. One chunk per province."""
-    parts: dict[str, dict[str, Any]] = {}
-    index: dict[tuple, int] = {}
 
-    def part(province: str) -> dict[str, Any]:
-        if province not in parts:
-            parts[province] = {"province": province, "groups": defaultdict(dict),
-                               "sittings": {"cols": list(SITTING_COLUMNS), "rows": []},
-                               "conflicts": {"cols": list(CONFLICT_COLUMNS), "rows": []},
-                               "checks": {"cols": list(CHECK_COLUMNS), "rows": []}}
-        return parts[province]
+    def __init__(self) -> None:
+        self.parts: dict[str, dict[str, Any]] = {}
+        self.index: dict[tuple, int] = {}
+        self.part("*")  # always there, even for an empty warehouse
 
-    def row_of(province: str, table: str, key: tuple, values: list) -> int:
-        if (province, table, key) not in index:
-            rows = part(province)[table]["rows"]
-            index[(province, table, key)] = len(rows)
-            rows.append(values)
-        return index[(province, table, key)]
+    def part(self, province: str) -> dict[str, Any]:
+        if province not in self.parts:
+            self.parts[province] = {"province": province, "groups": defaultdict(dict),
+                                    "sittings": {"cols": list(SITTING_COLUMNS), "rows": []},
+                                    "conflicts": {"cols": list(CONFLICT_COLUMNS), "rows": []},
+                                    "checks": {"cols": list(CHECK_COLUMNS), "rows": []}}
+        return self.parts[province]
 
-    def group(r: Mapping[str, Any]) -> dict:
-        return part(r["p"])["groups"]["|".join(r[g] for g in GROUP)]
+    def group(self, r: Mapping[str, Any]) -> dict:
+        return self.part(r["p"])["groups"]["|".join(r[g] for g in GROUP)]
 
-    details = {(r["meeting_id"], r["event"]): [r[c] for c in SITTING_COLUMNS] for r in listed}
-    for r in people:
-        group(r)["people"] = [[x["name"], x["meetings"], x["as_chair"], x["as_presider"]] for x in r["people"]]
-    for r in tops:
-        for kind in ("low", "quorum", "invalid"):
-            if r[kind]:
-                group(r)[kind] = [row_of(r["p"], "sittings", (x["m"], x["v"]), details[(x["m"], x["v"])])
-                                  for x in r[kind]]
-    for table, rows, columns in (("conflicts", conflicts, CONFLICT_COLUMNS), ("checks", checks, CHECK_COLUMNS)):
+    def row_of(self, province: str, table: str, key: tuple, values: Any) -> int:
+        """Index of the row `key` in the part's `table`; values() makes it when new."""
+        if (province, table, key) not in self.index:
+            rows = self.part(province)[table]["rows"]
+            self.index[(province, table, key)] = len(rows)
+            rows.append(values())
+        return self.index[(province, table, key)]
+
+    def add_people(self, rows: Iterable[Mapping[str, Any]]) -> None:
+        for r in rows:
+            self.group(r)["people"] = [[x["name"], x["meetings"], x["as_chair"], x["as_presider"]] for x in r["people"]]
+
+    def add_sittings(self, rows: Iterable[Mapping[str, Any]], details_of: Any) -> None:
+        """Top-list groups first as (meeting, event) keys; then one query for what they show."""
+        pending: list[tuple[str, str, list[tuple[str, str]]]] = []
+        for r in rows:
+            for kind in ("low", "quorum", "invalid"):
+                if r[kind]:
+                    pending.append((r["p"], "|".join(r[g] for g in GROUP) + "\t" + kind,
+                                    [(x["m"], x["v"]) for x in r[kind]]))
+        wanted = sorted({m for _, _, keys in pending for m, _ in keys})
+        details = {(d["meeting_id"], d["event"]): [d[c] for c in SITTING_COLUMNS] for d in details_of(wanted)}
+        for province, where, keys in pending:
+            key, kind = where.split("\t")
+            self.part(province)["groups"][key][kind] = [
+                self.row_of(province, "sittings", mk, lambda mk=mk: details[mk]) for mk in keys]
+
+    def add_table(self, table: str, rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> None:
         for r in rows:
             if r[table]:
-                group(r)[table] = [row_of(r["p"], table, tuple(x[c] for c in columns), [x[c] for c in columns])
-                                   for x in r[table]]
-    part("*")  # always there, even for an empty warehouse
-    names = sorted(parts, key=lambda p: (p != "*", p))
-    return {f"part-{i}": parts[p] for i, p in enumerate(names)}
+                self.group(r)[table] = [
+                    self.row_of(r["p"], table, tuple(x[c] for c in columns), lambda x=x: [x[c] for c in columns])
+                    for x in r[table]]
+
+    def chunks(self) -> dict[str, dict[str, Any]]:
+        names = sorted(self.parts, key=lambda p: (p != "*", p))
+        return {f"part-{i}": self.parts[p] for i, p in enumerate(names)}
 
 
 def _meetings_and_detail(meetings: list[dict], people: list[dict], members: list[dict], rules: list[dict],
