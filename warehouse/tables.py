@@ -28,7 +28,7 @@ class Table:
     name: str
     key: tuple[str, ...]  # staging rows are deduplicated on it, first occurrence wins
     write: str            # INSERT_ONLY | UPSERT | REPLACE | VIEW
-    group: str            # report | run | reconcile | text | public
+    group: str            # report | run | reconcile | text | derived | public
     ddl: str              # the file under warehouse/sql/ that declares it
     lake: str | None = None  # partition rule; None = not in the lake
     stage: str | None = None  # the staging name when it differs from `name`
@@ -42,7 +42,12 @@ TABLES: tuple[Table, ...] = (
     Table("agenda_items", ("report_id", "ordinal"), INSERT_ONLY, "report", "schema/001_core.sql", REPORT_YEAR),
     Table("work_report_items", ("report_id", "kind", "ordinal"), INSERT_ONLY, "report", "schema/001_core.sql",
           REPORT_YEAR),
-    Table("keywords", ("report_id", "term"), INSERT_ONLY, "report", "schema/001_core.sql", REPORT_YEAR),
+    # A report's candidate terms and counts (transforms/keywords.py).
+    Table("keyword_candidates", ("report_id", "term"), INSERT_ONLY, "report", "schema/004_keyword_candidates.sql",
+          REPORT_YEAR),
+    # Their weights and ranks over the whole warehouse (view keyword_ranks), replaced by every load
+    # that changes it (queries/keywords.sql), so they never depend on load order.
+    Table("keywords", ("report_id", "term"), REPLACE, "derived", "schema/001_core.sql", REPORT_YEAR),
     Table("fact_spans", ("report_id", "field", "value", "start_offset", "end_offset"), INSERT_ONLY, "report",
           "schema/001_core.sql", REPORT_YEAR),
     # The public contract, exported next to the report tables.
