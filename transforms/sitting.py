@@ -21,8 +21,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from transforms.facts import ReportFacts
+from transforms.lexicon import alternation, common, compile_words
+from transforms.lexicon import sitting as lexicon
 from transforms.numbers import CHINESE_DIGITS, NUMBER, parse_int
-from transforms.regions import RegionMatch, resolve_region
+from transforms.regions import RegionMatch, find_regions, resolve_region
 from transforms.text import TextView
 
 # ---------------------------------------------------------------------------- names
@@ -34,30 +36,44 @@ _CJK = r"[\u4e00-\u9fff]"
 # Up to 30 CJK characters before the term; trimmed to the longest real region afterwards.
 _PRE = rf"(?P<pre>{_CJK}{{1,30}}?)"
 
+_ORG = rf"(?P<org>{alternation(lexicon.CPPCC)})"
+_LEVEL = alternation(lexicon.LEVEL_WORDS)
+
 _FORMAL_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("npc_nat", re.compile(
+        rf"(?:{alternation(lexicon.COUNTRY)}{_SP})?"
         rf"第{_SP}(?P<term>{N}){_SP}届{_SP}全国人民代表大会{_SP}{_GLOSS}{_SP}(?P<sc>常务委员会)?{_SP}"
         rf"第{_SP}(?P<session>{N}){_SP}次{_SP}{_GLOSS}{_SP}会议")),
     ("cppcc_nat", re.compile(
-        rf"(?P<org>中国人民政治协商会议|政协){_SP}第{_SP}(?P<term>{N}){_SP}届{_SP}全国委员会{_SP}"
+        rf"{_ORG}{_SP}第{_SP}(?P<term>{N}){_SP}届{_SP}全国委员会{_SP}"
         rf"(?P<sc>常务委员会)?{_SP}第{_SP}(?P<session>{N}){_SP}次{_SP}{_GLOSS}{_SP}会议")),
     ("cppcc", re.compile(
-        rf"(?P<org>中国人民政治协商会议|政协){_SP}(?P<region>{_CJK}{{2,30}}?){_SP}(?:委员会)?{_SP}"
+        rf"{_ORG}{_SP}(?P<region>{_CJK}{{2,30}}?){_SP}(?:委员会)?{_SP}"
         rf"第{_SP}(?P<term>{N}){_SP}届{_SP}(?:委员会)?{_SP}(?P<sc>常务委员会)?{_SP}"
         rf"第{_SP}(?P<session>{N}){_SP}次{_SP}{_GLOSS}{_SP}会议")),
     # 政协第十届鹤峰县委员会第四次会议: the term before the place.
     ("cppcc_mid", re.compile(
-        rf"(?P<org>中国人民政治协商会议|政协){_SP}第{_SP}(?P<term>{N}){_SP}届{_SP}(?P<region>{_CJK}{{2,30}}?){_SP}委员会{_SP}"
+        rf"{_ORG}{_SP}第{_SP}(?P<term>{N}){_SP}届{_SP}(?P<region>{_CJK}{{2,30}}?){_SP}委员会{_SP}"
         rf"(?P<sc>常务委员会)?{_SP}第{_SP}(?P<session>{N}){_SP}次{_SP}{_GLOSS}{_SP}会议")),
+    # The place (or only its level word, or nothing) before 政协: 县政协第九届委员会第三次会议.
     ("cppcc_pre", re.compile(
-        rf"{_PRE}{_SP}政协{_SP}第{_SP}(?P<term>{N}){_SP}届{_SP}委员会{_SP}(?P<sc>常务委员会)?{_SP}"
+        rf"(?P<pre>{_CJK}{{0,30}}?){_SP}政协{_SP}第{_SP}(?P<term>{N}){_SP}届{_SP}委员会{_SP}(?P<sc>常务委员会)?{_SP}"
         rf"第{_SP}(?P<session>{N}){_SP}次{_SP}{_GLOSS}{_SP}会议")),
+    # The place (or only its level word, or nothing) before the term: 延陵镇召开了第十九届….
     ("npc", re.compile(
-        rf"{_PRE}{_SP}{_GLOSS}{_SP}第{_SP}(?P<term>{N}){_SP}届{_SP}人民代表大会{_SP}{_GLOSS}{_SP}"
+        rf"(?P<pre>{_CJK}{{0,30}}?){_SP}{_GLOSS}{_SP}第{_SP}(?P<term>{N}){_SP}届{_SP}人民代表大会{_SP}{_GLOSS}{_SP}"
         rf"(?P<sc>常务委员会)?{_SP}第{_SP}(?P<session>{N}){_SP}次{_SP}{_GLOSS}{_SP}会议")),
+    # Township form: 宣风镇第十九届第一次人民代表大会.
+    ("npc_twp", re.compile(
+        rf"(?P<pre>{_CJK}{{0,30}}?){_SP}第{_SP}(?P<term>{N}){_SP}届{_SP}第{_SP}(?P<session>{N}){_SP}次{_SP}"
+        rf"人民代表大会(?P<sc>)(?!常务委员会|代表|主席团)")),
 ]
+# Kinds whose region is what precedes them, trimmed to the longest real region; without one the
+# name stands alone (its region may come from the context, see `context_region`).
+_PRE_KINDS = ("npc", "npc_twp", "cppcc_pre")
 
-_ABBR_PREFIX = r"(?:全国|自治区|自治州|自治县|省|市|县|区|旗|州|盟|镇|乡)"
+_ABBR_PREFIX = _LEVEL
+_SPLIT_VERB = rf"{alternation(lexicon.SPLIT_VERBS)}了?"
 _ABBR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("npc_abbr", re.compile(
         rf"(?P<pre>{_CJK}{{0,12}}?)(?P<pfx>{_ABBR_PREFIX})?第?(?P<term>{N})届(?P<nat>全国)?人大"
@@ -72,10 +88,18 @@ _ABBR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("cppcc_abbr", re.compile(
         rf"(?P<pre>)(?<![{_CJK[1:-1]}])第?(?P<term>{N})届(?P<pfx>{_ABBR_PREFIX})政协(?P<sc>常委会)?第?"
         rf"(?P<session>{N})次(?P<sc2>常委会?)?会议")),
+    # The name split by its verb: 县十七届人大常委会举行第五次会议, 县政协十一届常委会召开第十八次会议.
+    ("npc_split", re.compile(
+        rf"(?P<pre>{_CJK}{{0,12}}?)(?P<pfx>{_ABBR_PREFIX})?第?(?P<term>{N})届(?P<nat>全国)?(?:人大|人民代表大会)"
+        rf"(?P<sc>常委会|常务委员会)?(?P<verb>{_SPLIT_VERB})第(?P<session>{N})次(?:全体)?会议")),
+    ("cppcc_split", re.compile(
+        rf"(?P<pre>{_CJK}{{0,12}}?)(?P<pfx>{_ABBR_PREFIX})?政协第?(?P<term>{N})届(?:委员会)?(?P<sc>常委会|常务委员会)?"
+        rf"(?P<verb>{_SPLIT_VERB})第(?P<session>{N})次(?:全体)?会议")),
 ]
 
-_REGION_SUFFIX = re.compile(r"(?:省|自治区|市|自治州|州|盟|地区|县|自治县|区|旗|自治旗|林区|镇|乡|苏木|街道)$")
-_NOT_REGION_CHARS = set("的在了于是及、，,届次午召今昨日年开举行为由将")
+_REGION_SUFFIX = re.compile(alternation(lexicon.REGION_SUFFIXES) + "$")
+_NOT_REGION_CHARS = set(lexicon.NOT_REGION_CHARS)
+_LEVEL_END = re.compile(_LEVEL + "$")
 
 
 @dataclass
@@ -93,7 +117,7 @@ class NameMatch:
     region_span: tuple[int, int] | None
     region_match: RegionMatch | None
     formal: bool
-    abbr_prefix: str | None = None
+    abbr_prefix: str | None = None  # the level word that stands for the region (县十五届人大…)
 
     @property
     def family(self) -> str:
@@ -108,7 +132,9 @@ def _trim_region(text: str, start: int, end: int) -> tuple[int, RegionMatch | No
     """Longest suffix of text[start:end] that is a region; (new start, match) or None."""
     for s in range(start, end - 1):
         cand = text[s:end]
-        if set(cand) & _NOT_REGION_CHARS:
+        # A known region may hold a character that is also a verb (开封市), unless it completes
+        # a verb begun right before it (召开县… is not 开县).
+        if s > 0 and text[s - 1:s + 1] in lexicon.VERBS_BEFORE_REGION:
             continue
         m = resolve_region(cand)
         if m is not None:
@@ -166,6 +192,7 @@ _FORMAL_NEEDLES: dict[str, tuple[str, ...]] = {
     "cppcc_mid": ("届", "委员会"),
     "cppcc_pre": ("届", "政协"),
     "npc": ("届", "人民代表大会"),
+    "npc_twp": ("届", "人民代表大会"),
 }
 
 
@@ -193,14 +220,23 @@ def find_names(s: str, lines: list[tuple[int, int]] | None = None) -> list[NameM
     for kind, pat in _FORMAL_PATTERNS:
         for m in formal_finditer(kind, pat, s, lines):
             start, end = m.span()
-            region = region_span = rm = None
-            if kind in ("npc", "cppcc_pre"):
-                trimmed = _trim_region(s, m.start("pre"), m.end("pre"))
-                if trimmed is None:
-                    continue
-                rstart, rm = trimmed
-                start = rstart
-                region_span = (rstart, m.end("pre"))
+            region = region_span = rm = level_word = None
+            if kind in _PRE_KINDS:
+                pre_s, pre_e = m.span("pre")
+                trimmed = _trim_region(s, pre_s, pre_e) if pre_e > pre_s else None
+                if trimmed is not None:
+                    rstart, rm = trimmed
+                    start = rstart
+                    region_span = (rstart, pre_e)
+                else:
+                    # No region before the name: it opens with its level word (县第十八届…), if
+                    # any, else with itself; the region may come from the context.
+                    start = pre_e
+                    lvl = _LEVEL_END.search(s, pre_s, pre_e)
+                    if lvl is not None:
+                        start, level_word = lvl.start(), lvl.group()
+                    while start < m.end() and s[start] in " \t\u3000":
+                        start += 1
             elif kind in ("cppcc", "cppcc_mid"):
                 if "委员会" not in m.group():
                     continue
@@ -224,7 +260,8 @@ def find_names(s: str, lines: list[tuple[int, int]] | None = None) -> list[NameM
                 kind=kind, start=start, end=end, value=_clean_value(s[start:end]), body=body,
                 term=parse_int(m.group("term")), term_span=m.span("term"),
                 session=parse_int(m.group("session")), session_span=m.span("session"),
-                region=region, region_span=region_span, region_match=rm, formal=True))
+                region=region, region_span=region_span, region_match=rm, formal=True,
+                abbr_prefix=level_word))
     for kind, pat in _ABBR_PATTERNS:
         for m in abbr_finditer(pat, s, lines):
             start = m.start("pfx") if m.group("pfx") else m.start("term")
@@ -236,7 +273,7 @@ def find_names(s: str, lines: list[tuple[int, int]] | None = None) -> list[NameM
             region = region_span = rm = None
             pre_s, pre_e = m.span("pre")
             pfx = m.group("pfx")
-            if kind == "npc_abbr" and m.groupdict().get("nat"):
+            if kind.startswith("npc") and m.groupdict().get("nat"):
                 region, rm = "全国", resolve_region("全国")
             elif pfx == "全国":
                 region, rm = "全国", resolve_region("全国")
@@ -254,8 +291,11 @@ def find_names(s: str, lines: list[tuple[int, int]] | None = None) -> list[NameM
             sc = m.group("sc") or (m.groupdict().get("sc2"))
             body = family + ("常委会" if sc else "")
             taken.append((start, end))
+            value = _clean_value(s[start:end])
+            if m.groupdict().get("verb"):  # the name without the verb that splits it
+                value = _clean_value(s[start:m.start("verb")] + s[m.end("verb"):end])
             out.append(NameMatch(
-                kind=kind, start=start, end=end, value=_clean_value(s[start:end]), body=body,
+                kind=kind, start=start, end=end, value=value, body=body,
                 term=parse_int(m.group("term")), term_span=m.span("term"),
                 session=parse_int(m.group("session")), session_span=m.span("session"),
                 region=region, region_span=region_span, region_match=rm, formal=False,
@@ -266,14 +306,11 @@ def find_names(s: str, lines: list[tuple[int, int]] | None = None) -> list[NameM
 
 # ---------------------------------------------------------------------------- cues
 
-SITTING_CUE = re.compile(
-    r"开幕|闭幕|闭会|召开|举行|开会|预备会议|全体会议|会议开始|大会开始|主持|隆重|胜利|圆满|宣布|"
-    r"出席|列席|就座|就坐|应到|实到|应出席")
-FUTURE_CUE = re.compile(r"将于|将在|即将|拟于|定于|筹备|前夕")
-# After the name, a noun that makes the session a modifier: its spirit, resolutions, period, or
-# the deputies' suggestions handled afterwards (`…会议代表建议交办会`).
-NOT_SITTING_AFTER = re.compile(r"^\s*(?:精神|决议|期间|以来|文件|召开前|筹备|(?:召开|开幕|闭幕|举行)(?:以来|前|之前)"
-                               r"|(?:代表|委员)?(?:建议|议案)(?:交办|办理|督办)|交办)")
+SITTING_CUE = compile_words(lexicon.SITTING_CUES)
+FUTURE_CUE = compile_words(common.FUTURE, lexicon.ANNOUNCEMENT)
+PAST_CUE = compile_words(lexicon.PAST_CUES)
+NOT_SITTING_AFTER = re.compile(rf"^\s*(?:{lexicon.NOT_SITTING_AFTER})")
+_SITTING_VERB = re.compile(r"开幕|闭幕|闭会|召开|举行")
 # ---------------------------------------------------------------------------- locate
 
 
@@ -286,8 +323,11 @@ def _cue_span(view: TextView, name: NameMatch) -> tuple[int, int] | None:
     sent = s[st:en]
     if FUTURE_CUE.search(sent) and not re.search(r"开幕|闭幕|闭会|召开了|举行了", s[name.end:en]):
         return None
+    # `在去年1月召开的…会议上`: a sitting of an earlier year the story refers back to.
+    if PAST_CUE.search(s, view.clause_start(name.start), name.start):
+        return None
     # `…会议定于1月8日上午在…开幕`: a future cue ahead of the sitting verb announces the meeting.
-    verb = re.search(r"开幕|闭幕|闭会|召开|举行", s[name.end:en])
+    verb = _SITTING_VERB.search(s[name.end:en])
     if verb and FUTURE_CUE.search(s[name.end:name.end + verb.start()]):
         return None
     cues = [m for m in SITTING_CUE.finditer(s, st, en)]
@@ -360,3 +400,66 @@ def is_presidium_meeting(view: TextView, so_far: ReportFacts) -> bool:
     if re.match(r"(?:会前|会后|此前|随后|当天|同日|期间)", head):
         return False
     return bool(_PRESIDIUM_MEETING_RE.search(head))
+
+
+# ---------------------------------------------------------------------------- region from context
+
+# Lines that are page furniture rather than prose: the headline, source and byline lines.
+_FURNITURE = re.compile(r"来源|稿源|出处|作者|记者|通讯员|编辑|发布|融媒体|讯|电")
+
+
+def _fits(level_word: str | None, region: str) -> bool:
+    return level_word is None or (level_word != "全国" and region.endswith(level_word))
+
+
+def context_region(view: TextView, loc: Located) -> tuple[str, tuple[int, int], RegionMatch] | None:
+    """The region of a session named without one (`延陵镇召开了第十九届…`, `县第十八届…` with the
+    county in the source line): (name, span, match), or None when the text does not say.
+
+    Sources, in order: the subject before the name in a sentence naming the sitting (a known
+    division, or a township at the start of its clause); then, only when the name carries a level
+    word (县 / 市 / 镇 …), the one region of that level named in the headline, source, byline or
+    dateline lines — two different ones and the region stays unknown.
+    """
+    memo = view.memo.get("context_region", ())
+    if memo and memo[0] is loc:
+        return memo[1]
+    found = _context_region(view, loc)
+    view.memo["context_region"] = (loc, found)
+    return found
+
+
+def _context_region(view: TextView, loc: Located) -> tuple[str, tuple[int, int], RegionMatch] | None:
+    s = view.s
+    level_word = next((n.abbr_prefix for n in [loc.chosen, *loc.group] if n.abbr_prefix), None)
+    for n in [loc.lead, *(g for g in loc.group if g is not loc.lead)]:
+        a, _ = view.sentences.around(n.start)
+        best = None
+        pos = a
+        for clause in re.split(r"([，,：:])", s[a:n.start]):
+            if clause and clause not in "，,：:":
+                for ra, rb, rm in find_regions(clause, townships=True):
+                    if _fits(level_word, rm.name):
+                        best = (rm.name, (pos + ra, pos + rb), rm)
+            pos += len(clause)
+        if best is not None:
+            return best
+    if level_word is None:
+        return None
+    seen: dict[str, tuple[str, tuple[int, int], RegionMatch]] = {}
+    for line in re.finditer(r"[^\n]+", s):
+        text = line.group()
+        head = text[:40]
+        if line.start() == loc.title[0] or (len(text) <= 80 and not re.search(r"[。！？]\s*$", text)
+                                            and _FURNITURE.search(text)):
+            part = text
+        elif re.search(r"讯|电", head):  # a dateline opening a paragraph (本报延川讯 …)
+            part = head[:re.search(r"讯|电", head).end()]
+        else:
+            continue
+        for ra, rb, rm in find_regions(part):
+            if _fits(level_word, rm.name) and rm.level != "national":
+                seen.setdefault(rm.name, (rm.name, (line.start() + ra, line.start() + rb), rm))
+    if len(seen) == 1:
+        return next(iter(seen.values()))
+    return None
