@@ -300,10 +300,6 @@ class Warehouse:
             for table in REPORT_TABLES:
                 counts[table] = self._exec(f"insert_{table}")
             counts["quarantine"] = self._exec("insert_quarantine")
-            if counts["file_ledger"] or counts["keyword_candidates"]:
-                # The current reports changed: every report's keyword weights follow (kw).
-                for statement in ("clear_keywords", "rank_keywords"):
-                    self._exec_statement(named_statements("queries/keywords.sql")[statement])
             if run_id:
                 self._exec("upsert_run")  # always written; not counted as loaded data
             self.con.execute("drop table if exists new_reports")

@@ -28,7 +28,7 @@ class Table:
     name: str
     key: tuple[str, ...]  # staging rows are deduplicated on it, first occurrence wins
     write: str            # INSERT_ONLY | UPSERT | REPLACE | VIEW
-    group: str            # report | run | reconcile | text | derived | public
+    group: str            # report | run | reconcile | text | public
     ddl: str              # the file under warehouse/sql/ that declares it
     lake: str | None = None  # partition rule; None = not in the lake
     stage: str | None = None  # the staging name when it differs from `name`
@@ -45,13 +45,13 @@ TABLES: tuple[Table, ...] = (
     # A report's candidate terms and counts (transforms/keywords.py).
     Table("keyword_candidates", ("report_id", "term"), INSERT_ONLY, "report", "schema/004_keyword_candidates.sql",
           REPORT_YEAR),
-    # Their weights and ranks over the whole warehouse (view keyword_ranks), replaced by every load
-    # that changes it (queries/keywords.sql), so they never depend on load order.
-    Table("keywords", ("report_id", "term"), REPLACE, "derived", "schema/001_core.sql", REPORT_YEAR),
     Table("fact_spans", ("report_id", "field", "value", "start_offset", "end_offset"), INSERT_ONLY, "report",
           "schema/001_core.sql", REPORT_YEAR),
     # The public contract, exported next to the report tables.
     Table("meeting_facts", ("report_id", "file_path"), VIEW, "public", "marts/010_meeting_facts.sql", REPORT_YEAR),
+    # The candidates ranked by the IDF of the current reports when read, so they never depend on
+    # load order; not in the lake (its weights move with every load: the lake has the candidates).
+    Table("keywords", ("report_id", "term"), VIEW, "public", "marts/025_keywords.sql"),
     # What each run saw and decided.
     Table("quarantine", ("file_path", "sha256", "rule"), INSERT_ONLY, "run", "schema/001_core.sql", RUN_YEAR),
     Table("runs", ("run_id",), UPSERT, "run", "schema/001_core.sql", RUN_YEAR),

@@ -1,15 +1,15 @@
 -- Keywords of a report, weighed by the warehouse's own reports (transforms/keywords.py: `weigh`
--- is the same formula in Python). Re-created on every open.
+-- is the same formula in Python). Re-created on every open; the BI snapshot re-creates them over
+-- the lake's `keyword_candidates`.
 --
 -- `keyword_document_frequency`: for every candidate term, in how many current reports (the
--- current version of each file in the ledger) it is a candidate.
--- `keyword_ranks`: the top 20 terms of each current report by tf × idf, tf = count / tokens,
--- idf = 1 + ln((N + 1) / (df + 1)) with N the current reports that have candidates; ties by count,
--- then term. It depends only on the set of current reports, so any order of loading the same
--- files (one run, or many nights with files changed in between) gives the same ranks, and they
--- follow the warehouse as it grows. The table `keywords` holds it: the load replaces its rows
--- in the same transaction (queries/keywords.sql), so readers, the lake and the marts read a
--- table instead of ranking every report again.
+-- current version of each file, view current_files) it is a candidate.
+-- `keywords`: the top 20 terms of each current report by tf × idf, tf = count / tokens,
+-- idf = 1 + ln((N + 1) / (df + 1)) with N the current reports that have candidates; ties by
+-- count, then term. It depends only on the set of current reports, so any order of loading the
+-- same files (one run, or many nights with files changed in between) gives the same keywords, and
+-- they follow the warehouse as it grows. Computed when read: about 2.6-4.8 s of CPU at 100,000
+-- reports (32-64 candidates each), nothing at load.
 
 create or replace view keyword_document_frequency as
 select c.term, count(*) as reports
@@ -17,7 +17,7 @@ from keyword_candidates as c
 where c.report_id in (select report_id from current_files)
 group by c.term;
 
-create or replace view keyword_ranks as
+create or replace view keywords as
 with current_candidates as (
     select *
     from keyword_candidates

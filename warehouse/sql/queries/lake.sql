@@ -32,11 +32,6 @@ select t.*, r.meeting_year as year
 from keyword_candidates as t
 left join reports as r on r.report_id = t.report_id;
 
--- name: keywords
-select t.*, r.meeting_year as year
-from keywords as t
-left join reports as r on r.report_id = t.report_id;
-
 -- name: fact_spans
 select t.*, r.meeting_year as year
 from fact_spans as t
