@@ -72,6 +72,7 @@ def dashboard_sample(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("dashboard-sample")
     wh = root / "warehouse.duckdb"
     ids = build_sample(wh)
-    with Warehouse(wh) as w:
-        snapshot = w.publish_snapshot(root / "serve" / "warehouse.duckdb")
+    with Warehouse(wh) as w:  # the snapshot is views over the lake: export it first, as a run does
+        w.export_lake(root / "lake")
+        snapshot = w.publish_snapshot(root / "serve" / "warehouse.duckdb", root / "lake")
     return {"root": root, "wh": wh, "ids": ids, "snapshot": snapshot}

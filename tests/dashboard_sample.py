@@ -23,7 +23,8 @@ OVER_ROSTER = ("2024年1月9日，灵石县第十八届人民代表大会第三�
 
 
 def sample_reports() -> dict[str, str]:
-    reports = {f"gen_{i:04d}.txt": t for i in range(GENERATED) if (t := generate_text(SEED, i))}
+    # The generated corpus reports its sessions year by year: every 251st file spans ~8 years.
+    reports = {f"gen_{i:04d}.txt": t for i in range(GENERATED) if (t := generate_text(SEED, i * 251))}
     reports.update({
         "open.txt": opening(extra=EVIL),
         "other_site.txt": "另据报道，" + opening(present=196, absent=9, presider="郑丽", extra="会议审议了各项报告。"),
