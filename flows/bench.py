@@ -78,13 +78,14 @@ def jieba_floor(reports: int, seed: int, workers: int, user_dict: str | None) ->
 
 
 class PeakRss:
-    """Samples the resident memory of a process and its children (MB) until stopped: the
-    tree's peak (`peak`), and what the root alone (`peak_root`) and its largest child
-    (`peak_child`) held at their largest, which says where a peak comes from."""
+    """Samples the memory of a process and its children (MB) until stopped: the tree's peak
+    summed RSS (`peak`) and summed PSS (`peak_pss`: pages shared between processes, such as
+    workers forked from one preloaded server, counted once in all), and what the root alone
+    (`peak_root`) and its largest child (`peak_child`) held at their largest (RSS)."""
 
     def __init__(self, pid: int, interval: float = 0.2) -> None:
         self.pid, self.interval = pid, interval
-        self.peak = self.peak_root = self.peak_child = 0.0
+        self.peak = self.peak_pss = self.peak_root = self.peak_child = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -104,14 +105,18 @@ class PeakRss:
         except psutil.NoSuchProcess:
             return
         while not self._stop.is_set():
-            total = 0
+            total = pss = 0.0
             try:
                 for p in [root, *root.children(recursive=True)]:
                     try:
-                        rss = p.memory_info().rss / 2**20
+                        info = p.memory_full_info()
+                    except psutil.AccessDenied:
+                        info = p.memory_info()
                     except psutil.Error:
                         continue
+                    rss = info.rss / 2**20
                     total += rss
+                    pss += getattr(info, "pss", info.rss) / 2**20
                     if p.pid == self.pid:
                         self.peak_root = max(self.peak_root, rss)
                     else:
@@ -119,6 +124,7 @@ class PeakRss:
             except psutil.Error:
                 break
             self.peak = max(self.peak, total)
+            self.peak_pss = max(self.peak_pss, pss)
             self._stop.wait(self.interval)
 
 
@@ -141,7 +147,7 @@ def _run_cli(args: list[str], env: dict[str, str], log: Path) -> tuple[float, fl
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
         with PeakRss(proc.pid) as rss:
             code = proc.wait()
-    LAST_RSS.update(parent=rss.peak_root, child=rss.peak_child)
+    LAST_RSS.update(parent=rss.peak_root, child=rss.peak_child, pss=rss.peak_pss)
     return time.perf_counter() - began, rss.peak, code, _children_cpu() - cpu
 
 
@@ -254,6 +260,7 @@ def run_scale(sizes: list[int], workers: int, *, work: Path, seed: int = 0, batc
             if code:
                 raise RuntimeError(f"congress-etl run failed (exit {code}); see {log}")
             figures = _run_figures(n, wall, rss, cpu)
+            figures["peak_pss_mb"] = round(LAST_RSS["pss"], 1)
             figures["parent_peak_rss_mb"] = round(LAST_RSS["parent"], 1)
             figures["largest_child_peak_rss_mb"] = round(LAST_RSS["child"], 1)
             figures["ratio_cpu"] = round(result["jieba_floor_cpu_ms"] / figures["per_report_cpu_ms"], 3)
@@ -274,6 +281,7 @@ def run_scale(sizes: list[int], workers: int, *, work: Path, seed: int = 0, batc
         shutil.copytree(new, inbox / "zz-nightly", ignore=shutil.ignore_patterns(".*"), copy_function=os.link)
         try:
             wall, rss, code, cpu = _run_cli(run_args(inbox, out), env, out / "bench.log")
+            pss = LAST_RSS["pss"]
         finally:
             shutil.rmtree(inbox / "zz-nightly", ignore_errors=True)
         if code:
@@ -284,13 +292,16 @@ def run_scale(sizes: list[int], workers: int, *, work: Path, seed: int = 0, batc
         alone = work / "inbox-nightly"
         _link_first(new, alone, nightly)
         e_wall, e_rss, code, e_cpu = _run_cli(run_args(alone, empty), env, empty / "bench.log")
+        e_pss = LAST_RSS["pss"]
         if code:
             raise RuntimeError(f"nightly congress-etl run onto an empty warehouse failed (exit {code})")
         result["nightly"] = {
             "new_reports": nightly, "on_top_of": top,
             "on_top_s": round(wall, 2), "on_top_cpu_s": round(cpu, 1), "on_top_peak_rss_mb": round(rss, 1),
+            "on_top_peak_pss_mb": round(pss, 1),
             "onto_empty_s": round(e_wall, 2), "onto_empty_cpu_s": round(e_cpu, 1),
-            "onto_empty_peak_rss_mb": round(e_rss, 1), "ratio": round(wall / e_wall, 2),
+            "onto_empty_peak_rss_mb": round(e_rss, 1), "onto_empty_peak_pss_mb": round(e_pss, 1),
+            "ratio": round(wall / e_wall, 2),
         }
         say(f"nightly {nightly} new reports (Prefect start-up included): {wall:.1f} s on top of {top}, "
             f"{e_wall:.1f} s onto an empty warehouse ({wall / e_wall:.2f}×)")

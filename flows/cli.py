@@ -299,7 +299,7 @@ def _print_scale(result: dict) -> None:
     table.add_column("figure")
     for n in sizes:
         table.add_column(f"{int(n):,} reports", justify="right")
-    for key in ("end_to_end_s", "per_report_ms", "per_report_cpu_ms", "ratio_cpu", "peak_rss_mb",
+    for key in ("end_to_end_s", "per_report_ms", "per_report_cpu_ms", "ratio_cpu", "peak_rss_mb", "peak_pss_mb",
                 "parent_peak_rss_mb", "largest_child_peak_rss_mb", "noop_rerun_s", "noop_peak_rss_mb"):
         table.add_row(key, *(str(f[key]) for f in sizes.values()))
     console.print(table)
