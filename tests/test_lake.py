@@ -110,6 +110,21 @@ def test_an_export_writes_only_changed_partitions_and_links_the_rest(loaded: Pat
         assert {t: s["written"] for t, s in again.items()} == {t: 0 for t in LAKE_TABLES}
 
 
+def test_a_new_column_rewrites_that_table_whole(loaded: Path, tmp_path: Path):
+    """A migration that adds a column (as schema files do) changes the table's signature: its
+    partitions are written again, not linked with the old columns."""
+    lake = tmp_path / "lake"
+    export_lake(loaded, lake)
+    with Warehouse(loaded) as wh:
+        wh.con.execute("alter table runs add column note varchar default 'migrated'")
+        stats: dict = {}
+        wh.export_lake(lake, stats=stats)
+        assert stats["runs"] == {"written": 2, "linked": 0}
+        assert stats["reports"]["written"] == 0
+        notes = wh.con.execute(f"select distinct note from read_parquet('{lake}/runs/*/*.parquet')").fetchall()
+    assert notes == [("migrated",)]
+
+
 def test_empty_tables_still_have_a_readable_schema(tmp_path: Path):
     db = tmp_path / "w.duckdb"
     lake = tmp_path / "lake"

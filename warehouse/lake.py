@@ -46,7 +46,7 @@ import duckdb
 import pyarrow.parquet as pq
 
 from warehouse.sqlfiles import SQL_DIR, named_statements
-from warehouse.tables import BY_NAME, LAKE_TABLES
+from warehouse.tables import BY_NAME, LAKE_TABLES, VIEW
 
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 # Entries of the versions folder starting with a dot are not versions: `.lock`, and `.tmp-*`
@@ -201,17 +201,20 @@ def _partition(year: Any) -> str:
     return f"year={NULL_PARTITION if year is None else int(year)}"
 
 
-def _signature(con: duckdb.DuckDBPyConnection, query: str) -> str:
-    """What a table's files depend on besides its rows: its columns and types and the SQL that
-    shapes them (a code update that changes either rewrites the table once)."""
+def _signature(con: duckdb.DuckDBPyConnection, queries: dict[str, str], table: str) -> str:
+    """What a table's files depend on besides its rows: its columns and types, the statements
+    that export and fingerprint it, and for a view the SQL that defines it (a code update that
+    changes any of them rewrites that table once)."""
+    query = queries[table].strip().rstrip(";")
     cur = con.cursor()
     try:
-        columns = cur.execute(f"describe ({query.strip().rstrip(';')})").fetchall()
+        columns = cur.execute(f"describe ({query})").fetchall()
     finally:
         cur.close()
-    text = repr([(c[0], c[1]) for c in columns]) + "".join(
-        p.read_text(encoding="utf-8") for p in sorted(SQL_DIR.rglob("*.sql")) if p.parent.name != "queries"
-        or p.name == "lake.sql")
+    text = repr([(c[0], c[1]) for c in columns]) + query + _fingerprint_sql(queries, table)
+    if BY_NAME[table].write == VIEW:
+        text += "".join(p.read_text(encoding="utf-8") for p in (*sorted((SQL_DIR / "staging").glob("*.sql")),
+                                                                SQL_DIR / BY_NAME[table].ddl))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -313,7 +316,7 @@ def _export_table(con: duckdb.DuckDBPyConnection, queries: dict[str, str], table
     before a swap and opens them after fails with "no such file" instead of reading the next
     version's file of the same name."""
     query = queries[table].strip().rstrip(";")
-    signature = _signature(con, query)
+    signature = _signature(con, queries, table)
     parts = {_partition(year): [int(n), str(h)]
              for year, n, h in con.execute(_fingerprint_sql(queries, table)).fetchall()}
     same = old if old and old.get("signature") == signature else {"partitions": {}}
