@@ -51,6 +51,13 @@ def _keys_of(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def reconcile_warehouse(wh: Any, *, full: bool = False, batch_meetings: int = BATCH_MEETINGS) -> dict[str, int]:
     """Bring meetings, memberships, conflicts and cross-report checks up to date with the
     current reports; returns the touched meetings and reports and the rows per table."""
+    try:
+        return _reconcile(wh, full, batch_meetings)
+    finally:
+        wh.end_reconcile(counts=False)  # also after a failure: no temporary table or view stays behind
+
+
+def _reconcile(wh: Any, full: bool, batch_meetings: int) -> dict[str, int]:
     with wh.transaction():
         if full:
             wh.forget_report_keys()
@@ -76,5 +83,4 @@ def reconcile_warehouse(wh: Any, *, full: bool = False, batch_meetings: int = BA
             series |= {(m["region_key"], m["body"], m["term"]) for m in result.meetings}
         in_series = wh.series_meetings(sorted(series, key=repr))
         wh.replace_session_order(in_series, check_session_order(in_series))
-        totals = wh.end_reconcile()
-    return {"touched_meetings": len(keys), "touched_reports": reports, **totals}
+    return {"touched_meetings": len(keys), "touched_reports": reports, **wh.end_reconcile()}

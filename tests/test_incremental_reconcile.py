@@ -205,3 +205,30 @@ def test_touched_work_follows_the_change(tmp_path: Path, batch: int) -> None:
         _night(wh, 1, pool, {"f29.txt": 29}, {r.report_id for r in pool[:29]}, tmp_path)
         second = reconcile_warehouse(wh, batch_meetings=batch)
         assert (second["touched_meetings"], second["touched_reports"], second["meetings"]) == (1, 1, 30)
+
+
+def test_a_failed_reconciliation_changes_nothing_and_the_next_one_catches_up(tmp_path: Path, monkeypatch) -> None:
+    import flows.reconcile as step
+
+    pool = [ReportRef(f"r{i}", region=f"县{i % 4}", body="人大", term=17, session=5, event="开幕",
+                      date=f"2025-01-{10 + i:02d}") for i in range(12)]
+    with Warehouse(tmp_path / "w.duckdb") as wh:
+        _night(wh, 0, pool[:6], {f"f{i}.txt": i for i in range(6)}, set(), tmp_path)
+        reconcile_warehouse(wh)
+        before = _tables(wh)
+        _night(wh, 1, pool, {f"f{i}.txt": i for i in range(6, 12)}, {r.report_id for r in pool[:6]}, tmp_path)
+        real, calls = step.reconcile_groups, {"n": 0}
+
+        def failing(groups, *args):
+            calls["n"] += 1
+            if calls["n"] == 2:
+                raise RuntimeError("killed mid-way")
+            return real(groups, *args)
+
+        monkeypatch.setattr(step, "reconcile_groups", failing)
+        with pytest.raises(RuntimeError, match="killed mid-way"):
+            reconcile_warehouse(wh, batch_meetings=1)
+        assert _tables(wh) == before  # one transaction: the first batch's rows rolled back too
+        monkeypatch.setattr(step, "reconcile_groups", real)
+        assert reconcile_warehouse(wh)["touched_meetings"] == 4
+        assert _tables(wh) == _expected(wh, pool)

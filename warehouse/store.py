@@ -494,10 +494,12 @@ class Warehouse:
             self._unregister("stg_series_meetings")
         return self.write_reconciliation({"meeting_checks": list(rows)})["meeting_checks"]
 
-    def end_reconcile(self) -> dict[str, int]:
+    def end_reconcile(self, *, counts: bool = True) -> dict[str, int]:
         """Drop reconciliation's temporary tables; rows per reconciliation table."""
         self._unregister("stg_touched")
         self.con.execute(self._reconcile["drop_temps"])
+        if not counts:
+            return {}
         return {t: self.con.execute(f"select count(*) from {t}").fetchone()[0] for t in RECONCILE_TABLES}
 
     def _table_schema(self, table: str) -> pa.Schema:
