@@ -325,3 +325,34 @@ def test_sigkilled_exports_leave_a_whole_lake_and_the_sweep_cleans_up(loaded: Pa
         assert os.path.basename(os.readlink(lake)) in versions and len(versions) <= 2
         assert not [v for v in versions if v.startswith(".")]
     assert any(note.startswith("removed .lake-versions/.tmp-") for note in swept), swept  # kills landed mid-write
+
+
+def test_a_published_snapshot_keeps_the_lake_version_it_reads(loaded: Path, tmp_path: Path):
+    """A run killed between its export and its snapshot leaves the old snapshot reading an older
+    version: exports keep that version (its pin) until a snapshot reads a newer one; a pin
+    whose snapshot is gone keeps nothing."""
+    lake, snap = tmp_path / "lake", tmp_path / "serve" / "warehouse.duckdb"
+    with Warehouse(loaded) as wh:
+        wh.export_lake(lake)
+        wh.publish_snapshot(snap, lake)
+        first = os.readlink(lake)
+        expected = wh.con.execute("select * from meeting_facts order by all").fetchall()
+        for _ in range(3):  # exports whose snapshots never came
+            wh.con.execute("update runs set wall_seconds = coalesce(wall_seconds, 0) + 1")
+            wh.export_lake(lake)
+        versions = tmp_path / ".lake-versions"
+        assert (tmp_path / first).is_dir()
+        assert len([p for p in versions.iterdir() if p.is_dir()]) == 3  # current, previous, pinned
+        with duckdb.connect(str(snap), read_only=True) as con:
+            assert con.execute("select * from meeting_facts order by all").fetchall() == expected
+        wh.publish_snapshot(snap, lake)
+        wh.export_lake(lake)
+        assert not (tmp_path / first).exists()
+        assert len([p for p in versions.iterdir() if p.is_dir()]) == 2
+        snap.unlink()
+        pinned = os.readlink(lake)
+        wh.con.execute("update runs set wall_seconds = coalesce(wall_seconds, 0) + 1")
+        wh.export_lake(lake)
+        wh.con.execute("update runs set wall_seconds = coalesce(wall_seconds, 0) + 1")
+        wh.export_lake(lake)
+        assert not (tmp_path / pinned).exists() and not list(versions.glob(".pin-*"))

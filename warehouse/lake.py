@@ -139,13 +139,13 @@ PIN_PREFIX = ".pin-"
 
 
 def pin_version(lake: Path, version: str, holder: str) -> None:
-    """Keep `version` while `holder` (a published snapshot's name) reads it: a snapshot is
-    views over one lake version's files, so pruning must not delete it under its readers.
-    One pin per holder, replaced atomically."""
+    """Keep `version` while `holder` (a published snapshot's path) reads it: a snapshot is views
+    over one lake version's files, so pruning must not delete it under its readers. One pin per
+    holder, replaced atomically; a pin whose holder no longer exists is dropped."""
     versions = versions_dir(lake)
     pin = versions / f"{PIN_PREFIX}{hashlib.sha256(holder.encode()).hexdigest()[:12]}"
     tmp = pin.with_name(pin.name + f".tmp-{os.getpid()}")
-    tmp.write_text(version, encoding="utf-8")
+    tmp.write_text(f"{version}\n{holder}\n", encoding="utf-8")
     os.replace(tmp, pin)
 
 
@@ -155,9 +155,13 @@ def pinned_versions(versions: Path) -> set[str | None]:
         if ".tmp-" in pin.name:
             continue
         try:
-            got.add(pin.read_text(encoding="utf-8").strip())
+            version, holder = (pin.read_text(encoding="utf-8").splitlines() + ["", ""])[:2]
         except OSError:
-            pass
+            continue
+        if holder and not os.path.exists(holder):
+            pin.unlink(missing_ok=True)  # the snapshot is gone: nothing reads that version any more
+            continue
+        got.add(version.strip())
     return got
 
 
