@@ -509,10 +509,6 @@ class Warehouse:
         finally:
             cur.close()
 
-    def _exec_sql(self, sql: str) -> int:
-        got = self.con.execute(sql).fetchall()
-        return int(got[0][0]) if got and got[0] and isinstance(got[0][0], int) else 0
-
     def _unregister(self, name: str) -> None:
         try:
             self.con.unregister(name)
