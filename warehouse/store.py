@@ -57,6 +57,7 @@ KEYS: dict[str, tuple[str, ...]] = {
 
 FILES_SCHEMA = pa.schema(
     [
+        ("inbox", pa.string()),
         ("path", pa.string()),
         ("sha256", pa.string()),
         ("size_bytes", pa.int64()),
@@ -182,8 +183,37 @@ class Warehouse:
         return applied
 
     # -- reads -----------------------------------------------------------------------------
+    def inbox_ledger(self, inbox: str) -> dict[str, dict[str, Any]]:
+        """Current ledger entries of one inbox, by path (rows from before inboxes were recorded
+        are claimed by this inbox first)."""
+        lifecycle = named_statements(SQL_DIR / "lifecycle.sql")
+        self._in_transaction({}, lambda: self.con.execute(lifecycle["claim_legacy_ledger"], {"inbox": inbox}))
+        cur = self.con.cursor()
+        try:
+            rows = cur.execute(lifecycle["ledger"], {"inbox": inbox}).fetchall()
+        finally:
+            cur.close()
+        keys = ("sha256", "size_bytes", "mtime_ns", "status", "report_id", "version", "missing_since")
+        return {r[0]: dict(zip(keys, r[1:])) for r in rows}
+
+    def move_inbox(self, old: str, new: str) -> int:
+        """Ledger rows of inbox `old` become inbox `new`'s (own transaction); returns rows moved."""
+        statement = named_statements(SQL_DIR / "lifecycle.sql")["move_inbox"]
+        return int(self._in_transaction({}, lambda: self.con.execute(statement, {"old": old, "new": new})
+                                        .fetchone()[0]) or 0)
+
+    def close_interrupted_runs(self) -> int:
+        """Runs rows left `running` by a run that died after its commit become `failed`."""
+        statement = named_statements(SQL_DIR / "lifecycle.sql")["close_interrupted_runs"]
+        return int(self._in_transaction({}, lambda: self.con.execute(statement).fetchone()[0]) or 0)
+
+    def run_meetings(self, run_id: str) -> int:
+        """Meetings (after reconciliation) that this run's new reports belong to."""
+        statement = named_statements(SQL_DIR / "lifecycle.sql")["run_meetings"]
+        return int(self.con.execute(statement, {"run_id": run_id}).fetchone()[0])
+
     def ledger(self) -> dict[str, dict[str, Any]]:
-        """Current ledger entries by path."""
+        """Current ledger entries by path (all inboxes)."""
         rows = self.con.execute(
             "select path, sha256, size_bytes, mtime_ns, status, report_id, version "
             "from file_ledger where is_current order by path"
@@ -287,6 +317,7 @@ class Warehouse:
                 self._stage_shards(Path(shards), staged, dedupe)
             self._exec("ledger_touch")
             self._exec("ledger_retire")
+            self._exec("ledger_missing")
             counts["file_ledger"] = self._exec("ledger_insert")
             if reload:
                 for table in reversed(REPORT_TABLES):
@@ -364,10 +395,14 @@ class Warehouse:
         ).fetchone()[0])
         return int(n)
 
+    def record_run(self, run: Mapping[str, Any]) -> None:
+        """Write the runs row in its own transaction: how the run ended, written last."""
+        arrow = to_arrow([run], self.schema("runs"))
+        self._in_transaction({"stg_runs": arrow}, lambda: self._exec("upsert_run"))
+
     def record_failed_run(self, run: Mapping[str, Any]) -> None:
         """Write a failed runs row in its own transaction (status forced to `failed`)."""
-        arrow = to_arrow([{**run, "status": "failed"}], self.schema("runs"))
-        self._in_transaction({"stg_runs": arrow}, lambda: self._exec("upsert_run"))
+        self.record_run({**run, "status": "failed"})
 
     def publish_snapshot(self, dest: Path | str) -> Path:
         """Write a read-only copy that DuckDB 1.x can open: build it aside, then swap it in."""

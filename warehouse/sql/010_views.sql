@@ -14,7 +14,9 @@ select
     first_seen_at,
     last_seen_at,
     status,
-    report_id
+    report_id,
+    inbox,
+    missing_since
 from file_ledger
 where is_current;
 
