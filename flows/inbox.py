@@ -1,8 +1,10 @@
-"""The inbox side of a run: which files are there, which are new, and reading them safely.
+"""The inbox side of a run: which files are there, which are new or gone, and reading them safely.
 
-This is the only place that touches report files. Discovery compares path + size + mtime
-with the ledger first (a no-op rerun reads no file contents), and hashes only files whose
-metadata changed.
+This is the only place that touches report files. A file's identity is its inbox (the inbox
+folder's resolved path) plus its path inside the inbox. Discovery compares path + size + mtime
+with the ledger first (a no-op rerun reads no file contents), and hashes only known files whose
+metadata changed (or all known files with `verify`); new paths are hashed by the worker that
+reads them, from the very bytes it extracts.
 
 Hostile inboxes are expected: nothing found here stops a run. Symlinks leaving the inbox,
 symlink loops, FIFOs/devices, name collisions and oversized files become `Rejected` entries
@@ -16,9 +18,11 @@ import hashlib
 import os
 import stat
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from flows.runguard import slow_read_hook
 
 # Decoding holds a few copies of the text in memory: at this limit a worker peaks near 1 GB.
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -60,10 +64,25 @@ class Scan:
     new: list[InboxFile]  # new paths and changed contents
     unchanged: list[InboxFile]
     rejected: list[Rejected]
+    missing: list[str] = field(default_factory=list)  # ledger paths of this inbox no longer in it
 
     @property
     def seen(self) -> int:
         return len(self.new) + len(self.unchanged) + len(self.rejected)
+
+
+class FileChanging(Exception):
+    """The file changed while it was read: left for the next run, nothing recorded."""
+
+
+@dataclass(frozen=True)
+class ReadFile:
+    """The bytes of one read and what they are: hash, and the size and mtime they had."""
+
+    data: bytes
+    sha256: str
+    size_bytes: int
+    mtime_ns: int
 
 
 def printable(text: str) -> str:
@@ -154,8 +173,16 @@ def sha256_file(path: Path | str) -> str:
     return digest.hexdigest()
 
 
-def scan_inbox(inbox: Path, ledger: dict[str, dict[str, Any]], max_bytes: int = MAX_FILE_BYTES) -> Scan:
-    """Split the inbox into new, unchanged and rejected files against the ledger."""
+def inbox_id(inbox: Path) -> str:
+    """The inbox part of a file's identity: its folder's resolved path."""
+    return printable(str(inbox.resolve()))
+
+
+def scan_inbox(inbox: Path, ledger: dict[str, dict[str, Any]], max_bytes: int = MAX_FILE_BYTES, *,
+               verify: bool = False) -> Scan:
+    """Split the inbox into new, unchanged and rejected files against this inbox's ledger, and
+    list the ledger's files that are gone. `verify` rehashes every known file (a same-size edit
+    with its old mtime restored, as `cp -p` or `rsync -t` leave it, is only seen that way)."""
     if not inbox.is_dir():
         raise FileNotFoundError(f"inbox folder not found: {inbox}")
     found, rejected = list_inbox(inbox)
@@ -163,7 +190,8 @@ def scan_inbox(inbox: Path, ledger: dict[str, dict[str, Any]], max_bytes: int = 
     unchanged: list[InboxFile] = []
     for rel, path, st in found:
         known = ledger.get(rel)
-        if known and known.get("size_bytes") == st.st_size and known.get("mtime_ns") == st.st_mtime_ns:
+        same_stat = known and known.get("size_bytes") == st.st_size and known.get("mtime_ns") == st.st_mtime_ns
+        if same_stat and not (verify and known.get("sha256")):
             unchanged.append(InboxFile(rel, str(path), st.st_size, st.st_mtime_ns, known.get("sha256")))
             continue
         if st.st_size > max_bytes:
@@ -171,30 +199,45 @@ def scan_inbox(inbox: Path, ledger: dict[str, dict[str, Any]], max_bytes: int = 
                                      f"file is {st.st_size:,} bytes, over the {max_bytes:,}-byte limit; not read",
                                      st.st_size, st.st_mtime_ns))
             continue
-        try:
+        if not known or not known.get("sha256"):
+            new.append(InboxFile(rel, str(path), st.st_size, st.st_mtime_ns))  # hashed where it is read
+            continue
+        try:  # known path, new size or mtime (or verify): maybe only touched
             digest = sha256_file(path)
         except (OSError, ValueError) as exc:  # vanished or swapped since the listing
             rejected.append(Rejected(rel, "unreadable", f"cannot read file: {printable(str(exc))}",
                                      st.st_size, st.st_mtime_ns))
             continue
         item = InboxFile(rel, str(path), st.st_size, st.st_mtime_ns, digest)
-        if known and known.get("sha256") == digest:
+        if known.get("sha256") == digest:
             unchanged.append(item)  # touched, same content
         else:
             new.append(item)
-    return Scan(new=new, unchanged=unchanged, rejected=sorted(rejected, key=lambda r: r.path))
+    present = {f[0] for f in found} | {r.path for r in rejected}
+    missing = sorted(p for p in ledger if p not in present)
+    return Scan(new=new, unchanged=unchanged, rejected=sorted(rejected, key=lambda r: r.path), missing=missing)
 
 
-def read_bytes(item: InboxFile, max_bytes: int = MAX_FILE_BYTES) -> bytes:
-    """Read one file, retrying transient I/O errors with backoff; bounded in size."""
+def read_bytes(item: InboxFile, max_bytes: int = MAX_FILE_BYTES) -> ReadFile:
+    """Read one file once, retrying transient I/O errors with backoff; bounded in size.
+
+    The hash, size and mtime returned are those of the bytes actually read. A file whose size
+    or mtime changes while it is read raises FileChanging: a hash of one content must never be
+    stored with facts extracted from another."""
     delay = 0.2
     for attempt in range(1, _READ_ATTEMPTS + 1):
         try:
             with os.fdopen(_open_regular(item.abs_path), "rb") as fh:
+                before = os.fstat(fh.fileno())
+                slow_read_hook(item.path)
                 data = fh.read(max_bytes + 1)
+                after = os.fstat(fh.fileno())
             if len(data) > max_bytes:
                 raise ValueError(f"file grew past the {max_bytes:,}-byte limit while being read")
-            return data
+            if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(data) != after.st_size:
+                raise FileChanging(f"file changed while being read ({before.st_size:,} → {after.st_size:,} bytes); "
+                                   "left for the next run")
+            return ReadFile(data, hashlib.sha256(data).hexdigest(), after.st_size, after.st_mtime_ns)
         except OSError as exc:
             if not is_transient(exc) or attempt == _READ_ATTEMPTS:
                 raise

@@ -11,8 +11,8 @@ import os
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -21,12 +21,12 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from flows.dashboard import dashboard_dir_for, write_dashboard
-from flows.inbox import InboxFile, Scan, is_transient, scan_inbox
+from flows.dashboard import write_dashboard
+from flows.inbox import InboxFile, Scan, inbox_id, is_transient, scan_inbox
 from flows.progress import extraction_progress
 from flows.reconcile import reconcile_warehouse
 from flows.runners import stream, task_runner
-from flows.runguard import kill_point, run_lock, sweep_leftovers
+from flows.runguard import claim_outputs, kill_point, run_lock, sweep_leftovers
 from flows.settings import RunSettings
 from flows.staging import (TEXTS_TABLE, Extracted, Outcome, Tally, leftover_rows, process_one,  # noqa: F401
                            remove_shards, remove_stale_shards, shard_dir_for, stage_batch, stage_verdicts,
@@ -45,10 +45,16 @@ class RunSummary:
     files_unchanged: int = 0
     files_loaded: int = 0
     files_quarantined: int = 0
-    meetings: int = 0
+    files_missing: int = 0  # ledger files gone from the inbox
+    files_skipped: int = 0  # changed while read: left for the next run
+    meetings: int = 0  # meetings (after reconciliation) the run's new reports belong to
+    meeting_reports: int = 0  # new reports that are meeting reports
     rows_loaded: int = 0
     violations: dict[str, int] = field(default_factory=dict)
     wall_seconds: float = 0.0
+
+    FIGURES = ("files_seen", "files_new", "files_unchanged", "files_loaded", "files_quarantined", "files_missing",
+               "files_skipped", "meetings", "meeting_reports", "rows_loaded")
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -82,12 +88,13 @@ def _transient_only(task: Any, task_run: Any, state: Any) -> bool:
     return is_transient(exc)
 
 
-@task(name="discover-files", retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=_transient_only)
-def discover_files(inbox: Path, ledger: dict[str, dict[str, Any]], max_bytes: int) -> Scan:
-    """Diff the inbox against the ledger: new, unchanged and rejected files."""
-    scan = scan_inbox(inbox, ledger, max_bytes)
-    get_run_logger().info("inbox %s: %d new, %d unchanged, %d rejected", inbox, len(scan.new),
-                          len(scan.unchanged), len(scan.rejected))
+@task(name="discover-files", retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=_transient_only,
+      cache_policy=NO_CACHE)
+def discover_files(inbox: Path, ledger: dict[str, dict[str, Any]], max_bytes: int, verify: bool = False) -> Scan:
+    """Diff the inbox against its ledger: new, unchanged, rejected and missing files."""
+    scan = scan_inbox(inbox, ledger, max_bytes, verify=verify)
+    get_run_logger().info("inbox %s: %d new, %d unchanged, %d rejected, %d missing", inbox, len(scan.new),
+                          len(scan.unchanged), len(scan.rejected), len(scan.missing))
     return scan
 
 
@@ -125,18 +132,14 @@ def share_api_with_workers() -> Iterator[None]:
 
 
 def _extract_all(items: list[InboxFile], settings: RunSettings, *, run_id: str, now: datetime,
-                 shard_dir: Path, schemas: dict[str, Any]) -> tuple[Tally, bool]:
+                 shard_dir: Path, schemas: dict[str, Any], inbox: str) -> tuple[Tally, bool]:
     """Extract every new file into shards, validating a chunk at a time as batches finish.
     Returns the run's figures and whether some content came twice (the load then dedupes)."""
     tally = Tally()
     if not items:
         return tally, False
-    size = settings.batch_size
     dictionary = tuple(Path(settings.user_dict).read_text(encoding="utf-8").splitlines()) \
         if settings.user_dict else ()
-    # Shard tags sort in inbox path order: the load keeps the first file of duplicated content.
-    calls = ({"items": items[i:i + size], "shard_dir": str(shard_dir), "tag": f"b{i // size:07d}",
-              "schemas": schemas, "dictionary": dictionary} for i in range(0, len(items), size))
     pending: list[Outcome] = []
     seen: set[str] = set()
     duplicated = False
@@ -146,59 +149,98 @@ def _extract_all(items: list[InboxFile], settings: RunSettings, *, run_id: str, 
         nonlocal chunks
         violations = validate_reports(pending, settings.docs, run_id)
         stage_verdicts(pending, violations, run_id=run_id, now=now, shard_dir=shard_dir, tag=f"v{chunks:06d}",
-                       schemas=schemas, tally=tally)
+                       schemas=schemas, tally=tally, inbox=inbox)
         chunks += 1
         pending.clear()
 
-    runner = task_runner(settings.runner, settings.workers, settings.dask_address)
     with extraction_progress(len(items), settings.show_progress) as advance:
-        if runner is None:
-            results = (extract_batch(**call) for call in calls)
-            with_runner = nullcontext()
-        else:
-            with_runner = runner
-        with share_api_with_workers(), with_runner:
-            if runner is not None:
-                results = stream(runner, extract_batch, calls, window=max(2, settings.workers * 3))
-            for got in results:
-                for o in got:
-                    if o.report_id is not None:
-                        duplicated |= o.report_id in seen
-                        seen.add(o.report_id)
-                pending.extend(got)
-                advance(len(got))
-                if len(pending) >= settings.validate_chunk:
-                    flush()
+        for got in _extraction_results(items, settings, shard_dir, schemas, dictionary):
+            for o in got:
+                if o.report_id is not None:
+                    duplicated |= o.report_id in seen
+                    seen.add(o.report_id)
+            pending.extend(got)
+            advance(len(got))
+            if len(pending) >= settings.validate_chunk:
+                flush()
     if pending:
         flush()
     return tally, duplicated
 
 
+def _extraction_results(items: list[InboxFile], settings: RunSettings, shard_dir: Path, schemas: dict[str, Any],
+                        dictionary: tuple[str, ...]) -> Iterator[list[Outcome]]:
+    """Outcomes batch by batch, in completion order: supervised local workers (one bad file
+    costs only itself, see flows/workers.py), or Prefect tasks on Dask."""
+    if settings.runner == "process":
+        from flows.runguard import POISON_ENV, SLOW_READ_ENV
+        from flows.workers import WorkerConfig, WorkerPool, extraction_jobs
+
+        hooks = {k: os.environ[k] for k in (POISON_ENV, SLOW_READ_ENV) if k in os.environ}
+        config = WorkerConfig(str(shard_dir), schemas, dictionary, settings.worker_memory_mb, hooks)
+        with WorkerPool(settings.workers, config, file_timeout_s=settings.file_timeout_s,
+                        log=get_run_logger()) as pool:
+            yield from pool.map(extraction_jobs(items, settings.batch_size))
+        return
+    size = settings.batch_size
+    # Shard tags sort in inbox path order: the load keeps the first file of duplicated content.
+    calls = ({"items": items[i:i + size], "shard_dir": str(shard_dir), "tag": f"b{i // size:07d}",
+              "schemas": schemas, "dictionary": dictionary} for i in range(0, len(items), size))
+    runner = task_runner(settings.runner, settings.workers, settings.dask_address)
+    with share_api_with_workers(), runner:
+        yield from stream(runner, extract_batch, calls, window=max(2, settings.workers * 3))
+
+
 def _summary_markdown(summary: RunSummary, settings: RunSettings) -> str:
     lines = [f"# Nightly run `{summary.run_id}`", "", "| figure | value |", "|---|---|"]
-    for key in ("files_seen", "files_new", "files_unchanged", "files_loaded", "files_quarantined", "meetings",
-                "rows_loaded", "wall_seconds"):
+    for key in (*RunSummary.FIGURES, "wall_seconds"):
         lines.append(f"| {key} | {getattr(summary, key)} |")
     lines += ["", "| rule | violations |", "|---|---|"]
     lines += [f"| {rule} | {n} |" for rule, n in sorted(summary.violations.items())] or ["| (none) | 0 |"]
     lines += ["", f"Warehouse: `{settings.warehouse}` · lake: `{settings.lake}` · Data Docs: "
               f"`{settings.docs}/index.html` · BI snapshot: `{settings.snapshot_path}`"]
-    dashboard = (dashboard_dir_for(settings.warehouse) / "index.html").resolve()
+    dashboard = (settings.dashboard_dir / "index.html").resolve()
     docs = (settings.docs / "index.html").resolve()
     lines += ["", f"[Dashboard]({dashboard.as_uri()}) · [Data Docs]({docs.as_uri()})"]
     return "\n".join(lines)
 
 
+def _record_end(wh: Any, run_row: dict[str, Any], summary: RunSummary, started: float, **end: Any) -> None:
+    """The runs row says how the run ended; written last, from what happened."""
+    run_row.update(summary.as_dict(), finished_at=datetime.now(timezone.utc),
+                   wall_seconds=round(time.perf_counter() - started, 3), **end)
+    wh.record_run(run_row)
+
+
 def _record_failure(wh: Any, run_row: dict[str, Any], summary: RunSummary, stage: str, exc: Exception,
                     started: float) -> None:
-    """The runs row says the run failed, where and why (after a commit its data stays loaded)."""
-    run_row.update(summary.as_dict(), finished_at=datetime.now(timezone.utc), status="failed",
-                   error=f"{stage}: {type(exc).__name__}: {exc}",
-                   wall_seconds=round(time.perf_counter() - started, 3))
+    """The runs row says the run failed, where and why (after a commit its data stays loaded).
+    If even that cannot be written (a full disk), the log and the exit code still say it, and
+    the row stays `running` until the next run marks it failed."""
     try:
-        wh.record_failed_run(run_row)
+        _record_end(wh, run_row, summary, started, status="failed", error=f"{stage}: {type(exc).__name__}: {exc}")
     except Exception as also:  # the original error is the one to report
         get_run_logger().error("could not record the failed run: %s: %s", type(also).__name__, also)
+
+
+def _unrecorded_rejections(scan: Scan, ledger: dict[str, dict[str, Any]]) -> list[Any]:
+    """Rejected files the ledger does not already hold as rejected in this very state: only
+    those change the warehouse (a FIFO rejected every night does not)."""
+    out = []
+    for r in scan.rejected:
+        known = ledger.get(r.path)
+        if not (known and known["status"] == "quarantined" and known["sha256"] is None
+                and known["size_bytes"] == r.size_bytes and known["mtime_ns"] == r.mtime_ns):
+            out.append(r)
+    return out
+
+
+def _missing_to_record(scan: Scan, ledger: dict[str, dict[str, Any]], settings: RunSettings) -> list[str]:
+    """Files gone from the inbox whose ledger rows change this run: all of them (they stop
+    being current), or with --keep-removed those not yet marked missing."""
+    if settings.keep_removed:
+        return [p for p in scan.missing if ledger[p].get("missing_since") is None]
+    return list(scan.missing)
 
 
 def run_pipeline(settings: RunSettings, run_id: str | None = None) -> RunSummary:
@@ -212,19 +254,32 @@ def run_pipeline(settings: RunSettings, run_id: str | None = None) -> RunSummary
     run_id = run_id or uuid.uuid4().hex[:12]
     summary = RunSummary(run_id=run_id)
     run_row: dict[str, Any] = {"run_id": run_id, "started_at": started_at, "inbox": str(settings.inbox)}
+    unpublished = settings.unpublished_mark
+    dashboard_index = settings.dashboard_dir / "index.html"
     # One run at a time: a second start stops at once (RunLocked). Under the lock, undo what a
-    # killed run left beside the lake and the snapshot before anything else happens.
-    unpublished = settings.warehouse.with_name(settings.warehouse.name + ".unpublished")
-    dashboard_index = dashboard_dir_for(settings.warehouse) / "index.html"
+    # killed run of this warehouse left behind before anything else happens.
     with run_lock(settings.warehouse, run_id), Warehouse(settings.warehouse) as wh:
+        # Outputs another warehouse publishes to are not ours to sweep or write: stop first.
+        claim_outputs(settings.warehouse, {"--lake": settings.lake, "--snapshot": settings.snapshot_path,
+                                           "--dashboard": settings.dashboard_dir, "--docs": settings.docs})
         for note in sweep_leftovers(settings.lake, settings.snapshot_path):
             logger.warning("leftover of an interrupted run: %s", note)
+        for stale in remove_stale_shards(settings.warehouse):
+            logger.warning("leftover of an interrupted run: removed %s", stale.name)
+        if wh.close_interrupted_runs():
+            logger.warning("a run that died after its commit is now recorded as failed")
         stage = "discover"
         try:
             kill_point(stage)
-            scan = discover_files(settings.inbox, wh.ledger(), settings.max_bytes)
+            inbox = inbox_id(settings.inbox)
+            ledger = wh.inbox_ledger(inbox)
+            scan = discover_files(settings.inbox, ledger, settings.max_bytes, settings.verify)
+            missing = _missing_to_record(scan, ledger, settings)
+            if missing and scan.seen == 0:  # an unmounted inbox looks empty: never take that as a deletion
+                logger.warning("inbox %s is empty but the ledger holds %d files from it: not marking them removed "
+                               "(an unmounted inbox?)", settings.inbox, len(scan.missing))
+                scan, missing = replace(scan, missing=[]), []
             now = datetime.now(timezone.utc)
-            remove_stale_shards(settings.warehouse)  # a killed run's leftovers: we hold the lock now
             shards = shard_dir_for(settings.warehouse, run_id)
             schemas = {t: wh.schema(t) for t in (*REPORT_TABLES, "quarantine")}
             if wh.has_table(TEXTS_TABLE):
@@ -233,21 +288,24 @@ def run_pipeline(settings: RunSettings, run_id: str | None = None) -> RunSummary
                 stage = "extract"
                 kill_point(stage)
                 tally, duplicated = _extract_all(scan.new, settings, run_id=run_id, now=now, shard_dir=shards,
-                                                 schemas=schemas)
-                files, quarantine = leftover_rows(run_id, now, scan.unchanged, scan.rejected)
+                                                 schemas=schemas, inbox=inbox)
+                files, quarantine = leftover_rows(run_id, now, scan.unchanged, scan.rejected, missing, inbox=inbox,
+                                                  keep_removed=settings.keep_removed)
                 tally.rules.update(q["rule"] for q in quarantine)
                 summary.files_seen = scan.seen
                 summary.files_new = len(scan.new)
                 summary.files_unchanged = len(scan.unchanged)
                 summary.files_quarantined = tally.files_quarantined + len(scan.rejected)
                 summary.files_loaded = tally.files_loaded
-                summary.meetings = tally.meetings
+                summary.files_missing = len(scan.missing)
+                summary.files_skipped = tally.files_skipped
+                summary.meeting_reports = tally.meeting_reports
                 summary.violations = dict(sorted(tally.rules.items()))
-                summary.wall_seconds = round(time.perf_counter() - started, 3)
-                run_row.update(summary.as_dict(), finished_at=datetime.now(timezone.utc), status="ok", error=None)
+                run_row.update(summary.as_dict(), status="running", error=None)
                 stage = "load"
                 kill_point(stage)
-                if scan.new or scan.rejected:
+                was_unpublished = unpublished.exists()
+                if scan.new or missing or _unrecorded_rejections(scan, ledger):
                     # Set before the commit, cleared once the lake and snapshot show it: a run
                     # killed in between leaves it, and the next run publishes again.
                     unpublished.touch()
@@ -257,7 +315,10 @@ def run_pipeline(settings: RunSettings, run_id: str | None = None) -> RunSummary
                 remove_shards(shards)
             summary.rows_loaded = sum(counts.values())
             logger.info("run %s committed: %s", run_id, counts)
-            publish = (summary.rows_loaded > 0 or unpublished.exists() or not settings.lake.exists()
+            changed = summary.rows_loaded > 0 or bool(missing)
+            if not changed and not was_unpublished:
+                unpublished.unlink(missing_ok=True)  # set for nothing: the commit changed no row
+            publish = (changed or was_unpublished or not settings.lake.exists()
                        or not settings.snapshot_path.exists() or not dashboard_index.exists())
             if publish:
                 try:  # all current reports, earlier runs' too; idempotent, so the next run catches up
@@ -265,6 +326,7 @@ def run_pipeline(settings: RunSettings, run_id: str | None = None) -> RunSummary
                 except Exception as exc:
                     logger.error("reconciliation failed, meeting tables unchanged: %s: %s",
                                  type(exc).__name__, exc)
+                summary.meetings = wh.run_meetings(run_id)
                 # Both are rebuilt from the committed warehouse whenever it changed or a run
                 # killed or failed after its commit left them behind.
                 stage = "export"
@@ -275,14 +337,20 @@ def run_pipeline(settings: RunSettings, run_id: str | None = None) -> RunSummary
                 # Readers (BI, dashboards, `congress-etl query`) open this copy, never the writer's file.
                 wh.publish_snapshot(settings.snapshot_path)
                 try:  # the run is committed; a dashboard that cannot be drawn must not fail it
-                    write_dashboard(settings.snapshot_path, dashboard_index.parent,
+                    write_dashboard(settings.snapshot_path, settings.dashboard_dir,
                                     docs_index=settings.docs / "index.html")
                 except Exception as exc:
                     logger.error("dashboard not written: %s: %s", type(exc).__name__, exc)
                 unpublished.unlink(missing_ok=True)
             else:
                 logger.info("nothing new: meetings, lake, snapshot and dashboard already show the warehouse")
+            stage = "record"
+            _record_end(wh, run_row, summary, started, status="ok", error=None)
         except Exception as exc:
+            # A failed publish leaves no temp file behind (a half-written snapshot on a full
+            # disk would keep it full until the next run).
+            for note in sweep_leftovers(settings.lake, settings.snapshot_path):
+                logger.warning("removed after the failure: %s", note)
             _record_failure(wh, run_row, summary, stage, exc, started)
             raise
     kill_point("done")
@@ -303,9 +371,16 @@ def nightly(
     snapshot: str | None = None,
     runner: str = "process",
     dask_address: str | None = None,
+    dashboard: str | None = None,
+    keep_removed: bool = False,
+    verify: bool = False,
+    file_timeout_s: float | None = None,
+    worker_memory_mb: int | None = None,
 ) -> dict[str, Any]:
     """Ingest new report files from the inbox into the warehouse and the Parquet lake."""
     settings = RunSettings.from_strings(inbox=inbox, warehouse=warehouse, lake=lake, docs=docs,
                                         workers=workers, batch_size=batch_size, snapshot=snapshot,
-                                        runner=runner, dask_address=dask_address)
+                                        runner=runner, dask_address=dask_address, dashboard=dashboard,
+                                        keep_removed=keep_removed, verify=verify, file_timeout_s=file_timeout_s,
+                                        worker_memory_mb=worker_memory_mb)
     return run_pipeline(settings).as_dict()

@@ -43,7 +43,7 @@ def test_second_run_loads_nothing_and_changes_nothing(prefect_harness, seed_inbo
     _run(seed_inbox, tmp_path)
     before = _rows(tmp_path, "select * from meeting_facts order by file_path")
     lake_version = (tmp_path / "lake").resolve()
-    snapshot = tmp_path / "serve" / "warehouse.duckdb"
+    snapshot = tmp_path / "serve" / "wh.duckdb"
     published = snapshot.stat().st_mtime_ns
     again = _run(seed_inbox, tmp_path)
     assert again["files_new"] == 0 and again["files_loaded"] == 0

@@ -122,12 +122,15 @@ def test_shards_load_exactly_what_memory_loads(inbox: Path, tmp_path: Path) -> N
     assert (tally.files_loaded, tally.files_quarantined) == ledger
 
 
-def test_stale_shards_of_a_killed_run_are_swept(tmp_path: Path) -> None:
+def test_stale_shards_of_a_killed_run_are_swept_and_only_this_warehouses(tmp_path: Path) -> None:
     wh_path = tmp_path / "wh.duckdb"
     stale = shard_dir_for(wh_path, "dead")
     (stale / "reports").mkdir(parents=True)
     (stale / "reports" / "b0000000.parquet").write_bytes(b"half")
     keep = tmp_path / "lake"
     keep.mkdir()
-    remove_stale_shards(wh_path)
-    assert not stale.exists() and keep.exists()
+    others = [shard_dir_for(tmp_path / name, "live") for name in ("other.duckdb", "wh.duckdb2", "[wh].duckdb")]
+    for folder in others:  # another warehouse's run in progress in the same folder
+        folder.mkdir()
+    assert remove_stale_shards(wh_path) == [stale]
+    assert not stale.exists() and keep.exists() and all(folder.exists() for folder in others)
