@@ -1,14 +1,19 @@
 """Validation of extracted meeting facts with Great Expectations.
 
 The checked-in suite `meeting_facts.json` holds one expectation (or two) per rule, each tagged
-`meta.rule_id`. `validate_records` turns all records into ONE pandas DataFrame (one row per report,
-plus helper columns derived here in `frame()`), runs the suite once over it with
-`result_format=COMPLETE` keyed by `row_id`, and maps every failed expectation's unexpected rows back
-to rule ids. Messages and observed values are built from the record itself.
+`meta.rule_id`. Validation goes in two steps:
 
-GX is imported lazily (about 3.5-4 s) and only when there is something to validate; analytics and
-progress bars are switched off. Only pandas DataFrames are validated (GX's SQL datasource does not
-work on DuckDB).
+- `validation_table(records)`: the per-record Python work — cleaning the values and deriving the
+  helper columns the suite checks — into one Arrow table (cheap; it can run in the extraction
+  worker that made the records, and the table travels as a compact batch);
+- `validate_table(table)`: the suite runs ONCE over the table as a pandas DataFrame with
+  `result_format=COMPLETE` keyed by `row_id`, and every failed expectation's unexpected rows map
+  back to rule ids; messages and observed values are built for the failing rows only.
+
+`validate_records(records)` does both. GX is imported once per process (about 3.5 s of CPU; `preload()` starts
+it in a background thread), and its context, datasource, suite and checkpoint are built once per
+run and reused for every chunk (`SuiteRunner`). Analytics and progress bars are off. Only pandas
+DataFrames are validated (GX's SQL datasource does not work on DuckDB).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import json
 import math
 import os
 import re
+import threading
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -151,48 +157,79 @@ def _full_date(date: str | None) -> str | None:
     return f"{LEAP_YEAR}-{date}" if re.fullmatch(r"[0-9]{2}-[0-9]{2}", date) else date
 
 
-def frame(records: list[dict[str, Any]]) -> "pd.DataFrame":
-    """One row per record: the counts, scope, date, and the helper columns the suite checks."""
-    import pandas as pd
+# The columns GX checks: counts and helper columns as float64 (NaN = not stated), tri-state
+# booleans, strings. `row_id` is added when a table is validated (its row number).
+NUMERIC_COLUMNS = ("required", "present", "absent", "present_plus_absent", "two_thirds_needed", "majority_needed",
+                   "deputies_legal_max")
+CHECKED_COLUMNS = (
+    "report_id", *NUMERIC_COLUMNS[:3], "attendance_scope", "level", *NUMERIC_COLUMNS[3:6], "quorum_met",
+    "claimed_quorum_met", "presider_in_chairs", NUMERIC_COLUMNS[6], "date", "date_full",
+)
+# Kept beside them for the messages of the few rows that fail.
+MESSAGE_COLUMNS = ("quorum_claimed", "presider", "executive_chairs")
 
-    rows = []
-    for i, record in enumerate(records):
+
+def _schema() -> Any:
+    import pyarrow as pa
+
+    types = {c: pa.float64() for c in NUMERIC_COLUMNS}
+    types.update({c: pa.bool_() for c in ("quorum_met", "claimed_quorum_met", "presider_in_chairs",
+                                          "quorum_claimed")})
+    types["executive_chairs"] = pa.list_(pa.string())
+    return pa.schema([(c, types.get(c, pa.string())) for c in (*CHECKED_COLUMNS, *MESSAGE_COLUMNS)])
+
+
+def validation_table(records: list[dict[str, Any]]) -> Any:
+    """Records → one Arrow table, one row per record: the cleaned values and the helper columns the
+    suite checks. The per-record Python work of validation is all here, so it can run where the
+    records are made (an extraction worker) and travel as a compact Arrow batch; `validate_table`
+    then does no per-row Python."""
+    import pyarrow as pa
+
+    cols: dict[str, list[Any]] = {name: [] for name in (*CHECKED_COLUMNS, *MESSAGE_COLUMNS)}
+    for record in records:
         c = clean(record)
         r, p, a = c["required"], c["present"], c["absent"]
         chairs, presider = c["executive_chairs"], c["presider"]
         quorum_met = _quorum_met(c)
-        rows.append(
-            {
-                "row_id": i,
-                "report_id": _text(record.get("report_id")) or _text(record.get("file")),
-                "required": r,
-                "present": p,
-                "absent": a,
-                "attendance_scope": c["attendance_scope"],
-                "level": c["level"],
-                "present_plus_absent": p + a if p is not None and a is not None else None,
-                "two_thirds_needed": _two_thirds_needed(c),
-                "majority_needed": _majority_needed(c),
-                "quorum_met": quorum_met,
-                "claimed_quorum_met": quorum_met if c["quorum_claimed"] is True else None,
-                "presider_in_chairs": (presider in chairs) if chairs and presider else None,
-                "deputies_legal_max": _legal_max(c),
-                "date": c["date"],
-                "date_full": _full_date(c["date"]),
-            }
-        )
-    df = pd.DataFrame(rows)
-    numeric = [
-        "required", "present", "absent", "present_plus_absent",
-        "two_thirds_needed", "majority_needed", "deputies_legal_max",
-    ]  # fmt: skip
-    for col in numeric:  # float64 with NaN for missing: GX's pandas metrics handle it natively
-        df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
-    for col in ("quorum_met", "claimed_quorum_met", "presider_in_chairs"):
-        df[col] = df[col].astype("object").where(df[col].notna(), None)
-    for col in ("date", "date_full", "attendance_scope", "level", "report_id"):
+        row = {
+            "report_id": _text(record.get("report_id")) or _text(record.get("file")),
+            "required": r,
+            "present": p,
+            "absent": a,
+            "attendance_scope": c["attendance_scope"],
+            "level": c["level"],
+            "present_plus_absent": p + a if p is not None and a is not None else None,
+            "two_thirds_needed": _two_thirds_needed(c),
+            "majority_needed": _majority_needed(c),
+            "quorum_met": quorum_met,
+            "claimed_quorum_met": quorum_met if c["quorum_claimed"] is True else None,
+            "presider_in_chairs": (presider in chairs) if chairs and presider else None,
+            "deputies_legal_max": _legal_max(c),
+            "date": c["date"],
+            "date_full": _full_date(c["date"]),
+            "quorum_claimed": c["quorum_claimed"],
+            "presider": presider,
+            "executive_chairs": chairs,
+        }
+        for name, value in row.items():
+            cols[name].append(float(value) if name in NUMERIC_COLUMNS and value is not None else value)
+    return pa.table(cols, schema=_schema())
+
+
+def frame_of(table: Any) -> "pd.DataFrame":
+    """The DataFrame GX validates: the checked columns of a validation table plus `row_id`."""
+    df = table.select(list(CHECKED_COLUMNS)).to_pandas()  # numbers float64 + NaN, bool/str object + None
+    df.insert(0, "row_id", range(len(df)))
+    for col in ("quorum_met", "claimed_quorum_met", "presider_in_chairs", "date", "date_full", "attendance_scope",
+                "level", "report_id"):
         df[col] = df[col].astype("object").where(df[col].notna(), None)
     return df
+
+
+def frame(records: list[dict[str, Any]]) -> "pd.DataFrame":
+    """One row per record: the counts, scope, date, and the helper columns the suite checks."""
+    return frame_of(validation_table(records))
 
 
 # ---------------------------------------------------------------- GX plumbing
@@ -219,9 +256,8 @@ def _gx() -> Any:
 
 
 def _context(docs_dir: Path | None) -> Any:
-    """A fresh in-memory context: analytics and progress bars off, and (with docs_dir) one
-    file-backed Data Docs site there. Fresh per call, so concurrent callers never share state and
-    validation results do not pile up in memory."""
+    """An in-memory context: analytics and progress bars off, and (with docs_dir) one
+    file-backed Data Docs site there."""
     gx = _gx()
     from great_expectations.data_context.types.base import (
         DataContextConfig,
@@ -263,38 +299,80 @@ RESULT_FORMAT = {
 }
 
 
+class SuiteRunner:
+    """What GX needs to validate report DataFrames, built once and reused for every chunk of a
+    run: the context, the pandas datasource and its whole-DataFrame batch definition, the suite
+    and, with a docs folder, a checkpoint whose UpdateDataDocsAction renders each chunk's result
+    page and the site index there."""
+
+    def __init__(self, docs_dir: Path | None) -> None:
+        gx = _gx()
+        self.docs_dir = docs_dir
+        self.context = _context(docs_dir)
+        source = self.context.data_sources.add_pandas("meeting_facts_source")
+        asset = source.add_dataframe_asset("meeting_facts")
+        self.batch_definition = asset.add_batch_definition_whole_dataframe("all_reports")
+        self.suite = load_suite()
+        self.checkpoint = None
+        if docs_dir is not None:
+            from great_expectations.checkpoint import UpdateDataDocsAction
+
+            Path(docs_dir).mkdir(parents=True, exist_ok=True)
+            suite = self.context.suites.add(self.suite)
+            definition = self.context.validation_definitions.add(
+                gx.ValidationDefinition(name="meeting_facts_validation", data=self.batch_definition, suite=suite)
+            )
+            self.checkpoint = self.context.checkpoints.add(
+                gx.Checkpoint(
+                    name="meeting_facts_checkpoint",
+                    validation_definitions=[definition],
+                    actions=[UpdateDataDocsAction(name="update_data_docs", site_names=["meeting_facts_site"])],
+                    result_format=RESULT_FORMAT,
+                )
+            )
+
+    def results(self, df: "pd.DataFrame", run_name: str | None) -> list[Any]:
+        """The suite's ExpectationValidationResults over df (and one Data Docs page, with docs)."""
+        if self.checkpoint is None:
+            batch = self.batch_definition.get_batch(batch_parameters={"dataframe": df})
+            return batch.validate(self.suite, result_format=RESULT_FORMAT).results
+        from great_expectations.core.run_identifier import RunIdentifier
+
+        Path(self.docs_dir).mkdir(parents=True, exist_ok=True)
+        outcome = self.checkpoint.run(batch_parameters={"dataframe": df},
+                                      run_id=RunIdentifier(run_name=run_name or "congress-etl"))
+        return [r for run in outcome.run_results.values() for r in run.results]
+
+
+_RUNNERS: dict[tuple[str | None, str | None], SuiteRunner] = {}
+_RUNNERS_LOCK = threading.Lock()
+
+
+def _runner(docs_dir: Path | None, run_name: str | None) -> SuiteRunner:
+    """The runner of this (docs folder, run), shared by every chunk of the run. Another run gets
+    a fresh one (its in-memory results start empty, so the site index lists that run's chunks)."""
+    key = (str(Path(docs_dir).resolve()), run_name) if docs_dir is not None else (None, None)
+    runner = _RUNNERS.get(key)
+    if runner is None:
+        for old in [k for k in _RUNNERS if k[0] == key[0]]:
+            del _RUNNERS[old]  # an earlier run's results are not kept
+        runner = _RUNNERS[key] = SuiteRunner(docs_dir)
+    return runner
+
+
+def preload() -> threading.Thread:
+    """Start importing GX in a background thread (a run calls this when it has new files, so the
+    ~3.5 s import overlaps discovery and extraction instead of delaying the first validation)."""
+    thread = threading.Thread(target=_gx, name="gx-import", daemon=True)
+    thread.start()
+    return thread
+
+
 def run_suite(df: "pd.DataFrame", *, docs_dir: Path | None = None, run_name: str | None = None) -> dict[str, set[int]]:
     """Validate df with the suite once; {rule_id: row_ids that failed it}. With docs_dir, the run
     goes through a Checkpoint whose UpdateDataDocsAction writes a Data Docs site there."""
-    gx = _gx()
-    context = _context(docs_dir)
-    source = context.data_sources.add_pandas("meeting_facts_source")
-    asset = source.add_dataframe_asset("meeting_facts")
-    batch_definition = asset.add_batch_definition_whole_dataframe("all_reports")
-    suite = load_suite()
-    if docs_dir is None:
-        batch = batch_definition.get_batch(batch_parameters={"dataframe": df})
-        results = batch.validate(suite, result_format=RESULT_FORMAT).results
-    else:
-        from great_expectations.checkpoint import UpdateDataDocsAction
-        from great_expectations.core.run_identifier import RunIdentifier
-
-        Path(docs_dir).mkdir(parents=True, exist_ok=True)
-        suite = context.suites.add(suite)
-        definition = context.validation_definitions.add(
-            gx.ValidationDefinition(name="meeting_facts_validation", data=batch_definition, suite=suite)
-        )
-        checkpoint = context.checkpoints.add(
-            gx.Checkpoint(
-                name="meeting_facts_checkpoint",
-                validation_definitions=[definition],
-                actions=[UpdateDataDocsAction(name="update_data_docs", site_names=["meeting_facts_site"])],
-                result_format=RESULT_FORMAT,
-            )
-        )
-        run_id = RunIdentifier(run_name=run_name or "congress-etl")
-        outcome = checkpoint.run(batch_parameters={"dataframe": df}, run_id=run_id)
-        results = [r for run in outcome.run_results.values() for r in run.results]
+    with _RUNNERS_LOCK:  # one context, used by one thread at a time
+        results = _runner(docs_dir, run_name).results(df, run_name)
 
     failed: dict[str, set[int]] = {}
     for res in results:
@@ -372,6 +450,29 @@ def _violation(rule: str, c: dict[str, Any]) -> Violation:
 # ---------------------------------------------------------------- public API
 
 
+def validate_table(
+    table: Any, *, docs_dir: Path | None = None, run_name: str | None = None
+) -> list[list[Violation]]:
+    """One list of Violations per row of a `validation_table` (or several concatenated), in order
+    (rule order of RULES). The suite runs once over the whole table; with docs_dir a GX Data Docs
+    site for this run is built there."""
+    if table.num_rows == 0:
+        return []
+    failed = run_suite(frame_of(table), docs_dir=docs_dir, run_name=run_name)
+    out: list[list[Violation]] = [[] for _ in range(table.num_rows)]
+    rows = sorted({i for ids in failed.values() for i in ids})
+    if not rows:
+        return out
+    picked = table.take(rows).to_pylist()  # only failing rows become Python objects
+    for i, row in zip(rows, picked):
+        c = {k: row[k] for k in ("required", "present", "absent", "attendance_scope", "level", "quorum_claimed",
+                                 "presider", "executive_chairs", "date")}
+        for key in ("required", "present", "absent"):
+            c[key] = None if c[key] is None else int(c[key])
+        out[i] = [_violation(rule, c) for rule in RULE_ORDER if i in failed.get(rule, ())]
+    return out
+
+
 def validate_records(
     records: list[dict[str, Any]], *, docs_dir: Path | None = None, run_name: str | None = None
 ) -> list[list[Violation]]:
@@ -379,18 +480,7 @@ def validate_records(
     one DataFrame of all records; with docs_dir a GX Data Docs site for this run is built there."""
     if not records:
         return []
-    df = frame(records)
-    failed = run_suite(df, docs_dir=docs_dir, run_name=run_name)
-    out: list[list[Violation]] = []
-    for i, record in enumerate(records):
-        c = None
-        mine: list[Violation] = []
-        for rule in RULE_ORDER:
-            if i in failed.get(rule, ()):
-                c = c or clean(record)
-                mine.append(_violation(rule, c))
-        out.append(mine)
-    return out
+    return validate_table(validation_table(records), docs_dir=docs_dir, run_name=run_name)
 
 
 def rule_ids(records: list[dict[str, Any]]) -> list[list[str]]:

@@ -308,7 +308,7 @@ def dashboard(
         _fail(f"warehouse not found: {warehouse} (run `congress-etl run` first, or pass --warehouse)")
     import duckdb
 
-    from flows.dashboard import write_dashboard
+    from dashboards.build import write_dashboard
 
     try:
         path = write_dashboard(warehouse, out, docs_index=docs / "index.html")
@@ -361,18 +361,39 @@ def bench(
 def eval_(
     corpus: Path = typer.Option(..., "--corpus", help="Corpus root; gold `file` paths are relative to it."),
     gold: Path = typer.Option(..., "--gold", help="gold.jsonl with hand-read facts."),
-    json_out: Path | None = typer.Option(None, "--json", help="Write the scores as JSON here."),
+    json_out: Path | None = typer.Option(None, "--json", help="Write the scores (and the audit, when asked) as JSON "
+                                                            "here."),
     predictions_out: Path | None = typer.Option(None, "--predictions", help="Write one JSON line per file here."),
+    misses: bool = typer.Option(False, "--misses",
+                                help="Recall audit: list every gold value the extractor did not produce, by field, "
+                                     "with the sentence that states it (⟦marked⟧) and what was read instead."),
+    false_positives: bool = typer.Option(False, "--false-positives",
+                                         help="Precision audit: list every value the extractor produced that gold "
+                                              "does not have, by field, with the sentence it was read from."),
+    only: list[str] | None = typer.Option(None, "--field",
+                                          help="Audit only this field (repeat for several), e.g. --field present."),
 ) -> None:
     """Score extraction and validation against gold facts (no database).
 
+    --misses lists the recall misses (gold value not produced), --false-positives the values produced that
+    gold lacks; a wrong value is both. Each is grouped by field and shows file, gold and predicted values and
+    the sentence of the text around each, the value ⟦marked⟧ (≈ when only the closest sentence was found).
+
     Example: congress-etl eval --corpus ../shared/corpus --gold ../shared/corpus/gold.jsonl --json out.json
+
+    Example: congress-etl eval --corpus tests/cases/generalisation --gold tests/cases/generalisation/expected.jsonl --misses --field present --field venue
     """
     if not gold.is_file():
         _fail(f"gold file not found: {gold}")
     from flows.evaluate import evaluate
+    from transforms.facts import GOLD_FIELDS
 
-    result, preds = evaluate(corpus, gold)
+    known = (*GOLD_FIELDS, "violations")
+    unknown = [f for f in only or () if f not in known]
+    if unknown:
+        _fail(f"unknown --field {', '.join(unknown)}: use one of {', '.join(known)}")
+    evaluation = evaluate(corpus, gold, audit=misses or false_positives)
+    result, preds = evaluation.result, evaluation.predictions
     table = Table(title=f"Extraction vs gold ({result['files']} files)")
     for col in ("field", "precision", "recall", "f1", "support"):
         table.add_column(col, justify="left" if col == "field" else "right")
@@ -383,12 +404,63 @@ def eval_(
     vo = result["violations"]["overall"]
     table.add_row("[bold]violations", str(vo["precision"]), str(vo["recall"]), str(vo["f1"]), str(vo["support"]))
     console.print(table)
+    findings = [f for f in evaluation.findings if not only or f.field in only]
+    audit: dict[str, list[dict]] = {}
+    from transforms.scoring import FALSE_POSITIVE, MISS
+
+    for wanted, kind, title in ((misses, MISS, "Misses: gold values the extractor did not produce, by field"),
+                                (false_positives, FALSE_POSITIVE,
+                                 "False positives: values the extractor produced that gold does not have, by field")):
+        if wanted:
+            chosen = [f for f in findings if f.kind == kind]
+            _print_findings(title, chosen, kind)
+            audit[kind + ("es" if kind == MISS else "s")] = [f.as_dict() for f in chosen]
     if json_out:
-        json_out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+        payload = {**result, **({"audit": audit} if audit else {})}
+        json_out.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
     if predictions_out:
         with predictions_out.open("w", encoding="utf-8") as fh:
             for p in preds:
                 fh.write(json.dumps(p, ensure_ascii=False) + "\n")
+
+
+def _print_findings(title: str, findings: list, kind: str) -> None:
+    """One block per field: `file · gold X · got Y`, then the sentences (report text printed as text,
+    never as markup)."""
+    from rich.text import Text
+
+    from transforms.scoring import MISS, group_by_field
+
+    name, _, what = title.partition(": ")
+    console.print(Text(f"\n{name} ({len(findings)}): {what}", style="bold"))
+    if not findings:
+        console.print("  (none)")
+    for field_name, items in group_by_field(findings).items():
+        console.print(Text(f"\n{field_name} ({len(items)})", style="bold cyan"))
+        for f in items:
+            head = Text(f"  {f.file} · ")
+            if kind == MISS:
+                head.append(f"gold {_show(f.gold)} · got {_show(f.got)}")
+            else:
+                head.append(f"got {_show(f.got)} · gold {_show(f.gold)}")
+            if f.note:
+                head.append(f"  ({f.note})", style="yellow")
+            console.print(head, soft_wrap=True)
+            order = (("gold", f.where_gold), ("got", f.where_got))
+            for label, places in order if kind == MISS else order[::-1]:
+                for w in places:
+                    line = Text(f"      {label}{'' if w.exact else ' ≈'}: ")
+                    a, b = w.mark
+                    line.append(w.sentence[:a].replace("\n", " "))
+                    line.append("⟦" + w.sentence[a:b].replace("\n", " ") + "⟧", style="bold red")
+                    line.append(w.sentence[b:].replace("\n", " "))
+                    console.print(line, soft_wrap=True)
+                if label == "gold" and kind == MISS and not places and f.field != "violations" and f.gold is not False:
+                    console.print("      gold: (not found in the text in any form the audit knows)")
+
+
+def _show(value: object) -> str:
+    return "—" if value is None else json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
 
 
 if __name__ == "__main__":

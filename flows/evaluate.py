@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from transforms.decode import decode
+from transforms.document import Document
 from transforms.extract import extract
-from transforms.scoring import score
+from transforms.facts import ReportFacts
+from transforms.scoring import Finding, audit_file, score
+
+
+@dataclass
+class Evaluation:
+    """Scores, one prediction record per gold line, and (when asked) the audit findings."""
+
+    result: dict[str, Any]
+    predictions: list[dict[str, Any]]
+    findings: list[Finding] = field(default_factory=list)
 
 
 def load_gold(gold_path: Path) -> list[dict[str, Any]]:
@@ -16,28 +28,42 @@ def load_gold(gold_path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def predict_files(paths: list[Path]) -> list[dict[str, Any]]:
-    """One prediction per file: gold-shaped values, their spans and the rules raised."""
+def _predict(paths: list[Path]) -> tuple[list[dict[str, Any]], list[Document], list[ReportFacts]]:
     from expectations.rules import rule_ids
 
     predictions: list[dict[str, Any]] = []
-    defects: list[bool] = []
+    docs: list[Document] = []
+    all_facts: list[ReportFacts] = []
     for path in paths:
         doc = decode(path.read_bytes(), path.name)
         facts = extract(doc)
         record = facts.record()
         record["spans"] = {k: list(v) for k, v in facts.spans().items()}
         predictions.append(record)
-        defects.append(bool(doc.defects))
+        docs.append(doc)
+        all_facts.append(facts)
     raised = rule_ids([{k: v for k, v in p.items() if k != "spans"} for p in predictions])
-    for record, rules, defective in zip(predictions, raised, defects):
-        record["violations"] = (["unreadable"] if defective else []) + [r for r in rules if r != "unreadable"]
-    return predictions
+    for record, rules, doc in zip(predictions, raised, docs):
+        record["violations"] = (["unreadable"] if doc.defects else []) + [r for r in rules if r != "unreadable"]
+    return predictions, docs, all_facts
 
 
-def evaluate(corpus: Path, gold_path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def predict_files(paths: list[Path]) -> list[dict[str, Any]]:
+    """One prediction per file: gold-shaped values, their spans and the rules raised."""
+    return _predict(paths)[0]
+
+
+def evaluate(corpus: Path, gold_path: Path, *, audit: bool = False) -> Evaluation:
+    """Score every gold file; with `audit`, also every FN and FP with the sentences that show it."""
     from opencc import OpenCC
 
+    simplify = OpenCC("t2s").convert
     gold = load_gold(gold_path)
-    preds = [{"file": g["file"], **p} for g, p in zip(gold, predict_files([corpus / g["file"] for g in gold]))]
-    return score(zip(preds, gold), simplify=OpenCC("t2s").convert), preds
+    records, docs, all_facts = _predict([corpus / g["file"] for g in gold])
+    preds = [{"file": g["file"], **p} for g, p in zip(gold, records)]
+    result = score(zip(preds, gold), simplify=simplify)
+    findings: list[Finding] = []
+    if audit:
+        for g, p, doc, facts in zip(gold, preds, docs, all_facts):
+            findings += audit_file(g["file"], doc, facts, p, g, simplify)
+    return Evaluation(result, preds, findings)

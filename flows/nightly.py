@@ -21,7 +21,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from flows.dashboard import write_dashboard
+from dashboards.build import write_dashboard
 from flows.inbox import InboxFile, Scan, inbox_id, is_transient, scan_inbox
 from flows.progress import extraction_progress
 from flows.reconcile import reconcile_warehouse

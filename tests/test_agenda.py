@@ -15,6 +15,7 @@ from transforms import agenda
 from transforms.decode import decode
 from transforms.document import Document
 from transforms.facts import CANONICAL_AGENDA, Fact, ReportFacts
+from transforms.text import TextView
 
 GOV, PLAN, BUDGET, PLAN5, NPCSC, COURT, PROC, CPPCCSC = CANONICAL_AGENDA[:8]
 PROPOSAL_WORK, PROPOSAL_REVIEW, PRESIDIUM, CREDENTIALS, FINAL, AUDIT, ADJUST = CANONICAL_AGENDA[8:]
@@ -23,7 +24,7 @@ PROPOSAL_WORK, PROPOSAL_REVIEW, PRESIDIUM, CREDENTIALS, FINAL, AUDIT, ADJUST = C
 def run(text: str, body: str | None = None) -> dict:
     doc = Document.from_text(text)
     so_far = ReportFacts(body=Fact(body, 0, 0, "") if body else None)
-    out = agenda.extract(doc, so_far)
+    out = agenda.extract(TextView.of(doc), so_far)
     for name in ("agenda_items", "report_parts", "achievements", "key_task_items", "slogans"):
         for fact in out[name] or []:
             assert doc.text[fact.start:fact.end] == fact.snippet
@@ -116,7 +117,7 @@ def test_line_wrapped_title_in_a_pdf() -> None:
     text = ("会议审查了某市2021年国民经济和社会发展计划执行情况与2022年计划草案的\n"
             "报告，审查了某市2021年财政预算执行情况与2022年财政预算草案的报告。")
     doc = Document.from_text(text, format="pdf")
-    got = [f.value for f in agenda.extract(doc, ReportFacts())["agenda_items"]]
+    got = [f.value for f in agenda.extract(TextView.of(doc), ReportFacts())["agenda_items"]]
     assert got == [PLAN, BUDGET]
 
 
@@ -195,7 +196,7 @@ CASES = Path(__file__).resolve().parent / "cases" / "agenda"
 def test_composed_reports(path: Path) -> None:
     expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     doc = decode(path.read_bytes(), path.name)
-    out = agenda.extract(doc, ReportFacts())
+    out = agenda.extract(TextView.of(doc), ReportFacts())
     assert [f.value for f in out["agenda_items"] or []] == expected["agenda_items"]
     assert (out["key_tasks"].value if out["key_tasks"] else None) == expected["key_tasks"]
     if "key_task_headings" in expected:
@@ -217,7 +218,7 @@ def test_corpus_gold(corpus_dir: Path) -> None:
         path = corpus_dir / gold["file"]
         doc = decode(path.read_bytes(), path.name)
         so_far = ReportFacts(body=Fact(gold["body"], 0, 0, "") if gold.get("body") else None)
-        out = agenda.extract(doc, so_far)
+        out = agenda.extract(TextView.of(doc), so_far)
         got = [f.value for f in out["agenda_items"]] if out["agenda_items"] else None
         kt = out["key_tasks"].value if out["key_tasks"] else None
         if got != gold["agenda_items"] or kt != gold["key_tasks"]:

@@ -16,13 +16,14 @@ from hypothesis import strategies as st
 from transforms import attendance
 from transforms.document import Document
 from transforms.facts import Fact, ReportFacts
+from transforms.text import TextView
 
 CASES = Path(__file__).resolve().parent / "cases" / "attendance"
 
 
 def run(text: str, so_far: ReportFacts | None = None, **meta) -> dict:
     doc = Document.from_text(text, **meta)
-    out = attendance.extract(doc, so_far or ReportFacts())
+    out = attendance.extract(TextView.of(doc), so_far or ReportFacts())
     for fact in out.values():
         assert isinstance(fact, Fact)
         assert doc.text[fact.start:fact.end] == fact.snippet

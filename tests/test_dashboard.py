@@ -11,8 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.dashboard import write_dashboard
-from flows.dashboard_render import segments
+from dashboards.build import write_dashboard
+from dashboards.render import segments
 from tests.meeting_reports import build, closing, opening, repost
 
 pytestmark = pytest.mark.slow

@@ -10,11 +10,12 @@ import pytest
 from transforms import dates
 from transforms.document import Document
 from transforms.facts import ReportFacts
+from transforms.text import TextView
 
 
 def run(text: str, **meta) -> dict:
     doc = Document.from_text(text, **meta)
-    got = dates.extract(doc, ReportFacts())
+    got = dates.extract(TextView.of(doc), ReportFacts())
     for fact in got.values():
         assert doc.text[fact.start:fact.end] == fact.snippet
     return {k: v.value for k, v in got.items()}
@@ -69,9 +70,10 @@ def test_corpus_dates(corpus_dir) -> None:
             continue
         doc = decode((corpus_dir / gold["file"]).read_bytes(), gold["file"])
         facts = ReportFacts()
-        for k, v in meeting_extract(doc, facts).items():
+        view = TextView.of(doc)
+        for k, v in meeting_extract(view, facts).items():
             setattr(facts, k, v)
-        got = dates.extract(doc, facts)
+        got = dates.extract(view, facts)
         for name in ("date", "time"):
             value = got[name].value if name in got else None
             if value != gold[name]:

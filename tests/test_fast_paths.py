@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bench.generate import generate
 from transforms.decode import decode
-from transforms.meeting import _ABBR_PATTERNS, _FORMAL_PATTERNS, abbr_finditer, formal_finditer
+from transforms.sitting import _ABBR_PATTERNS, _FORMAL_PATTERNS, abbr_finditer, formal_finditer
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "reports"
 SEEDS = Path(__file__).resolve().parents[1] / "seeds" / "reports"
@@ -59,3 +59,46 @@ def test_abbreviated_names_same_matches_on_composed_strings(parts: list[str]) ->
         assert _spans(pat, s, fast=True) == _spans(pat, s, fast=False)
     for kind, pat in _FORMAL_PATTERNS:
         assert _spans(pat, s, fast=True, kind=kind) == _spans(pat, s, fast=False)
+
+
+# ------------------------------------------------------------------ cue pre-filters (TextView.hits)
+
+from transforms import agenda, attendance  # noqa: E402
+from transforms.document import Document  # noqa: E402
+from transforms.text import FULL_STOP, Sentences, TextView  # noqa: E402
+
+ATTENDANCE_PIECES = ["应到", "应出席", "代表", "委员", "常委会", "组成人员", "实到", "出席", "会议", "到会", "缺席", "请假",
+                     "因病", "列席", "共有", "其中", "有", "中", "200", "一百九十", "12", "人", "名", "位", "，", "。", "；",
+                     "\n", "\n\n", " ", "：", "（", "）", "多", "近", "全县", "符合法定人数", "参加", "与会"]
+
+
+def _counts(s: str, windows) -> list[tuple]:
+    return [(c.kind, c.value, c.start, c.end) for c in attendance.find_counts(s, windows)]
+
+
+def test_attendance_windows_find_every_count_on_real_and_generated_texts() -> None:
+    found = 0
+    for s in _texts():
+        view = TextView.of(Document.from_text(s))
+        plain = _counts(view.s, None)
+        assert _counts(view.s, view.windows("attendance")) == plain
+        found += len(plain)
+    assert found > 100
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(ATTENDANCE_PIECES), max_size=40))
+def test_attendance_windows_find_every_count_on_composed_strings(parts: list[str]) -> None:
+    view = TextView.of(Document.from_text("".join(parts)))
+    assert _counts(view.s, view.windows("attendance")) == _counts(view.s, None)
+
+
+def test_agenda_trigger_sentences_hold_every_title_and_task_cue() -> None:
+    for s in _texts():
+        view = TextView.of(Document.from_text(s))
+        sents = Sentences(view.s, FULL_STOP + "\n")
+        for family, rx in (("agenda_titles", agenda._TERMINAL), ("key_tasks", agenda._TASK_CUE)):
+            kept = set(view.sentences_with(family, sents))
+            for i, (a, b) in enumerate(sents.spans()):
+                if rx.search(view.s[a:b]):
+                    assert sents.index(a) in kept, (family, view.s[a:b])

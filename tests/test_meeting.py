@@ -11,11 +11,12 @@ from hypothesis import strategies as st
 from transforms import meeting
 from transforms.document import Document
 from transforms.facts import ReportFacts
+from transforms.text import TextView
 
 
 def run(text: str) -> dict:
     doc = Document.from_text(text)
-    got = meeting.extract(doc, ReportFacts())
+    got = meeting.extract(TextView.of(doc), ReportFacts())
     for name, fact in got.items():
         if hasattr(fact, "snippet"):
             assert doc.text[fact.start:fact.end] == fact.snippet
@@ -127,7 +128,7 @@ def test_property_spans_hold_their_values(region, term, session, verb, noise) ->
 
     text = f"{noise}{region}第{term}届人民代表大会第{session}次会议在会议中心{verb}。"
     doc = Document.from_text(text)
-    got = meeting.extract(doc, ReportFacts())
+    got = meeting.extract(TextView.of(doc), ReportFacts())
     assert got["is_meeting_report"].value is True
     assert got["meeting_name"].value == f"{region}第{term}届人民代表大会第{session}次会议"
     assert got["region"].value == region and got["region"].snippet == region
@@ -146,7 +147,7 @@ def test_corpus_fields(corpus_dir) -> None:
         doc = decode((corpus_dir / gold["file"]).read_bytes(), gold["file"])
         if not doc.clean.strip():
             continue
-        got = meeting.extract(doc, ReportFacts())
+        got = meeting.extract(TextView.of(doc), ReportFacts())
         for name in fields:
             value = got[name].value if name in got else None
             if gold["is_meeting_report"] is False and name != "is_meeting_report":

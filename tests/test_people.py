@@ -16,13 +16,14 @@ from transforms import people
 from transforms.document import Document
 from transforms.facts import Fact, Person, ReportFacts
 from transforms.normalize import normalize
+from transforms.text import TextView
 
 CASES = Path(__file__).resolve().parent / "cases" / "people"
 
 
 def run(text: str, **meta) -> dict:
     doc = Document.from_text(text, **meta)
-    out = people.extract(doc, ReportFacts())
+    out = people.extract(TextView.of(doc), ReportFacts())
     for value in out.values():
         for fact in value if isinstance(value, list) else [value]:
             assert isinstance(fact, Fact)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 from transforms.document import Document
 from transforms.facts import Fact, ReportFacts, Violation
 from transforms.rows import report_rows
+from warehouse.sqlfiles import migrations
 from warehouse.store import CORE_TABLES, Warehouse, query
 
 CONTRACT = [
@@ -125,17 +127,38 @@ def two_reports():
     return [a_file, b_file], merge(a_rows, b_rows)
 
 
-def test_migrate_twice_is_idempotent(db: Path):
+def test_schema_files_apply_once_and_views_are_recreated(db: Path):
     with Warehouse(db) as wh:
-        first = wh.migrate()
+        recorded = [r[0] for r in wh.con.execute("select version from schema_version order by version").fetchall()]
         tables = wh.con.execute("select table_name, table_type from information_schema.tables order by 1").fetchall()
-    assert db.is_file() and "001_schema.sql" in first and "010_views.sql" in first
-    with Warehouse(db) as wh:  # reopening migrates again
-        wh.migrate()
+        assert wh.migrate() == []  # everything recorded: nothing applied twice
+        wh.con.execute("drop view mart_agenda")
+    assert db.is_file() and recorded == [p.name for p in migrations()]
+    assert recorded[:2] == ["000_schema_version.sql", "001_core.sql"]
+    with Warehouse(db) as wh:  # reopening applies no schema file, and re-creates every view
         again = wh.con.execute("select table_name, table_type from information_schema.tables order by 1").fetchall()
+        assert wh.con.execute("select count(*) from schema_version").fetchone()[0] == len(recorded)
         assert facts_rows(wh) == []
     assert again == tables
     assert ("meeting_facts", "VIEW") in tables and ("reports", "BASE TABLE") in tables
+    assert ("mart_agenda", "VIEW") in again
+
+
+def test_a_new_schema_file_is_applied_once_in_order(db: Path, tmp_path: Path, monkeypatch):
+    import warehouse.sqlfiles as sqlfiles
+
+    with Warehouse(db):
+        pass
+    schema = tmp_path / "schema"
+    shutil.copytree(sqlfiles.SCHEMA_DIR, schema)
+    # Not idempotent on purpose: applied twice it would fail.
+    (schema / "900_test_column.sql").write_text("alter table runs add column test_note varchar;", encoding="utf-8")
+    monkeypatch.setattr(sqlfiles, "SCHEMA_DIR", schema)
+    with Warehouse(db) as wh:
+        assert wh.migrate() == []
+        assert "test_note" in {c[0] for c in wh.con.execute("describe runs").fetchall()}
+    with Warehouse(db) as wh:
+        assert wh.con.execute("select max(version) from schema_version").fetchone() == ("900_test_column.sql",)
 
 
 def test_commit_twice_loads_nothing_the_second_time(db: Path, two_reports):

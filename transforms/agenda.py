@@ -20,54 +20,31 @@ Rules follow the structure of the language rather than corpus strings:
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any
 
-from transforms.document import Document
 from transforms.facts import Fact, KeyTask, ReportFacts
 from transforms.numbers import parse_int
+from transforms.text import FULL_STOP, Sentences, TextView
 
 # --------------------------------------------------------------------------- text helpers
 
-_SENT_END = "。！？!?"
 _SOFT = "\ue000"  # stands in for a line wrap inside a sentence (PDF layout)
 
 
-@lru_cache(maxsize=1)
-def _t2s():
-    try:
-        from opencc import OpenCC
-
-        return OpenCC("t2s").convert
-    except Exception:  # pragma: no cover - opencc is a pinned dependency
-        return None
-
-
-def _simplified(text: str) -> str:
-    """Same-length simplified copy of `text` (positions stay valid)."""
-    conv = _t2s()
-    if conv is None or not text:
-        return text
-    out = conv(text)
-    if len(out) == len(text):
-        return out
-    return "".join(c2 if len(c2 := conv(c)) == 1 else c for c in text)
-
-
-def _working_text(clean: str, paged: bool = False) -> str:
+def _working_text(view: TextView, paged: bool = False) -> str:
     """Simplified, with line wraps inside a sentence turned into a soft marker.
 
     A newline is a wrap when the line before it does not end a sentence and the next line
     continues with text. In paged formats (PDF) any long line may wrap; elsewhere only a line
     that stops inside a title (`…草案的` / `报告`) is joined.
     """
-    s = _simplified(clean)
-    chars = list(s)
+    s = view.s
+    soft: list[int] = []
     for m in re.finditer(r"\n", s):
         i = m.start()
         prev = s[i - 1] if i > 0 else "\n"
         nxt = s[i + 1] if i + 1 < len(s) else "\n"
-        if prev in _SENT_END + "\n:;：；" or nxt in "\n " or prev == " ":
+        if prev in FULL_STOP + "\n:;：；" or nxt in "\n " or prev == " ":
             continue
         # the line before must be long-ish (headlines and captions are short lines)
         line_start = s.rfind("\n", 0, i) + 1
@@ -75,21 +52,24 @@ def _working_text(clean: str, paged: bool = False) -> str:
         if not mid_title and (not paged or i - line_start < 25):
             continue
         if re.match(r"[\u4e00-\u9fff0-9(“]", nxt):
-            chars[i] = _SOFT
-    return "".join(chars)
+            soft.append(i)
+    if not soft:
+        return s
+    pieces, pos = [], 0
+    for i in soft:
+        pieces += [s[pos:i], _SOFT]
+        pos = i + 1
+    return "".join(pieces) + s[pos:]
 
 
-def _sentences(s: str) -> list[tuple[int, int]]:
-    """(start, end) of sentences: split on 。！？ and hard newlines."""
-    out: list[tuple[int, int]] = []
-    start = 0
-    for m in re.finditer(r"[。！？!?\n]", s):
-        if m.end() > start:
-            out.append((start, m.end()))
-        start = m.end()
-    if start < len(s):
-        out.append((start, len(s)))
-    return out
+def _sentences(view: TextView, s: str, family: str) -> list[tuple[int, int]]:
+    """(start, end) of the full sentences of the working text `s` (a title list may run over
+    `；`) that hold one of the family's trigger words: no pattern can match in the others."""
+    sents = view.memo.get("agenda_sentences")
+    if sents is None or sents[0] is not s:
+        sents = view.memo["agenda_sentences"] = (s, Sentences(s, FULL_STOP + "\n"))
+    found = sents[1]
+    return [found.bounds(i) for i in view.sentences_with(family, found)]
 
 
 _CN = "零一二三四五六七八九"
@@ -202,11 +182,11 @@ def _doc_hint(s: str) -> str:
     return "政协" if s.count("政协") + s.count("政治协商") > s.count("人大") + s.count("人民代表大会") else "人大"
 
 
-def _agenda(doc: Document, s: str, body: str | None) -> list[Fact[str]]:
+def _agenda(doc: TextView, s: str, body: str | None) -> list[Fact[str]]:
     hint = _doc_hint(s)
     found: list[Fact[str]] = []
     seen: set[str] = set()
-    for sstart, send in _sentences(s):
+    for sstart, send in _sentences(doc, s, "agenda_titles"):
         sent = s[sstart:send]
         prev_end = 0
         for m in _TERMINAL.finditer(sent):
@@ -352,8 +332,8 @@ _COMING = re.compile(r"今年|明年|新的一年|下一步|今后|来年|新一
 _REVIEW = re.compile(r"回顾|总结|过去|成绩|成效|取得|去年|上一年|一年来|五年来|主要做了")
 
 
-def _key_tasks(doc: Document, s: str) -> tuple[Fact[int] | None, list[Fact[KeyTask]]]:
-    for sstart, send in _sentences(s):
+def _key_tasks(doc: TextView, s: str) -> tuple[Fact[int] | None, list[Fact[KeyTask]]]:
+    for sstart, send in _sentences(doc, s, "key_tasks"):
         sent = s[sstart:send]
         for m in _TASK_CUE.finditer(sent):
             colon = re.compile(r"[:：]").search(sent, m.end(), m.end() + 8)
@@ -409,7 +389,7 @@ def _key_tasks(doc: Document, s: str) -> tuple[Fact[int] | None, list[Fact[KeyTa
     return None, []
 
 
-def _achievements(doc: Document, s: str) -> list[Fact[str]]:
+def _achievements(doc: TextView, s: str) -> list[Fact[str]]:
     for m in re.finditer(r"(?:回顾|总结)[^。:：]{0,30}?[:：]|(?:取得|主要)[^。:：]{0,10}(?:成绩|成效)[^。:：]{0,10}[:：]", s):
         items = _enumerate(s, m.end())
         if not items:
@@ -423,7 +403,7 @@ def _achievements(doc: Document, s: str) -> list[Fact[str]]:
     return []
 
 
-def _report_parts(doc: Document, s: str) -> list[Fact[str]]:
+def _report_parts(doc: TextView, s: str) -> list[Fact[str]]:
     m = re.search(rf"(?:共分为|共分成|共分|分为|分成|包括){_COUNT}(?:个)?部分[:：]", s)
     if not m:
         return []
@@ -457,7 +437,7 @@ def _report_parts(doc: Document, s: str) -> list[Fact[str]]:
 _QUOTE = r"[“\"「]([^”\"」\n]{2,80})[”\"」]"
 
 
-def _slogans(doc: Document, s: str) -> list[Fact[str]]:
+def _slogans(doc: TextView, s: str) -> list[Fact[str]]:
     out: list[Fact[str]] = []
     seen: set[str] = set()
     pats = (
@@ -480,8 +460,8 @@ def _slogans(doc: Document, s: str) -> list[Fact[str]]:
 # --------------------------------------------------------------------------- entry point
 
 
-def extract(doc: Document, so_far: ReportFacts) -> dict[str, Any]:
-    s = _working_text(doc.clean, paged=doc.format == "pdf")
+def extract(doc: TextView, so_far: ReportFacts) -> dict[str, Any]:
+    s = _working_text(doc, paged=doc.doc.format == "pdf")
     body = so_far.body.value if so_far.body is not None else None
     agenda = _agenda(doc, s, body)
     key_tasks, task_items = _key_tasks(doc, s)

@@ -16,108 +16,14 @@ counts of a presidium meeting inside a session report are never attendance count
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from transforms.document import Document
 from transforms.facts import Fact, ReportFacts
 from transforms.numbers import CHINESE_DIGITS, NUMBER, parse_int
-
-# ---------------------------------------------------------------------------
-# A working view of the clean text (simplified, soft line wraps removed) with a map back.
-
-
-@lru_cache(maxsize=1)
-def _t2s():
-    try:
-        from opencc import OpenCC
-
-        return OpenCC("t2s").convert
-    except Exception:  # pragma: no cover - opencc is a pinned dependency
-        return lambda s: s
-
-
-def _simplify_same_length(text: str) -> str:
-    """Traditional → simplified, character for character (so indices stay valid)."""
-    conv = _t2s()
-    whole = conv(text)
-    if whole == text:
-        return text
-    if len(whole) == len(text):
-        return whole
-    return "".join(c if len(c := conv(ch)) == 1 else ch for ch in text)
-
-
-_SENT_END = "。!?;；！？"
-
-
-@dataclass(frozen=True)
-class View:
-    """`s` is what the rules read; `pos[i]` is the index in `doc.clean` of `s[i]`."""
-
-    s: str
-    pos: tuple[int, ...]
-
-    def fact(self, doc: Document, value: Any, start: int, end: int) -> Fact[Any]:
-        if end <= start:
-            end = start + 1
-        return doc.fact(value, self.pos[start], self.pos[end - 1] + 1)
-
-
-def text_view(doc: Document, keep_spaces: bool = False) -> View:
-    """The clean text, simplified character for character; for PDFs soft line wraps are
-    removed. With `keep_spaces`, a space that separated two runs of two or more characters in
-    the decoded text (and that normalisation dropped, e.g. `张三 李四`) is put back as a
-    separator: name lists are written that way."""
-    clean = doc.clean
-    ctt = doc.clean_to_text
-    text = doc.text
-    keep: list[int] = []
-    chars: list[str] = []
-    soft_wraps = doc.format == "pdf"
-    n = len(clean)
-    for i, ch in enumerate(clean):
-        if ch == "\n" and soft_wraps and 0 < i < n - 1:
-            prev, nxt = clean[i - 1], clean[i + 1]
-            # A line wrap inside a sentence: neither side ends or starts a paragraph.
-            if prev not in _SENT_END + ":\n " and nxt not in "\n ":
-                continue
-        if keep_spaces and i > 0 and len(ctt) > i and ctt[i] - ctt[i - 1] > 1:
-            gap = text[ctt[i - 1] + 1:ctt[i]]
-            if gap and not gap.strip() and "\n" not in gap and _run(text, ctt[i - 1], -1) >= 2 and _run(text, ctt[i], 1) >= 2:
-                keep.append(i)
-                chars.append(" ")
-        keep.append(i)
-        chars.append(ch)
-    return View(s=_simplify_same_length("".join(chars)), pos=tuple(keep))
-
-
-def _run(text: str, i: int, step: int) -> int:
-    """Length of the run of non-space, non-punctuation characters at text[i] going `step`."""
-    k = 0
-    while 0 <= i < len(text) and text[i].strip() and text[i] not in "、,，。;；:：()（）" and k < 3:
-        k += 1
-        i += step
-    return k
-
-
-class Sentences:
-    """Sentence numbering of a string: boundaries at 。!?; and line breaks."""
-
-    def __init__(self, s: str) -> None:
-        self.ends = [m.start() for m in re.finditer(r"[。!?;；！？\n]", s)]
-
-    def index(self, pos: int) -> int:
-        return bisect.bisect_left(self.ends, pos)
-
-    def bounds(self, idx: int, length: int) -> tuple[int, int]:
-        start = self.ends[idx - 1] + 1 if idx > 0 else 0
-        end = self.ends[idx] + 1 if idx < len(self.ends) else length
-        return start, end
-
+from transforms.sitting import is_presidium_meeting
+from transforms.text import CLAUSE_END, Derived, Sentences, TextView
 
 # ---------------------------------------------------------------------------
 # Grammar pieces.
@@ -129,6 +35,7 @@ _GAP = r"[^\d,，。;；!?！？\n:：()（）]{0,14}?"
 _SHORT_GAP = r"[^\d,，。;；!?！？\n:：()（）]{0,8}?"
 _APPROX_BEFORE = re.compile(r"(?:近|约|约有|大约|将近|逾|超过|上|不到|不足|多达|达)$")
 _APPROX_AFTER = re.compile(r"\s*(?:多|余|来|左右|以上)")
+_APPROX_TAIL = re.compile(r"\s*(?:左右|以上|上下)")
 
 ROSTER_RE = re.compile(
     rf"(?P<cue>应出席|应到会|应到|应出|应参会|应参加会议|应有|现有|实有|共有|共计|总数|总人数|共(?=\s*[\d{CHINESE_DIGITS}])"
@@ -209,21 +116,24 @@ def _count(kind: str, m: re.Match[str], s: str) -> Count | None:
         return None  # `出席会议的代表应到N人`: the count belongs to the roster cue
     if _APPROX_BEFORE.search(s[max(0, num_start - 3):num_start].rstrip()):
         return None
-    if _APPROX_AFTER.match(s, num_end) or re.match(r"\s*(?:左右|以上|上下)", s[m.end():]):
+    if _APPROX_AFTER.match(s, num_end) or _APPROX_TAIL.match(s, m.end()):
         return None  # `400多名`, `200名左右`
     if not text.isdigit() and any(ch in text for ch in "万") and value >= 10000:
         return None
     return Count(kind, value, m.start(), m.end(), m.start(), gap)
 
 
-def find_counts(s: str) -> list[Count]:
+def find_counts(s: str, windows: list[tuple[int, int]] | None = None) -> list[Count]:
+    """Every roster, present and absent figure in `s`, in text order. `windows`: the only
+    stretches that can hold one (around the attendance trigger words), when known."""
     out: list[Count] = []
     for kind, rx in (("roster", ROSTER_RE), ("roster", ROSTER_AMONG_RE), ("present", PRESENT_RE),
                      ("present", PRESENT_AMONG_RE), ("absent", ABSENT_RE)):
-        for m in rx.finditer(s):
-            c = _count(kind, m, s)
-            if c is not None:
-                out.append(c)
+        for a, b in [(0, len(s))] if windows is None else windows:
+            for m in rx.finditer(s, a, b):
+                c = _count(kind, m, s)
+                if c is not None:
+                    out.append(c)
     out.sort(key=lambda c: c.start)
     # A roster cue inside a present cue's gap (e.g. `出席…应到`) is not a present figure.
     return out
@@ -242,8 +152,7 @@ def _noun_scope(text: str) -> str | None:
 
 
 def _clause_start(s: str, pos: int) -> int:
-    cut = max(s.rfind(ch, 0, pos) for ch in ",，。;；!?！？\n:：")
-    return cut + 1
+    return max(s.rfind(ch, 0, pos) for ch in CLAUSE_END) + 1
 
 
 @dataclass
@@ -301,8 +210,8 @@ def _groups(s: str, counts: list[Count], sents: Sentences, body_scope: str | Non
             used_present.add(present.start)
         lo = min(r.start, present.start if present else r.start)
         hi = max(r.end, present.end if present else r.end)
-        s_lo, _ = sents.bounds(sents.index(lo), len(s))
-        _, s_hi = sents.bounds(sents.index(hi), len(s))
+        s_lo, _ = sents.bounds(sents.index(lo))
+        _, s_hi = sents.bounds(sents.index(hi))
         # Absent: in the stretch from the roster to the end of the present figure's sentence.
         absent = next((a for a in absents if lo <= a.start < s_hi and not r.start <= a.start < r.end
                        and a.start < nxt_roster and (present is None or not present.start <= a.start < present.end)),
@@ -316,32 +225,14 @@ def _groups(s: str, counts: list[Count], sents: Sentences, body_scope: str | Non
         if not (_noun_scope(p.gap) or p.gap == "" and s[p.start:p.start + 2] in ("实到", "实际", "到会")):
             continue
         si = sents.index(p.start)
-        s_lo, s_hi = sents.bounds(si, len(s))
+        s_lo, s_hi = sents.bounds(si)
         absent = next((a for a in absents if s_lo <= a.start < s_hi and a.start != p.start), None)
         groups.append(Group(None, p, absent, _scope_for(s, None, p, body_scope), s_lo, s_hi))
     groups.sort(key=lambda g: g.start)
     return groups
 
 
-_PRESIDIUM_MEETING_RE = re.compile(r"主席团(?:举行|召开)?(?:第[^,，。\n]{1,4}次)?会议")
-
-
-def is_presidium_meeting(view: View, so_far: ReportFacts) -> bool:
-    """Is the report itself about a presidium meeting (title or first sentence)?"""
-    name = so_far.meeting_name.value if so_far.meeting_name is not None else ""
-    if "主席团" in name:
-        return True
-    s = view.s.lstrip()
-    nl = s.find("\n")
-    head = s[: nl if 0 < nl <= 120 else 120]
-    end = re.search(r"[。!?;]", head)
-    head = head[: end.start()] if end else head
-    if re.match(r"(?:会前|会后|此前|随后|当天|同日|期间)", head):
-        return False
-    return bool(_PRESIDIUM_MEETING_RE.search(head))
-
-
-def _body_scope(view: View, so_far: ReportFacts) -> str | None:
+def _body_scope(view: Derived, so_far: ReportFacts) -> str | None:
     if so_far.body is not None and so_far.body.value in _BODY_SCOPE:
         return _BODY_SCOPE[so_far.body.value]
     head = view.s[:400]
@@ -360,7 +251,7 @@ def _body_scope(view: View, so_far: ReportFacts) -> str | None:
 _MEETING_CUE_RE = re.compile(r"第?[^\s,，。]{1,4}届[^\s,，。]{0,30}?第?[^\s,，。]{1,4}次(?:全体)?会议|[^\s,，。]{1,3}届[^\s,，。]{1,3}次会议")
 
 
-def _looks_like_meeting(view: View, so_far: ReportFacts) -> bool:
+def _looks_like_meeting(view: Derived, so_far: ReportFacts) -> bool:
     if so_far.is_meeting_report is not None:
         return bool(so_far.is_meeting_report.value)
     return bool(_MEETING_CUE_RE.search(view.s))
@@ -381,15 +272,17 @@ def _claim(s: str, lo: int, hi: int, ratio_ok: bool) -> tuple[bool, int, int] | 
     return None
 
 
-def extract(doc: Document, so_far: ReportFacts) -> dict[str, Any]:
-    view = text_view(doc)
+def extract(tv: TextView, so_far: ReportFacts) -> dict[str, Any]:
+    view = tv.joined
     s = view.s
     if not s.strip():
         return {}
-    sents = Sentences(s)
+    sents = view.sentences
     body_scope = _body_scope(view, so_far)
-    presidium_meeting = is_presidium_meeting(view, so_far)
-    groups = _groups(s, find_counts(s), sents, body_scope)
+    presidium_meeting = is_presidium_meeting(tv, so_far)
+    # The joined copy differs from the view's text only in a PDF: there, scan all of it.
+    windows = tv.windows("attendance") if view.s is tv.s else None
+    groups = _groups(s, find_counts(s, windows), sents, body_scope)
     if presidium_meeting:
         pres = [g for g in groups if g.scope == "presidium"]
         groups = pres or groups
@@ -402,29 +295,29 @@ def extract(doc: Document, so_far: ReportFacts) -> dict[str, Any]:
     if chosen is not None:
         for name, c in (("required", chosen.roster), ("present", chosen.present), ("absent", chosen.absent)):
             if c is not None:
-                out[name] = view.fact(doc, c.value, c.start, c.end)
+                out[name] = view.fact(c.value, c.start, c.end)
         if chosen.scope is not None:
             anchor = chosen.roster or chosen.present
             assert anchor is not None
-            out["attendance_scope"] = view.fact(doc, chosen.scope, anchor.start, anchor.end)
+            out["attendance_scope"] = view.fact(chosen.scope, anchor.start, anchor.end)
 
     # Quorum claim: first in the attendance stretch (and the sentence after), else anywhere.
     claim = None
     if chosen is not None:
         nxt = sents.index(chosen.end - 1) + 1
-        _, hi = sents.bounds(nxt, len(s)) if nxt <= len(sents.ends) else (0, len(s))
+        _, hi = sents.bounds(nxt) if nxt <= len(sents.ends) else (0, len(s))
         claim = _claim(s, chosen.start, max(hi, chosen.end), ratio_ok=True)
     if claim is None:
         claim = _claim(s, 0, len(s), ratio_ok=False)
         if claim is not None:
             # A strict claim far away from any count must still be about attendance.
-            cs = sents.bounds(sents.index(claim[1]), len(s))
+            cs = sents.bounds(sents.index(claim[1]))
             if not re.search(r"人数|出席|到会|实到|代表|委员", s[cs[0]:cs[1]]):
                 claim = None
     if claim is not None:
-        out["quorum_claimed"] = view.fact(doc, claim[0], claim[1], claim[2])
+        out["quorum_claimed"] = view.fact(claim[0], claim[1], claim[2])
     elif chosen is not None:
-        out["quorum_claimed"] = view.fact(doc, False, chosen.start, chosen.end)
+        out["quorum_claimed"] = view.fact(False, chosen.start, chosen.end)
     elif _looks_like_meeting(view, so_far):
         anchor = so_far.meeting_name
         if anchor is not None:
@@ -432,5 +325,5 @@ def extract(doc: Document, so_far: ReportFacts) -> dict[str, Any]:
         else:
             m = _MEETING_CUE_RE.search(s)
             if m:
-                out["quorum_claimed"] = view.fact(doc, False, m.start(), m.end())
+                out["quorum_claimed"] = view.fact(False, m.start(), m.end())
     return out

@@ -20,7 +20,10 @@ from typing import Any
 
 from transforms.document import Document
 from transforms.facts import ReportFacts
-from transforms.meeting import SENTENCE_END, locate, sentence_bounds, simplified
+from transforms.lexicon import compile_words
+from transforms.lexicon import dates as lexicon
+from transforms.sitting import Located, locate
+from transforms.text import TextView
 from transforms.numbers import parse_int
 
 _CN = "零〇一二两三四五六七八九十"
@@ -48,7 +51,7 @@ TIME = re.compile(
 START_CUE = re.compile(r"开幕|开始|开会|宣布|举行|召开|起立|国歌|开幕式|拉开帷幕")
 END_CUE = re.compile(r"结束|散会|闭会|闭幕")
 FUTURE = re.compile(r"将于|将在|明天|明日|次日|后天|届时")
-SITTING = re.compile(r"开幕|闭幕|闭会|召开|举行|预备会议|全体会议")
+SITTING = compile_words(lexicon.SITTING_VERBS)
 
 
 def _int(text: str | None) -> int | None:
@@ -125,13 +128,13 @@ def _year_for(mo: int, d: int, ref: dt.date | None) -> int | None:
     return year
 
 
-def extract(doc: Document, so_far: ReportFacts) -> dict[str, Any]:
-    s = simplified(doc)
-    loc = locate(doc)
+def extract(view: TextView, so_far: ReportFacts) -> dict[str, Any]:
+    s = view.s
+    loc = locate(view)
     if loc is None:
         return {}
     lead_s, lead_e = loc.lead_sentence
-    stamp = _stamp(doc, s, lead_s)
+    stamp = _stamp(view.doc, s, lead_s)
     stamp_date = stamp[0] if stamp else None
     dl = _dateline(s, min(len(s), lead_e + 1))
     dl_span = (dl[3], dl[4]) if dl else (0, 0)
@@ -145,31 +148,34 @@ def extract(doc: Document, so_far: ReportFacts) -> dict[str, Any]:
     tail = TAIL.search(s)
     limit = tail.start() if tail else len(s)
     out: dict[str, Any] = {}
-    date = _meeting_date(s, loc, dl, dl_span, ref, stamp_date, limit)
+    date = _meeting_date(view, loc, dl, dl_span, ref, stamp_date, limit)
     if date is not None:
-        out["date"] = doc.fact(*date)
-    time = _meeting_time(s, loc, limit, stamp[1:] if stamp else None)
+        out["date"] = view.fact(*date)
+    time = _meeting_time(view, loc, limit, stamp[1:] if stamp else None)
     if time is not None:
-        out["time"] = doc.fact(*time)
+        out["time"] = view.fact(*time)
     return out
 
 
-def _candidate_sentences(s: str, loc: Any, limit: int) -> list[tuple[int, int]]:
+def _candidate_sentences(view: TextView, loc: Located, limit: int) -> list[tuple[int, int]]:
+    s = view.s
     out = [loc.lead_sentence]
     for n, _ in loc.evidence:
         if n.key == loc.lead.key and n.start < limit:
-            b = sentence_bounds(s, n.start)
+            b = view.sentences.around(n.start)
             if b not in out:
                 out.append(b)
-    # Sentences that report the sitting itself (开幕 / 举行 …) without naming it.
-    pos = loc.lead_sentence[1]
-    while pos < limit:
-        a, b = sentence_bounds(s, min(pos + 1, len(s) - 1)) if pos + 1 < len(s) else (pos, pos)
-        if b <= pos:
+    # Sentences after the lead that report the sitting itself (开幕 / 举行 …) without naming it,
+    # starting before the related-links tail.
+    lead_end = loc.lead_sentence[1]
+    for p in view.hits("sitting_verbs"):
+        if p <= lead_end:
+            continue
+        a, b = view.sentences.around(p)
+        if a > limit:
             break
-        if SITTING.search(s[a:b]) and (a, b) not in out:
+        if (a, b) not in out:
             out.append((a, b))
-        pos = b
     return out
 
 
@@ -186,8 +192,9 @@ def _bracketed_stamp(s: str, m: re.Match[str]) -> bool:
     return not s[line_start:b.start()].strip()
 
 
-def _meeting_date(s, loc, dl, dl_span, ref, stamp_date, limit):
-    for a, b in _candidate_sentences(s, loc, limit):
+def _meeting_date(view: TextView, loc: Located, dl, dl_span, ref, stamp_date, limit):
+    s = view.s
+    for a, b in _candidate_sentences(view, loc, limit):
         found = []
         for m in FULL_DATE.finditer(s, a, b):
             if dl_span[0] <= m.start() < dl_span[1]:
@@ -265,7 +272,8 @@ def _resolve(kind, m, dl, ref: dt.date | None, stamp_date: dt.date | None) -> st
     return None
 
 
-def _meeting_time(s: str, loc: Any, limit: int, stamp_span) -> tuple[str, int, int] | None:
+def _meeting_time(view: TextView, loc: Located, limit: int, stamp_span) -> tuple[str, int, int] | None:
+    s = view.s
     start = max(0, loc.lead_sentence[0])
     for m in TIME.finditer(s, start, limit):
         if stamp_span and stamp_span[0] <= m.start() < stamp_span[1] + 10 and "\n" not in s[stamp_span[1]:m.start()]:
@@ -297,8 +305,7 @@ def _meeting_time(s: str, loc: Any, limit: int, stamp_span) -> tuple[str, int, i
         elif ap == "中午" and h < 6:
             h += 12
         # The clause the time belongs to: up to the end of its sentence.
-        _, sent_end = sentence_bounds(s, m.start())
-        sent_start, _ = sentence_bounds(s, m.start())
+        sent_start, sent_end = view.sentences.around(m.start())
         clause = s[m.end():sent_end]
         context = s[sent_start:sent_end]
         if FUTURE.search(context):

@@ -206,6 +206,8 @@ def _utf16_without_bom(data: bytes) -> str | None:
 def _printable_ratio(text: str) -> float:
     if not text:
         return 1.0
+    if text.replace("\n", "").replace("\r", "").replace("\t", "").isprintable():
+        return 1.0  # the common case, decided in C without a per-character loop
     ok = sum(1 for c in text if c.isprintable() or c in "\n\r\t\f\v\x1a")
     return ok / len(text)
 
@@ -216,7 +218,7 @@ def _looks_utf8(data: bytes, err: UnicodeDecodeError) -> bool:
         return True  # valid up to a character cut at the very end
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
-    multibyte = sum(1 for c in text if ord(c) > 0x7F and c != "\ufffd")
+    multibyte = len(text) - len(text.encode("ascii", "ignore")) - bad
     return multibyte >= 4 and bad * 10 <= multibyte
 
 
@@ -437,15 +439,15 @@ def _decode_docx(data: bytes, name: str) -> Document:
 def _join_wraps(text: str) -> str:
     """Join visual line wraps of a PDF text layer; keep paragraph breaks."""
     text = "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n"))
-    wraps = soft_wraps(text, force=True)
     out = []
-    for i, ch in enumerate(text):
-        if i in wraps:
-            before, after = text[i - 1 : i], text[i + 1 : i + 2]
-            if before.isascii() and after.isascii() and after.isalnum():
-                out.append(" ")
-            continue
-        out.append(ch)
+    pos = 0
+    for i in sorted(soft_wraps(text, force=True)):
+        out.append(text[pos:i])
+        before, after = text[i - 1 : i], text[i + 1 : i + 2]
+        if before.isascii() and after.isascii() and after.isalnum():
+            out.append(" ")
+        pos = i + 1
+    out.append(text[pos:])
     return "".join(out)
 
 

@@ -10,14 +10,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from transforms.facts import Fact
-from transforms.normalize import normalize
+from transforms.normalize import OffsetMap, normalize
 
 
 @dataclass(frozen=True)
 class Document:
     text: str  # decoded text; every Fact span indexes into this
     clean: str  # normalised text the extractors read (simplified, half-width, junk removed)
-    clean_to_text: tuple[int, ...]  # clean index i → text index; len(clean) + 1 entries
+    clean_to_text: OffsetMap  # clean index i → text index; len(clean) + 1 entries
     encoding: str | None = None
     format: str = "txt"  # txt | html | docx | pdf
     title: str | None = None
@@ -27,7 +27,7 @@ class Document:
     @classmethod
     def from_text(cls, text: str, **meta: Any) -> "Document":
         clean, mapping = normalize(text)
-        return cls(text=text, clean=clean, clean_to_text=tuple(mapping), **meta)
+        return cls(text=text, clean=clean, clean_to_text=mapping, **meta)
 
     def text_span(self, cstart: int, cend: int) -> tuple[int, int]:
         """Map a [cstart, cend) span of `clean` to the tightest span of `text`."""

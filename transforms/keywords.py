@@ -1,4 +1,4 @@
-"""Keywords of a report with jieba (TF-IDF), plus segmentation other steps can reuse.
+"""Keywords of a report (TF-IDF), plus segmentation other steps can reuse.
 
 Pure functions: the caller reads the user dictionary (`USER_DICT`, one `term freq tag` per
 line) and hands its lines to `load_user_dictionary` once per process, before extraction:
@@ -8,6 +8,14 @@ line) and hands its lines to `load_user_dictionary` once per process, before ext
 
 `segment(text)` cuts once; `keywords_from_tokens(tokens)` scores an existing segmentation so a
 later step does not cut the same text twice.
+
+Segmentation is `jieba_next` (a Rust-accelerated fork of jieba with the same dictionary and API)
+with the HMM off: on every text tried its tokens equal stock `jieba` 0.42.1's in that mode, at
+about a fifth of the CPU time (README "Performance"; `tests/test_segmentation.py` checks the
+equality). The HMM is off because it only guesses words outside the dictionary, and in these
+reports those guesses are mostly people's names and photo credits (`群摄`), which are not what a
+report is about. Stock jieba stays the reference (and the fallback when `jieba_next` cannot be
+imported: same tokens, slower).
 """
 
 from __future__ import annotations
@@ -17,7 +25,7 @@ import math
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -28,13 +36,24 @@ import jieba.analyse
 from transforms.document import Document
 from transforms.facts import Keyword, ReportFacts
 
+try:  # the shipped segmenter; stock jieba gives the same tokens with HMM off, only slower
+    import jieba_next as _segmenter
+
+    SEGMENTER = "jieba_next"
+except ImportError:  # pragma: no cover - jieba-next is a pinned dependency
+    _segmenter = jieba
+    SEGMENTER = "jieba"
+HMM = False  # dictionary words only (see the module docstring)
+
 jieba.setLogLevel(logging.WARNING)
+getattr(_segmenter, "set_log_level", getattr(_segmenter, "setLogLevel", None))(logging.WARNING)
 
 # The political-terms user dictionary shipped with the project (a path, not a read).
 USER_DICT: Path = Path(__file__).resolve().parents[1] / "seeds" / "dict" / "political_terms.txt"
 
 _LOCK = threading.Lock()
 _LOADED: set[str] = set()
+_LOADED_REFERENCE: set[str] = set()
 
 # Function words and report boilerplate that carry no topic.
 STOPWORDS: frozenset[str] = frozenset(
@@ -50,24 +69,33 @@ _NUMERIC = re.compile(r"^[\d０-９.,，．%％〇零一二两三四五六七八
 _WORDLIKE = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 
 
-def load_user_dictionary(lines: Iterable[str]) -> None:
-    """Add `term [freq] [tag]` lines to jieba; blank and `#` lines are skipped.
+def dictionary_entries(lines: Iterable[str]) -> Iterator[tuple[str, int | None, str | None]]:
+    """(term, freq, tag) of each `term [freq] [tag]` line; blank and `#` lines skipped."""
+    for raw in lines:
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split()
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        tag = parts[2] if len(parts) > 2 else (parts[1] if len(parts) > 1 and not parts[1].isdigit() else None)
+        yield parts[0], freq, tag
 
-    Idempotent per process: a term already added is not added again.
+
+def load_user_dictionary(lines: Iterable[str], *, reference: bool = True) -> None:
+    """Add `term [freq] [tag]` lines to the segmenter; blank and `#` lines are skipped.
+
+    With `reference` (the default) stock jieba gets them too: the bench's segmentation floor and
+    `transforms.normalize` cut with stock jieba directly. Idempotent per process: a term
+    already added is not added again.
     """
     with _LOCK:
-        for raw in lines:
-            line = raw.strip()
-            if not line or line.startswith("#"):
-                continue
-            parts = line.split()
-            word = parts[0]
-            if word in _LOADED:
-                continue
-            freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
-            tag = parts[2] if len(parts) > 2 else (parts[1] if len(parts) > 1 and not parts[1].isdigit() else None)
-            jieba.add_word(word, freq=freq, tag=tag)
-            _LOADED.add(word)
+        for word, freq, tag in dictionary_entries(lines):
+            if word not in _LOADED:
+                _segmenter.add_word(word, freq=freq, tag=tag)
+                _LOADED.add(word)
+            if reference and _segmenter is not jieba and word not in _LOADED_REFERENCE:
+                jieba.add_word(word, freq=freq, tag=tag)
+                _LOADED_REFERENCE.add(word)
 
 
 def loaded_terms() -> frozenset[str]:
@@ -76,8 +104,13 @@ def loaded_terms() -> frozenset[str]:
 
 
 def segment(text: str) -> list[str]:
-    """jieba.cut tokens; `"".join(segment(text)) == text`."""
-    return list(jieba.cut(text))
+    """Tokens of `text` (dictionary words, HMM off); `"".join(segment(text)) == text`."""
+    return _segmenter.lcut(text, HMM=HMM)
+
+
+def reference_segment(text: str) -> list[str]:
+    """Stock jieba's tokens in the same mode: what `segment` must equal."""
+    return jieba.lcut(text, HMM=HMM)
 
 
 @lru_cache(maxsize=1 << 16)  # a report repeats its words: decide each distinct token once

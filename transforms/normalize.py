@@ -20,13 +20,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import chain
+
+from transforms.script import simplify, simplify_char
 
 _FULL_TO_HALF = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _SPACES = "\u3000\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
 _FULL_TO_HALF.update({ord(c): 0x20 for c in _SPACES})
 _FULL_TO_HALF.update({0x2028: 0x0A, 0x2029: 0x0A, 0x0085: 0x0A, 0x000B: 0x0A, 0x000C: 0x0A})
 _DROP = set("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad\u180e")
+# Characters deleted outright: the zero-width ones, and the CR of a CRLF (a lone CR became \n).
+_DROP_RE = re.compile("[" + "".join(sorted(_DROP)) + "\r]+")
+_LONE_CR_RE = re.compile(r"\r(?!\n)")
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f\u3007"
 _HAN_RE = re.compile(f"[{HAN}]")
@@ -56,17 +64,13 @@ _BRACKET_TAG_RE = re.compile(rf"(?<=[{HAN}])(?:\[[^\[\]\n]{{1,12}}\]|［[^［］
 _HAN_GAP_RE = re.compile(rf"(?<=[{HAN}])[ \t]+(?=[{HAN}])")
 
 
-@lru_cache(maxsize=1)
-def _opencc():
-    from opencc import OpenCC
-
-    return OpenCC("t2s")
+# Characters `_FULL_TO_HALF` changes, in runs: only these go through `str.translate`, whose
+# per-character dict lookups would otherwise cost more than the rest of normalisation.
+_FULL_RE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_FULL_TO_HALF)) + "]+")
 
 
-@lru_cache(maxsize=8192)
-def _t2s_char(ch: str) -> str:
-    out = _opencc().convert(ch)
-    return out if len(out) == 1 else ch
+def _to_half_width(text: str) -> str:
+    return _FULL_RE.sub(lambda m: m.group().translate(_FULL_TO_HALF), text)
 
 
 def _norm_char(ch: str) -> str:
@@ -75,28 +79,125 @@ def _norm_char(ch: str) -> str:
         return ""
     ch = ch.translate(_FULL_TO_HALF)
     if ord(ch) > 0x2E7F:
-        ch = _t2s_char(ch)
+        ch = simplify_char(ch)
     return ch
 
 
-def _t2s(text: str) -> str:
-    """Traditional → simplified, exactly length-preserving.
-
-    Whole-line conversion keeps OpenCC's phrase context (乾隆 stays 乾隆); a line whose length
-    changes is converted character by character instead.
-    """
-    if all(ord(c) < 0x2E80 for c in text):
-        return text
-    cc = _opencc()
-    out: list[str] = []
-    for line in text.splitlines(keepends=True):
-        conv = cc.convert(line)
-        out.append(conv if len(conv) == len(line) else "".join(_t2s_char(c) for c in line))
-    return "".join(out)
+# ---------------------------------------------------------------------------- offsets
 
 
-def _width(line: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+@dataclass(frozen=True)
+class OffsetMap(Sequence[int]):
+    """clean index → text index, stored as runs (a run: consecutive clean characters that come
+    from consecutive text characters). `len(clean) + 1` entries, the last one `len(text)`;
+    indexable (also from the end) and iterable like the list it stands for, but built and
+    stored in O(number of deletions), not O(characters)."""
+
+    starts: tuple[int, ...]  # clean index where each run begins (first is 0)
+    origins: tuple[int, ...]  # text index of each run's first character
+    length: int  # len(clean)
+    text_length: int  # len(text): the trailing entry
+
+    @classmethod
+    def identity(cls, n: int) -> "OffsetMap":
+        return cls((0,), (0,), n, n)
+
+    def __len__(self) -> int:
+        return self.length + 1
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += self.length + 1
+        if not 0 <= i <= self.length:
+            raise IndexError(i)
+        if i == self.length:
+            return self.text_length
+        k = bisect_right(self.starts, i) - 1
+        return self.origins[k] + i - self.starts[k]
+
+    def __iter__(self) -> Iterator[int]:
+        bounds = (*self.starts[1:], self.length)
+        runs = (range(o, o + b - a) for a, b, o in zip(self.starts, bounds, self.origins))
+        return chain(*runs, (self.text_length,))
+
+    def jumps(self) -> Iterator[int]:
+        """Clean indices i > 0 whose text position is not the previous one's + 1 (something of
+        the text was deleted between clean[i-1] and clean[i])."""
+        for k in range(1, len(self.starts)):
+            i = self.starts[k]
+            if i < self.length and self.origins[k] != self[i - 1] + 1:
+                yield i
+
+    def delete(self, spans: list[tuple[int, int]]) -> "OffsetMap":
+        """The map after deleting the clean spans `spans` (sorted or not, may overlap)."""
+        if not spans:
+            return self
+        merged: list[list[int]] = []
+        for a, b in sorted(spans):
+            if b <= a:
+                continue
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        # Kept pieces of the old clean string, each split at the old runs' starts.
+        cuts = sorted({0, self.length, *self.starts, *(x for ab in merged for x in ab)})
+        starts: list[int] = []
+        origins: list[int] = []
+        pos = 0
+        m = 0
+        for a, b in zip(cuts, cuts[1:]):
+            while m < len(merged) and merged[m][1] <= a:
+                m += 1
+            if m < len(merged) and merged[m][0] <= a:
+                continue  # inside a deletion
+            origin = self[a]
+            if not (origins and origins[-1] + pos - starts[-1] == origin):
+                starts.append(pos)
+                origins.append(origin)
+            pos += b - a
+        if not starts:
+            starts, origins = [0], [self.text_length]
+        return OffsetMap(tuple(starts), tuple(origins), pos, self.text_length)
+
+
+def _delete(s: str, offsets: OffsetMap, spans: list[tuple[int, int]]) -> tuple[str, OffsetMap]:
+    """Delete the spans of `s` (its offsets follow)."""
+    if not spans:
+        return s, offsets
+    pieces: list[str] = []
+    pos = 0
+    for a, b in sorted(spans):
+        if a > pos:
+            pieces.append(s[pos:a])
+        pos = max(pos, b)
+    pieces.append(s[pos:])
+    return "".join(pieces), offsets.delete(spans)
+
+
+# ---------------------------------------------------------------------------- soft wraps
+
+
+class _WideChars(dict):
+    """`str.translate` table deleting East Asian wide/fullwidth characters, filled on demand
+    (a character's width is looked up once per process, then the table lookup is C-level)."""
+
+    def __missing__(self, cp: int) -> int | None:
+        value = None if unicodedata.east_asian_width(chr(cp)) in "WF" else cp
+        self[cp] = value
+        return value
+
+
+_WIDE = _WideChars()
+
+
+def _widths(lines: list[str]) -> list[int]:
+    """Display columns of each line (wide characters count two), from one translation of the
+    whole text rather than one per line."""
+    narrow = "\n".join(lines).translate(_WIDE).split("\n")
+    return [2 * len(line) - len(rest) for line, rest in zip(lines, narrow)]
 
 
 def soft_wraps(text: str, force: bool = False) -> set[int]:
@@ -111,7 +212,7 @@ def soft_wraps(text: str, force: bool = False) -> set[int]:
     lines = text.split("\n")
     if len(lines) < 2:
         return set()
-    widths = [_width(line.rstrip()) for line in lines]
+    widths = _widths([line.rstrip() for line in lines])
     nonempty = sorted(w for w in widths if w)
     if not nonempty:
         return set()
@@ -182,47 +283,26 @@ def _deletions(s: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _apply(chars: list[str], mapping: list[int], spans: list[tuple[int, int]]) -> tuple[list[str], list[int]]:
-    if not spans:
-        return chars, mapping
-    drop = bytearray(len(chars))
-    for a, b in spans:
-        drop[a:b] = b"\x01" * (b - a)
-    keep = [i for i in range(len(chars)) if not drop[i]]
-    return [chars[i] for i in keep], [mapping[i] for i in keep]
-
-
-def normalize(text: str) -> tuple[str, list[int]]:
-    # 1. 1:1 substitutions, traditional → simplified first so glosses/brackets match after.
-    converted = _t2s(text).translate(_FULL_TO_HALF)
-    chars: list[str] = []
-    mapping: list[int] = []
-    n = len(text)
-    for i, ch in enumerate(converted):
-        if ch in _DROP:
-            continue
-        if ch == "\r":
-            if i + 1 < n and converted[i + 1] == "\n":
-                continue
-            ch = "\n"
-        chars.append(ch)
-        mapping.append(i)
+def normalize(text: str) -> tuple[str, OffsetMap]:
+    """(clean, offsets): `offsets[i]` is the index in `text` of `clean[i]`."""
+    # 1. 1:1 substitutions, traditional → simplified first so glosses/brackets match after;
+    #    then the zero-width characters and CRs go (a lone CR is a line break).
+    converted = _LONE_CR_RE.sub("\n", _to_half_width(simplify(text)))
+    s, offsets = _delete(converted, OffsetMap.identity(len(text)),
+                         [m.span() for m in _DROP_RE.finditer(converted)])
 
     # 2. Inline junk (tags, glosses, bracket tags); repeat once so nested junk also goes.
     for _ in range(2):
-        spans = _deletions("".join(chars))
+        spans = _deletions(s)
         if not spans:
             break
-        chars, mapping = _apply(chars, mapping, spans)
+        s, offsets = _delete(s, offsets, spans)
 
     # 3. Whitespace that splits a Chinese word, and soft wraps of hard-wrapped text.
-    s = "".join(chars)
     spans = [m.span() for m in _HAN_GAP_RE.finditer(s) if _gap_is_inside_word(s, *m.span())]
     spans += [(i, i + 1) for i in soft_wraps(s) if _wrap_joins(s, i)]
-    chars, mapping = _apply(chars, mapping, spans)
-
-    mapping.append(n)
-    return "".join(chars), mapping
+    s, offsets = _delete(s, offsets, spans)
+    return s, offsets
 
 
 def _wrap_joins(s: str, i: int) -> bool:

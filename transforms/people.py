@@ -20,9 +20,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from transforms.attendance import Sentences, View, is_presidium_meeting, text_view
-from transforms.document import Document
 from transforms.facts import Fact, Person, ReportFacts
+from transforms.sitting import is_presidium_meeting
+from transforms.text import Derived, TextView
 
 # Any CJK ideograph (basic, extension A, compatibility, supplementary planes) and the
 # middle dot of transliterated names.
@@ -153,7 +153,7 @@ _CHAIRS_CHOSEN = re.compile(
     r"(?:本次|今天|本届|这次)?(?:大会|会议|全体会议|开幕会|闭幕会)?的?执行主席")
 
 
-def _chairs(view: View) -> list[NameSpan]:
+def _chairs(view: Derived) -> list[NameSpan]:
     s = view.s
     out: list[NameSpan] = []
     seen: set[str] = set()
@@ -307,7 +307,7 @@ def _name_after(s: str, pos: int) -> NameSpan | None:
 _PRESIDIUM_MEETING_AFTER = re.compile(r"^[^,，。;；\n]{0,10}主席团(?:第[^,，。\n]{1,4}次)?会议")
 
 
-def _presider(view: View, is_presidium_meeting: bool) -> NameSpan | None:
+def _presider(view: Derived, is_presidium_meeting: bool) -> NameSpan | None:
     s = view.s
     for m in re.finditer(r"主持", s):
         if s[m.start() - 1:m.start()] in ("(", "（") and s[m.end():m.end() + 2] in ("人)", "人）"):
@@ -377,12 +377,12 @@ _NOT_GOVERNMENT = re.compile(r"政协|常务委员会|常委会|法院|检察院
 _GOVERNMENT = re.compile(r"人民政府|政府|国务院")
 
 
-def _work_report(view: View) -> NameSpan | None:
+def _work_report(view: Derived) -> NameSpan | None:
     s = view.s
-    sents = Sentences(s)
+    sents = view.sentences
     for m in _REPORT_RE.finditer(s):
         rep = m.group("rep") or ("工作报告" if m.group("rep4") else "政府工作报告")
-        s_lo, _ = sents.bounds(sents.index(m.start()), len(s))
+        s_lo, _ = sents.bounds(sents.index(m.start()))
         prefix = s[s_lo:m.start()]
         entrusted = re.search(r"受[^,，。]{0,25}委托", prefix)
         rep_pos = prefix.rfind("代表")
@@ -456,15 +456,15 @@ def _listed_before(s: str, end: int) -> list[NameSpan]:
     return names
 
 
-def extract(doc: Document, so_far: ReportFacts) -> dict[str, Any]:
-    view = text_view(doc, keep_spaces=True)
+def extract(tv: TextView, so_far: ReportFacts) -> dict[str, Any]:
+    view = tv.spaced
     s = view.s
     if not s.strip():
         return {}
-    presidium_meeting = is_presidium_meeting(view, so_far)
+    presidium_meeting = is_presidium_meeting(tv, so_far)
 
     def fact(ns: NameSpan, value: Any = None) -> Fact[Any]:
-        return view.fact(doc, ns.name if value is None else value, ns.start, ns.end)
+        return view.fact(ns.name if value is None else value, ns.start, ns.end)
 
     out: dict[str, Any] = {}
     leaders: list[Fact[Person]] = []

@@ -2,7 +2,7 @@
 
 `report_rows` is the one place that knows how facts map onto the warehouse tables; the loader
 (`warehouse.store`) never reaches into extractor internals. Column names match
-`warehouse/sql/001_schema.sql`; columns the loader owns (`loaded_run_id`) are left out.
+`warehouse/sql/schema/001_core.sql`; columns the loader owns (`loaded_run_id`) are left out.
 """
 
 from __future__ import annotations
@@ -12,21 +12,15 @@ from typing import Any
 
 from transforms.document import Document
 from transforms.facts import Fact, KeyTask, Person, ReportFacts, Violation
+from warehouse.tables import REPORT_TABLES
 
 # Role labels used in `people` for the gold person fields.
 ROLE_CHAIR = "执行主席"
 ROLE_PRESIDER = "主持人"
 ROLE_WORK_REPORT = "政府工作报告人"
 
-TABLES: tuple[str, ...] = (
-    "reports",
-    "attendance",
-    "people",
-    "agenda_items",
-    "work_report_items",
-    "keywords",
-    "fact_spans",
-)
+# The report tables, from the table registry (pure data, no database).
+TABLES: tuple[str, ...] = REPORT_TABLES
 
 _FULL_DATE = re.compile(r"^(\d{4})-\d{2}-\d{2}$")
 

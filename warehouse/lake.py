@@ -25,7 +25,7 @@ newest complete version back.
 
 One export at a time per lake: an export holds an exclusive `flock` on the versions folder's
 `.lock`, and `sweep_lake` touches nothing while another process holds it. Queries live in
-`warehouse/sql/lake.sql`; rows with no known year go to `year=__HIVE_DEFAULT_PARTITION__`
+`warehouse/sql/queries/lake.sql`; rows with no known year go to `year=__HIVE_DEFAULT_PARTITION__`
 (DuckDB's null partition, read back as NULL with `read_parquet(..., hive_partitioning=true)`).
 """
 
@@ -42,25 +42,9 @@ from typing import Any
 
 import duckdb
 
-from warehouse.store import SQL_DIR, named_statements
+from warehouse.sqlfiles import named_statements
+from warehouse.tables import LAKE_TABLES
 
-LAKE_TABLES: tuple[str, ...] = (
-    "reports",
-    "attendance",
-    "people",
-    "agenda_items",
-    "work_report_items",
-    "keywords",
-    "fact_spans",
-    "meeting_facts",
-    "quarantine",
-    "runs",
-    "file_ledger",
-    "meetings",
-    "meeting_reports",
-    "conflicts",
-    "meeting_checks",
-)
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 # Entries of the versions folder starting with a dot are not versions: `.lock`, and `.tmp-*`
 # folders an export is still writing (or a killed one left half-written).
@@ -175,7 +159,7 @@ def export_lake(con_or_path: Any, lake_dir: Path | str) -> dict[str, int]:
     lake = Path(lake_dir)
     lake.parent.mkdir(parents=True, exist_ok=True)
     versions = versions_dir(lake)
-    queries = named_statements(SQL_DIR / "lake.sql")
+    queries = named_statements("queries/lake.sql")
     con, opened = _connection(con_or_path)
     counts: dict[str, int] = {}
     try:

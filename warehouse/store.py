@@ -1,9 +1,11 @@
 """The warehouse: the only code that writes DuckDB.
 
-SQL lives in `warehouse/sql/`: numbered files (`001_schema.sql`, `010_views.sql`, ...) are
-migrations applied in order on every open (each statement idempotent); `load.sql` holds the
-named statements a run's load executes. Python here only loads and runs them, binding values
-as parameters or as registered Arrow tables — report text never becomes SQL.
+SQL lives in `warehouse/sql/` (layout in `warehouse/sqlfiles.py`): `schema/` files are applied
+once each, in number order, and recorded in `schema_version`; the `staging/` and `marts/` views
+are re-created on every open; `queries/load.sql` holds the named statements a run's load executes.
+Python here only loads and runs them, binding values as parameters or as registered Arrow
+tables — report text never becomes SQL. Which tables exist and how each is keyed and written
+is `warehouse/tables.py`.
 
 One run = one transaction (`commit_run`): ledger, report rows, quarantine and the runs row
 land together or not at all. Loads are keyed by content hash: a report already loaded is not
@@ -14,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -22,38 +23,12 @@ from typing import Any, Iterable, Mapping
 import duckdb
 import pyarrow as pa
 
-SQL_DIR = Path(__file__).resolve().parent / "sql"
-_MIGRATION = re.compile(r"^\d+_.*\.sql$")
+from warehouse.lake import export_lake
+from warehouse.sqlfiles import SQL_DIR, migrations, named_statements, view_files
+from warehouse.tables import CORE_TABLES, KEYS, RECONCILE_TABLES, REPORT_TABLES
 
-# Report tables in load order (reports first: the others hang off its report_id).
-REPORT_TABLES: tuple[str, ...] = (
-    "reports",
-    "attendance",
-    "people",
-    "agenda_items",
-    "work_report_items",
-    "keywords",
-    "fact_spans",
-)
-# Every table, for snapshot/lake/export purposes.
-CORE_TABLES: tuple[str, ...] = (*REPORT_TABLES, "quarantine", "runs", "file_ledger")
-
-# Written by reconciliation as a whole (replace_reconciliation), in this order.
-RECONCILE_TABLES: tuple[str, ...] = ("meetings", "meeting_reports", "conflicts", "meeting_checks")
-
-# Staging rows are deduplicated on these keys (first occurrence wins) before loading.
-KEYS: dict[str, tuple[str, ...]] = {
-    "reports": ("report_id",),
-    "attendance": ("report_id",),
-    "people": ("report_id", "role", "ordinal"),
-    "agenda_items": ("report_id", "ordinal"),
-    "work_report_items": ("report_id", "kind", "ordinal"),
-    "keywords": ("report_id", "term"),
-    "fact_spans": ("report_id", "field", "value", "start_offset", "end_offset"),
-    "quarantine": ("file_path", "sha256", "rule"),
-    "runs": ("run_id",),
-    "files": ("path",),
-}
+__all__ = ["CORE_TABLES", "FILES_SCHEMA", "KEYS", "RECONCILE_TABLES", "REPORT_TABLES", "SQL_DIR", "Warehouse",
+           "named_statements", "query", "to_arrow", "utc_naive"]
 
 FILES_SCHEMA = pa.schema(
     [
@@ -69,29 +44,6 @@ FILES_SCHEMA = pa.schema(
         ("seen_at", pa.timestamp("us")),
     ]
 )
-
-
-def migrations() -> list[Path]:
-    """The numbered .sql files, in the order they are applied."""
-    return sorted(p for p in SQL_DIR.glob("*.sql") if _MIGRATION.match(p.name))
-
-
-def named_statements(path: Path = SQL_DIR / "load.sql") -> dict[str, str]:
-    """`-- name: x` sections of a .sql file → {x: statement text}."""
-    out: dict[str, str] = {}
-    name: str | None = None
-    lines: list[str] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        m = re.match(r"^--\s*name:\s*(\w+)\s*$", line)
-        if m:
-            if name:
-                out[name] = "\n".join(lines).strip()
-            name, lines = m.group(1), []
-        elif name:
-            lines.append(line)
-    if name:
-        out[name] = "\n".join(lines).strip()
-    return out
 
 
 def utc_naive(value: Any) -> datetime | None:
@@ -156,8 +108,8 @@ class Warehouse:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.con = duckdb.connect(str(self.path))
-        self._load = named_statements()
-        self._reconcile = named_statements(SQL_DIR / "reconcile.sql")
+        self._load = named_statements("queries/load.sql")
+        self._reconcile = named_statements("queries/reconcile.sql")
         self._schemas: dict[str, pa.Schema] = {}
         self.migrate()
 
@@ -174,11 +126,28 @@ class Warehouse:
             self.con = None  # type: ignore[assignment]
 
     def migrate(self) -> list[str]:
-        """Apply every numbered .sql file in order (idempotent); returns the names applied."""
+        """Apply the schema files this warehouse has not applied yet (each in its own
+        transaction, recorded in `schema_version`), then re-create the views; returns the
+        schema files applied now."""
         applied = []
-        for path in migrations():
-            self.con.execute(path.read_text(encoding="utf-8"))
+        first, *rest = migrations()  # 000_schema_version.sql: the table that records the others
+        self.con.execute(first.read_text(encoding="utf-8"))
+        done = {r[0] for r in self.con.execute("select version from schema_version").fetchall()}
+        for path in (first, *rest):
+            if path.name in done:
+                continue
+            self.con.begin()
+            try:
+                self.con.execute(path.read_text(encoding="utf-8"))
+                self.con.execute("insert into schema_version values (?, ?)",
+                                 [path.name, utc_naive(datetime.now(timezone.utc))])
+                self.con.commit()
+            except BaseException:
+                self.con.rollback()
+                raise
             applied.append(path.name)
+        for path in view_files():
+            self.con.execute(path.read_text(encoding="utf-8"))
         self._schemas = {}
         return applied
 
@@ -186,7 +155,7 @@ class Warehouse:
     def inbox_ledger(self, inbox: str) -> dict[str, dict[str, Any]]:
         """Current ledger entries of one inbox, by path (rows from before inboxes were recorded
         are claimed by this inbox first)."""
-        lifecycle = named_statements(SQL_DIR / "lifecycle.sql")
+        lifecycle = named_statements("queries/lifecycle.sql")
         self._in_transaction({}, lambda: self.con.execute(lifecycle["claim_legacy_ledger"], {"inbox": inbox}))
         cur = self.con.cursor()
         try:
@@ -198,18 +167,18 @@ class Warehouse:
 
     def move_inbox(self, old: str, new: str) -> int:
         """Ledger rows of inbox `old` become inbox `new`'s (own transaction); returns rows moved."""
-        statement = named_statements(SQL_DIR / "lifecycle.sql")["move_inbox"]
+        statement = named_statements("queries/lifecycle.sql")["move_inbox"]
         return int(self._in_transaction({}, lambda: self.con.execute(statement, {"old": old, "new": new})
                                         .fetchone()[0]) or 0)
 
     def close_interrupted_runs(self) -> int:
         """Runs rows left `running` by a run that died after its commit become `failed`."""
-        statement = named_statements(SQL_DIR / "lifecycle.sql")["close_interrupted_runs"]
+        statement = named_statements("queries/lifecycle.sql")["close_interrupted_runs"]
         return int(self._in_transaction({}, lambda: self.con.execute(statement).fetchone()[0]) or 0)
 
     def run_meetings(self, run_id: str) -> int:
         """Meetings (after reconciliation) that this run's new reports belong to."""
-        statement = named_statements(SQL_DIR / "lifecycle.sql")["run_meetings"]
+        statement = named_statements("queries/lifecycle.sql")["run_meetings"]
         return int(self.con.execute(statement, {"run_id": run_id}).fetchone()[0])
 
     def ledger(self) -> dict[str, dict[str, Any]]:
@@ -346,7 +315,7 @@ class Warehouse:
     def _stage_shards(self, shards: Path, staged: dict[str, pa.Table], dedupe: bool) -> None:
         """stg_<table> views over in-memory rows + the run's Parquet shards (inside the run's
         transaction)."""
-        sql = named_statements(SQL_DIR / "shards.sql")
+        sql = named_statements("staging/stg_shards.sql")
         for stg, arrow in staged.items():
             table = stg.removeprefix("stg_")
             folder = shards / table
@@ -371,7 +340,7 @@ class Warehouse:
         folder = Path(shards) / "report_texts"
         if not folder.is_dir() or not any(folder.glob("*.parquet")):
             return 0
-        statement = named_statements(SQL_DIR / "shards.sql")["texts"].replace(
+        statement = named_statements("staging/stg_shards.sql")["texts"].replace(
             "{glob}", _quote_path(folder / "*.parquet"))
         self.con.begin()
         try:
@@ -425,8 +394,6 @@ class Warehouse:
         return dest
 
     def export_lake(self, lake_dir: Path | str) -> dict[str, int]:
-        from warehouse.lake import export_lake
-
         return export_lake(self.con, Path(lake_dir))
 
     # -- reconciliation (one meeting, many reports) -----------------------------------------

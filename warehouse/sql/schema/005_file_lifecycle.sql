@@ -1,4 +1,4 @@
--- File identity and run records (issue 13). Idempotent: applied on every open.
+-- File identity and run records (issue 13).
 -- A file is identified by its inbox (the folder's resolved path) and its path inside it; rows
 -- written before this column existed have inbox null until the next run claims them.
 alter table file_ledger add column if not exists inbox varchar;

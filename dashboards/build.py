@@ -1,4 +1,4 @@
-"""Write the dashboard: read the warehouse read-only, render (flows.dashboard_render), write
+"""Write the dashboard: read the warehouse read-only, render (dashboards.render), write
 one HTML file. Prefers the published snapshot, so a dashboard never holds the writer's lock.
 """
 
@@ -12,8 +12,8 @@ from typing import Any, Mapping
 
 import duckdb
 
-from flows.dashboard_render import bar_chart, line_chart, render_dashboard, segments
-from warehouse.store import SQL_DIR, named_statements
+from dashboards.render import bar_chart, line_chart, render_dashboard, segments
+from warehouse.sqlfiles import named_statements
 
 # What one page carries; the warehouse holds the rest (BI tools read it all).
 MAX_MEETINGS = 200
@@ -40,7 +40,7 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] | 
 def load_dashboard_data(db: Path | str, *, max_meetings: int = MAX_MEETINGS, max_rows: int = MAX_ROWS,
                         links: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Everything the page shows, read from `db` (opened read-only)."""
-    q = named_statements(SQL_DIR / "dashboard.sql")
+    q = named_statements("queries/dashboard.sql")
     con = duckdb.connect(str(db), read_only=True)
     try:
         lim = {"limit": max_rows}

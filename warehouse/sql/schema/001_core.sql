@@ -1,4 +1,5 @@
--- Core tables. Applied on every open: every statement is idempotent.
+-- Core tables (applied once per warehouse, see 000_schema_version.sql; idempotent, so warehouses
+-- made before schema_version apply it again harmlessly).
 -- Conventions: lowercase, `<object>_id`, `<event>_at` (UTC, naive TIMESTAMP), `is_` booleans.
 -- JSON payloads are stored as VARCHAR so that DuckDB 1.x snapshot readers need no extension.
 

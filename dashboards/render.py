@@ -114,6 +114,6 @@ def environment() -> Environment:
 
 
 def render_dashboard(data: Mapping[str, Any]) -> str:
-    """The whole page. `data` is what flows.dashboard.load_dashboard_data returns."""
+    """The whole page. `data` is what dashboards.build.load_dashboard_data returns."""
     template = environment().get_template("dashboard.html.j2")
     return template.render(**data, script=HIGHLIGHT_JS, csp=csp_for(HIGHLIGHT_JS))

@@ -1,24 +1,6 @@
--- Views. `meeting_facts` is the public face of the warehouse: one row per current file version
+-- `meeting_facts` is the public face of the warehouse: one row per current file version
 -- that has a report. Contract columns come first and in this order; it holds no run ids or
--- timestamps and is deterministic (ordered list aggregates, ordered rows).
-
-create or replace view current_files as
-select
-    path as file_path,
-    version,
-    sha256,
-    size_bytes,
-    mtime_ns,
-    encoding,
-    format,
-    first_seen_at,
-    last_seen_at,
-    status,
-    report_id,
-    inbox,
-    missing_since
-from file_ledger
-where is_current;
+-- timestamps and is deterministic (ordered list aggregates, ordered rows). Re-created on every open.
 
 create or replace view meeting_facts as
 with current_reports as (

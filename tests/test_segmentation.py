@@ -1,0 +1,80 @@
+"""The shipped segmenter (jieba_next, HMM off, user dictionary loaded) cuts exactly like the
+reference, stock jieba 0.42.1 in the same mode, on every text the project has: the dev corpus,
+the project's fixtures, generated reports and arbitrary text. Speed is measured by
+`python -m bench.segmentation`, not here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bench.generate import generate_text
+from transforms import keywords as kw
+from transforms.decode import decode
+from transforms.document import Document
+
+kw.load_user_dictionary(kw.USER_DICT.read_text(encoding="utf-8").splitlines())
+GENERATED = 400
+SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
+
+
+def _texts_of(paths: list[Path]) -> list[tuple[str, str]]:
+    """(name, text) for the decoded and the clean text of every readable file."""
+    out = []
+    for p in paths:
+        doc = decode(p.read_bytes(), p.name)
+        if doc.text.strip():
+            out += [(f"{p.name} (text)", doc.text), (f"{p.name} (clean)", doc.clean)]
+    return out
+
+
+def _differing(texts: list[tuple[str, str]]) -> list[str]:
+    return [name for name, text in texts if kw.segment(text) != kw.reference_segment(text)]
+
+
+def test_the_shipped_segmenter_is_jieba_next_with_the_hmm_off() -> None:
+    import jieba
+
+    assert kw.SEGMENTER == "jieba_next" and kw.HMM is False
+    assert jieba.__version__ == "0.42.1"
+    # The user dictionary reached both: its multi-word terms stay whole in each.
+    text = "大会审议了国民经济和社会发展计划，要深化供给侧结构性改革，优化营商环境。"
+    for cut in (kw.segment, kw.reference_segment):
+        tokens = cut(text)
+        assert "供给侧结构性改革" in tokens and "营商环境" in tokens and "".join(tokens) == text
+
+
+def test_tokens_equal_stock_jieba_on_the_dev_corpus(corpus_dir: Path) -> None:
+    texts = _texts_of(sorted((corpus_dir / "reports").iterdir()))
+    assert len(texts) >= 80
+    assert _differing(texts) == []
+
+
+def test_tokens_equal_stock_jieba_on_the_project_fixtures(cases_dir: Path) -> None:
+    texts = _texts_of(sorted(p for p in cases_dir.rglob("*") if p.is_file() and p.suffix in SUFFIXES))
+    assert len(texts) >= 120
+    assert _differing(texts) == []
+
+
+def test_tokens_equal_stock_jieba_on_generated_reports() -> None:
+    raw = [(f"generated {i}", t) for i, t in ((i, generate_text(0, i)) for i in range(GENERATED)) if t]
+    texts = raw + [(f"{name} (clean)", Document.from_text(t).clean) for name, t in raw]
+    assert len(texts) >= GENERATED
+    assert _differing(texts) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=120) | st.text(alphabet=st.sampled_from(list(
+    "人民代表大会常务委员会营商环境乡村振兴的了是第十四届二次会议林艶摄記者報道，。、“”（）() \n\t+-%0123456789Abc")),
+    max_size=120))
+def test_tokens_equal_stock_jieba_on_any_text(text: str) -> None:
+    assert kw.segment(text) == kw.reference_segment(text)
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\n", "２０２４年", "ＡＢＣ人大", "𠀀𠀁人大"])
+def test_edge_texts(text: str) -> None:
+    assert kw.segment(text) == kw.reference_segment(text)
+    assert "".join(kw.segment(text)) == text
