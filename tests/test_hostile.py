@@ -4,7 +4,7 @@ reason, nothing outside the inbox is read, the run completes, and a second run a
 It holds poison files too — a DOCX zip bomb (document.xml inflates to 1.1 GB), files that make
 their worker die by SIGKILL or a segmentation fault, or hang (these three through the test-only
 CONGRESS_ETL_POISON hook; the bomb is real) — and each costs only itself: the rest of the inbox
-loads in the same run, the process tree stays under 1.5 GB, and the next run does not try them
+loads in the same run, the process tree stays under 1.5 GB (PSS), and the next run does not try them
 again unless they change. (The worker memory cap is tested in test_isolation.py.)"""
 
 from __future__ import annotations
@@ -283,7 +283,9 @@ def test_hostile_inbox_every_file_loaded_or_quarantined(prefect_api, tmp_path: P
     # Each poison file cost only itself: everything else loaded in the same run, in bounded memory.
     loaded = {p for p, in _rows(tmp_path, "select file_path from meeting_facts")}
     assert {p for p, (r, _) in expected.items() if r == "loaded"} <= loaded
-    assert figures["peak_rss_mb"] < 1500, figures
+    # Memory of the process tree: PSS splits the pages workers share with the server they are
+    # forked from (the extractors, loaded once); summed RSS counts them once per worker.
+    assert figures["peak_pss_mb"] < 1500 and figures["peak_rss_mb"] < 2000, figures
 
     # Hostile names and hostile text are data: loaded with their facts, and no table was harmed.
     facts = dict(_rows(tmp_path, "select file_path, present from meeting_facts where present is not null"))
