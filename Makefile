@@ -9,7 +9,7 @@ export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: setup run test eval clean help browser
+.PHONY: setup run test test-fast eval clean help browser
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -42,6 +42,9 @@ browser:  ## make sure /usr/bin/chromium and a CJK font exist (installs the Debi
 
 test: setup browser  ## set up, then run the whole test suite
 	$(BIN)/python -m pytest
+
+test-fast: setup  ## set up, then run the tests not marked slow (no servers, no whole-flow runs)
+	$(BIN)/python -m pytest -m "not slow"
 
 eval: setup  ## score extraction against ../shared/corpus (needs the shared dev corpus)
 	$(BIN)/congress-etl eval --corpus ../shared/corpus --gold ../shared/corpus/gold.jsonl --json data/eval.json

@@ -21,6 +21,9 @@ import typer  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
+from flows.serve import DEFAULT_CRON, DEFAULT_TIMEZONE  # noqa: E402
+from flows.settings import DEFAULTS  # noqa: E402
+
 app = typer.Typer(
     help="congress-etl: Chinese session reports → validated facts in DuckDB + Parquet.",
     no_args_is_help=True,
@@ -75,36 +78,36 @@ def _explain(exc: BaseException, warehouse: Path) -> str:
 
 @app.command()
 def run(
-    inbox: Path = typer.Option(Path("seeds/reports"), "--inbox", help="Folder the crawler drops report files into."),
-    warehouse: Path = typer.Option(Path("data/warehouse.duckdb"), "--warehouse", help="DuckDB warehouse file."),
-    lake: Path = typer.Option(Path("data/lake"), "--lake", help="Parquet lake folder (hive-partitioned by year)."),
-    docs: Path = typer.Option(Path("data/docs"), "--docs", help="Great Expectations Data Docs folder."),
-    workers: int = typer.Option(2, "--workers", min=1, help="Extraction worker processes."),
-    batch_size: int = typer.Option(64, "--batch-size", min=1, help="Files per extraction task."),
+    inbox: Path = typer.Option(DEFAULTS.inbox, "--inbox", help="Folder the crawler drops report files into."),
+    warehouse: Path = typer.Option(DEFAULTS.warehouse, "--warehouse", help="DuckDB warehouse file."),
+    lake: Path = typer.Option(DEFAULTS.lake, "--lake", help="Parquet lake folder (hive-partitioned by year)."),
+    docs: Path = typer.Option(DEFAULTS.docs, "--docs", help="Great Expectations Data Docs folder."),
+    workers: int = typer.Option(DEFAULTS.workers, "--workers", min=1, help="Extraction worker processes."),
+    batch_size: int = typer.Option(DEFAULTS.batch_size, "--batch-size", min=1, help="Files per extraction task."),
     snapshot: Path | None = typer.Option(None, "--snapshot",
                                          help="Read-only DuckDB copy for BI (DuckDB 1.x format) "
-                                              "[default: serve/<warehouse file name> beside the warehouse]."),
+                                              "(default: serve/<warehouse file name> beside the warehouse)."),
     dashboard: Path | None = typer.Option(None, "--dashboard",
-                                          help="Folder of the HTML dashboard [default: dashboard/ beside the "
-                                               "warehouse]."),
-    keep_removed: bool = typer.Option(False, "--keep-removed",
+                                          help="Folder of the HTML dashboard (default: dashboard/ beside the "
+                                               "warehouse)."),
+    keep_removed: bool = typer.Option(DEFAULTS.keep_removed, "--keep-removed",
                                       help="Keep the facts of files that were loaded and then removed from the "
                                            "inbox (they are still marked missing in the ledger)."),
-    verify: bool = typer.Option(False, "--verify",
+    verify: bool = typer.Option(DEFAULTS.verify, "--verify",
                                 help="Rehash every known file: catches edits that kept the size and the old "
                                      "modification time (cp -p, tar x, rsync -t)."),
-    file_timeout: float = typer.Option(120.0, "--file-timeout", min=1,
+    file_timeout: float = typer.Option(DEFAULTS.file_timeout_s, "--file-timeout", min=1,
                                        help="Seconds one file may take before it is stopped and quarantined "
                                             "(timeout)."),
-    worker_memory: int = typer.Option(1536, "--worker-memory", min=0,
+    worker_memory: int = typer.Option(DEFAULTS.worker_memory_mb or 0, "--worker-memory", min=0,
                                       help="Address-space cap of each worker process in MiB (0: none); a file "
                                            "that needs more is quarantined (too_large)."),
-    runner: str = typer.Option("process", "--runner",
+    runner: str = typer.Option(DEFAULTS.runner, "--runner",
                                help="Where extraction runs: process (local worker processes) or dask."),
     dask_address: str | None = typer.Option(None, "--dask-address",
                                             help="Scheduler of an existing Dask cluster, e.g. tcp://10.0.0.5:8786 "
-                                                 "[default with --runner dask: a local cluster of --workers "
-                                                 "processes]."),
+                                                 "(default with --runner dask: a local cluster of --workers "
+                                                 "processes)."),
 ) -> None:
     """Run the nightly flow once: new files in the inbox → validated facts in DuckDB + Parquet.
 
@@ -147,7 +150,7 @@ def run(
                           worker_memory_mb=worker_memory)
     except Exception as exc:  # the run itself failed: one line, and where the details are
         _fail(f"run failed: {_explain(exc, warehouse)} (log: {log_path})")
-    from flows.nightly import RunSummary
+    from flows.run import RunSummary
     from flows.settings import RunSettings
 
     table = Table(title=f"congress-etl run {summary['run_id']}")
@@ -201,15 +204,15 @@ def query(
 
 @app.command()
 def serve(
-    cron: str = typer.Option("0 2 * * *", "--cron", help="Cron expression of the nightly schedule."),
-    timezone: str = typer.Option("Asia/Shanghai", "--timezone", help="IANA time zone the cron is read in."),
-    inbox: Path = typer.Option(Path("seeds/reports"), "--inbox", help="Folder the crawler drops report files into."),
-    warehouse: Path = typer.Option(Path("data/warehouse.duckdb"), "--warehouse", help="DuckDB warehouse file."),
-    lake: Path = typer.Option(Path("data/lake"), "--lake", help="Parquet lake folder."),
-    docs: Path = typer.Option(Path("data/docs"), "--docs", help="Great Expectations Data Docs folder."),
-    workers: int = typer.Option(2, "--workers", min=1, help="Extraction worker processes per run."),
+    cron: str = typer.Option(DEFAULT_CRON, "--cron", help="Cron expression of the nightly schedule."),
+    timezone: str = typer.Option(DEFAULT_TIMEZONE, "--timezone", help="IANA time zone the cron is read in."),
+    inbox: Path = typer.Option(DEFAULTS.inbox, "--inbox", help="Folder the crawler drops report files into."),
+    warehouse: Path = typer.Option(DEFAULTS.warehouse, "--warehouse", help="DuckDB warehouse file."),
+    lake: Path = typer.Option(DEFAULTS.lake, "--lake", help="Parquet lake folder."),
+    docs: Path = typer.Option(DEFAULTS.docs, "--docs", help="Great Expectations Data Docs folder."),
+    workers: int = typer.Option(DEFAULTS.workers, "--workers", min=1, help="Extraction worker processes per run."),
     port: int = typer.Option(4200, "--port", help="Port of the local Prefect server started when PREFECT_API_URL is unset."),
-    keep_removed: bool = typer.Option(False, "--keep-removed",
+    keep_removed: bool = typer.Option(DEFAULTS.keep_removed, "--keep-removed",
                                       help="Keep the facts of files removed from the inbox after loading."),
 ) -> None:
     """Serve deployment nightly/nightly on a cron schedule until stopped (Ctrl-C or SIGTERM).

@@ -23,7 +23,7 @@ from pathlib import Path
 
 # Test-only fault injection: CONGRESS_ETL_KILL_AT=<stage>[:<seconds>] SIGKILLs this process
 # <seconds> after the run reaches <stage> (at once without a delay). Stages, in order:
-STAGES = ("discover", "extract", "validate", "load", "export", "snapshot", "done")
+STAGES = ("discover", "extract", "validate", "load", "reconcile", "export", "snapshot", "dashboard", "done")
 KILL_ENV = "CONGRESS_ETL_KILL_AT"
 
 

@@ -1,4 +1,5 @@
-"""Where a run reads and writes, and how hard it works. Defaults are the documented ones.
+"""Where a run reads and writes, and how hard it works: every default lives here (`DEFAULTS`),
+and the CLI, the flow's parameters and `congress-etl serve` read theirs from it.
 
 Outputs derived from the warehouse are named after it, so warehouses that share a folder
 never share a default output: the BI snapshot of `<dir>/<name>` is `<dir>/serve/<name>` (so
@@ -35,7 +36,7 @@ class RunSettings:
     dashboard: Path | None = None  # dashboard folder; default <warehouse dir>/dashboard
     runner: str = "process"  # process (supervised local workers) | dask
     dask_address: str | None = None  # scheduler of an existing Dask cluster; None starts a LocalCluster
-    validate_chunk: int = 4096  # reports per GX validation (GX costs ~1 s a call, whatever the size)
+    validate_chunk: int = 65_536  # reports per GX validation (a call costs ~1 s, nearly whatever the size)
     # Last lines of defence against a poison file (flows/workers.py): a file that takes longer
     # is stopped and quarantined `timeout`; a worker's address space is capped (MemoryError →
     # `too_large`). Real reports take well under a second; a worker idles near 520 MB of address
@@ -52,11 +53,6 @@ class RunSettings:
     @property
     def dashboard_dir(self) -> Path:
         return self.dashboard or self.warehouse.parent / "dashboard"
-
-    @property
-    def unpublished_mark(self) -> Path:
-        """Set before a commit that changes what readers see, cleared once they see it."""
-        return self.warehouse.with_name(self.warehouse.name + ".unpublished")
 
     @classmethod
     def from_strings(cls, *, inbox: str, warehouse: str, lake: str, docs: str, workers: int,
@@ -81,3 +77,6 @@ class RunSettings:
                    runner=runner, dask_address=dask_address or None,
                    dashboard=Path(dashboard) if dashboard else None, keep_removed=keep_removed, verify=verify,
                    show_progress=sys.stderr.isatty() if show_progress is None else show_progress, **extra)
+
+
+DEFAULTS = RunSettings()

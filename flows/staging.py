@@ -1,14 +1,16 @@
-"""A run's data path in batches: files → Parquet shards (worker side) → verdicts (parent side).
+"""A run's data path in batches: files → Parquet shards (workers) → verdicts (parent) → one load.
 
 Workers read, decode and extract a batch of files and write the batch's warehouse rows as one
-Parquet shard per table under the run's shard folder; they return only a compact `Outcome` per
-file (ledger facts, the record GX checks, read/decode failures). The parent validates outcomes
-a chunk at a time (GX once per chunk) and writes the chunk's ledger and quarantine rows as
-shards too. Nothing proportional to the inbox stays in memory; the one writer loads every
-shard in the run's single transaction (`Warehouse.commit_run(shards=...)`).
+Parquet shard per table under the run's shard folder, plus the batch's validation rows
+(`validation/`, what the GX suite checks); they return only a compact `Outcome` per file
+(ledger facts, read/decode failures), which the parent writes as `outcomes/` shards. Once
+extraction is done the parent validates the run (`validate_run`: GX once per 65,536 reports)
+and writes the ledger and quarantine rows as shards too. Nothing proportional to the inbox
+stays in memory; the one writer loads every shard in the run's single transaction
+(`Warehouse.commit_run(shards=...)`).
 
 A report's `valid` flag in its shard only reflects read/decode failures; the load clears it
-for every report the chunk's validation quarantined.
+for every report validation quarantined.
 """
 
 from __future__ import annotations
@@ -53,7 +55,6 @@ class Outcome:
     report_id: str | None
     encoding: str | None
     format: str | None
-    record: dict[str, Any] | None  # gold-shaped facts + report_id, for validation
     found: list[Violation]  # read/extraction failures and decoder defects
     is_meeting: bool
     skipped: str | None = None  # why the file is left for the next run (nothing recorded)
@@ -130,11 +131,13 @@ def write_shard(shard_dir: Path | str, table: str, tag: str, rows: list[dict[str
 
 
 class BatchStager:
-    """Rows of a batch of files, gathered one file at a time and written as shards named `tag`."""
+    """Rows of a batch of files, gathered one file at a time and written as shards named `tag`:
+    the report tables, and the validation rows of the batch's facts (`validation/`)."""
 
     def __init__(self, schemas: dict[str, pa.Schema]) -> None:
         self.schemas = schemas
         self.tables: dict[str, list[dict[str, Any]]] = {name: [] for name in schemas}
+        self.records: list[dict[str, Any]] = []
 
     def add(self, item: InboxFile) -> Outcome:
         from transforms.rows import report_id_for, report_rows
@@ -142,10 +145,9 @@ class BatchStager:
         e = process_one(item)
         item = e.file  # as read
         if e.skipped:
-            return Outcome(item, None, None, None, None, [], False, skipped=e.skipped)
+            return Outcome(item, None, None, None, [], False, skipped=e.skipped)
         found = _pre_violations(e)
         report_id = report_id_for(item.sha256 or "") if e.doc is not None else None
-        record = None
         if e.doc is not None:
             facts = e.facts or ReportFacts()
             for table, rows in report_rows(report_id=report_id, file_path=item.path, sha256=item.sha256 or "",
@@ -155,13 +157,17 @@ class BatchStager:
             if TEXTS_TABLE in self.tables and item.sha256:
                 self.tables[TEXTS_TABLE].append(_text_row(report_id, e.doc))
             if e.facts is not None:
-                record = dict(e.facts.record(), report_id=report_id)
+                self.records.append(dict(e.facts.record(), report_id=report_id))
         return Outcome(item, report_id, e.doc.encoding if e.doc else None, e.doc.format if e.doc else None,
-                       record, found, bool(e.facts and e.facts.value("is_meeting_report")))
+                       found, bool(e.facts and e.facts.value("is_meeting_report")))
 
     def write(self, shard_dir: Path | str, tag: str) -> None:
         for table, rows in self.tables.items():
             write_shard(shard_dir, table, tag, rows, self.schemas[table])
+        if self.records:  # the per-record work of validation, done here where the records are
+            from expectations.rules import validation_table
+
+            write_table(shard_dir, VALIDATION, tag, validation_table(self.records))
 
 
 def stage_batch(items: list[InboxFile], shard_dir: str, tag: str, schemas: dict[str, pa.Schema]) -> list[Outcome]:
@@ -181,7 +187,40 @@ def failed_outcome(item: InboxFile, rule: str, message: str) -> Outcome:
             item = replace(item, sha256=sha256_file(item.abs_path))
         except (OSError, ValueError):
             pass
-    return Outcome(item, None, None, None, None, [Violation(rule, message)], False)
+    return Outcome(item, None, None, None, [Violation(rule, message)], False)
+
+
+VALIDATION = "validation"  # shard folder of the validation rows (expectations.rules.validation_table)
+OUTCOMES = "outcomes"  # shard folder of the per-file outcomes
+_FOUND = pa.list_(pa.struct([("rule", pa.string()), ("message", pa.string()), ("observed", pa.string())]))
+OUTCOME_SCHEMA = pa.schema([("path", pa.string()), ("sha256", pa.string()), ("size_bytes", pa.int64()),
+                            ("mtime_ns", pa.int64()), ("encoding", pa.string()), ("format", pa.string()),
+                            ("report_id", pa.string()), ("is_meeting", pa.bool_()), ("skipped", pa.string()),
+                            ("found", _FOUND)])
+
+
+def write_table(shard_dir: Path | str, folder: str, tag: str, table: pa.Table) -> None:
+    """An Arrow table → <shard_dir>/<folder>/<tag>.parquet, written aside and renamed."""
+    if not table.num_rows:
+        return
+    target = Path(shard_dir) / folder
+    target.mkdir(parents=True, exist_ok=True)
+    tmp = target / f".{tag}.{uuid.uuid4().hex[:8]}.tmp"
+    pq.write_table(table, tmp, compression="snappy")
+    tmp.replace(target / f"{tag}.parquet")
+
+
+def write_outcomes(shard_dir: Path | str, tag: str, outcomes: list[Outcome]) -> None:
+    """A batch's outcomes as a shard (the parent keeps none of them in memory)."""
+    import json
+
+    rows = [{"path": o.file.path, "sha256": o.file.sha256, "size_bytes": o.file.size_bytes,
+             "mtime_ns": o.file.mtime_ns, "encoding": o.encoding, "format": o.format, "report_id": o.report_id,
+             "is_meeting": o.is_meeting, "skipped": o.skipped,
+             "found": [{"rule": v.rule, "message": v.message,
+                        "observed": json.dumps(v.observed, ensure_ascii=False, sort_keys=True, default=str)
+                        if v.observed else None} for v in o.found]} for o in outcomes]
+    write_table(shard_dir, OUTCOMES, tag, pa.Table.from_pylist(rows, schema=OUTCOME_SCHEMA))
 
 
 def quarantine_row(run_id: str, now: datetime, path: str, sha256: str | None, report_id: str | None,
@@ -200,55 +239,89 @@ class Tally:
     files_skipped: int = 0  # changed while read: left for the next run
     meeting_reports: int = 0
     rules: Counter = field(default_factory=Counter)
+    duplicated: bool = False  # some content came twice (the load then dedupes)
 
 
-def validate_chunk(outcomes: list[Outcome], docs_dir: Path | None, run_name: str) -> list[list[Violation]]:
-    """GX once over the chunk's records; read/decode failures come first for each file."""
-    records = [o.record or {} for o in outcomes]
-    checked: list[list[Violation]] = [[] for _ in outcomes]
-    if any(records):
-        from expectations.rules import validate_records  # GX costs seconds to import: only when needed
-
-        checked = validate_records(records, docs_dir=docs_dir, run_name=run_name)
-    return [o.found + list(c) for o, c in zip(outcomes, checked)]
+def _shards(shard_dir: Path, folder: str) -> list[str]:
+    return sorted(str(p) for p in (Path(shard_dir) / folder).glob("*.parquet"))
 
 
-def stage_verdicts(outcomes: list[Outcome], violations: list[list[Violation]], *, run_id: str, now: datetime,
+def validate_run(shard_dir: Path, *, docs_dir: Path | None, run_id: str, now: datetime, inbox: str | None,
+                 schemas: dict[str, pa.Schema], chunk: int = 65_536) -> Tally:
+    """Validate every report the run extracted and write the ledger and quarantine rows of every
+    file it read (`files/` and `quarantine/` shards); the run's figures. GX runs once per
+    `chunk` reports over the workers' validation rows; only failing reports' violations are
+    kept in memory, keyed by report (equal content, equal verdict)."""
+    import pyarrow.dataset as ds
+
+    failing: dict[str, list[Violation]] = {}
+    tables = _shards(shard_dir, VALIDATION)
+    if tables:
+        from expectations.rules import validate_table  # GX costs seconds to import: only when needed
+
+        for batch in ds.dataset(tables, format="parquet").to_batches(batch_size=chunk):
+            table = pa.Table.from_batches([batch])
+            for report_id, found in zip(table["report_id"].to_pylist(),
+                                        validate_table(table, docs_dir=docs_dir, run_name=run_id)):
+                if found:
+                    failing[report_id] = found
+    tally = Tally()
+    seen: set[str] = set()
+    outcomes = _shards(shard_dir, OUTCOMES)
+    if outcomes:
+        for k, batch in enumerate(ds.dataset(outcomes, format="parquet").to_batches(batch_size=chunk)):
+            rows = batch.to_pylist()
+            for row in rows:
+                rid = row["report_id"]
+                if rid is not None:
+                    tally.duplicated |= rid in seen
+                    seen.add(rid)
+            stage_verdicts(rows, failing, run_id=run_id, now=now, shard_dir=shard_dir, tag=f"v{k:06d}",
+                           schemas=schemas, tally=tally, inbox=inbox)
+    return tally
+
+
+def stage_verdicts(rows: list[dict[str, Any]], failing: dict[str, list[Violation]], *, run_id: str, now: datetime,
                    shard_dir: Path, tag: str, schemas: dict[str, pa.Schema], tally: Tally,
                    inbox: str | None = None) -> None:
-    """Ledger and quarantine shards for a validated chunk; figures into `tally`."""
+    """Ledger and quarantine shards for outcome rows; figures into `tally`."""
+    import json
+
     from warehouse.store import FILES_SCHEMA
 
     files: list[dict[str, Any]] = []
     quarantine: list[dict[str, Any]] = []
-    for o, found in zip(outcomes, violations):
-        if o.skipped:
+    for o in rows:
+        if o["skipped"]:
             tally.files_skipped += 1
             continue
-        sha = o.file.sha256 or ""
+        found = [Violation(f["rule"], f["message"], json.loads(f["observed"]) if f["observed"] else {})
+                 for f in o["found"] or ()]
+        found += failing.get(o["report_id"], []) if o["report_id"] else []
+        sha = o["sha256"] or ""
         rules: set[str] = set()
         for v in found:
             if v.rule not in rules:  # one record per (file, content, rule), as the loader keys them
                 rules.add(v.rule)
-                quarantine.append(quarantine_row(run_id, now, o.file.path, sha, o.report_id, v, inbox))
-        files.append({"inbox": inbox, "path": o.file.path, "sha256": sha, "size_bytes": o.file.size_bytes,
-                      "mtime_ns": o.file.mtime_ns, "encoding": o.encoding, "format": o.format,
-                      "status": "quarantined" if found else "loaded", "report_id": o.report_id, "seen_at": now})
-        tally.files_loaded += o.report_id is not None
-        tally.meeting_reports += o.is_meeting
+                quarantine.append(quarantine_row(run_id, now, o["path"], sha, o["report_id"], v, inbox))
+        files.append({"inbox": inbox, "path": o["path"], "sha256": sha, "size_bytes": o["size_bytes"],
+                      "mtime_ns": o["mtime_ns"], "encoding": o["encoding"], "format": o["format"],
+                      "status": "quarantined" if found else "loaded", "report_id": o["report_id"], "seen_at": now})
+        tally.files_loaded += o["report_id"] is not None
+        tally.meeting_reports += bool(o["is_meeting"])
         tally.files_quarantined += bool(found)
         tally.rules.update(v.rule for v in found)
     write_shard(shard_dir, "files", tag, files, FILES_SCHEMA)
     write_shard(shard_dir, "quarantine", tag, quarantine, schemas["quarantine"])
 
 
-def leftover_rows(run_id: str, now: datetime, unchanged: list[InboxFile], rejected: list[Rejected],
-                  missing: list[str] = (), *, inbox: str | None = None,
+def leftover_rows(run_id: str, now: datetime, rejected: list[Rejected], missing: list[str] = (), *,
+                  inbox: str | None = None,
                   keep_removed: bool = False) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Ledger and quarantine rows of files that were not extracted (unchanged, rejected, and
-    missing: gone from the inbox; `keep_removed` keeps their facts current)."""
-    files = [{"inbox": inbox, "path": i.path, "sha256": i.sha256, "size_bytes": i.size_bytes,
-              "mtime_ns": i.mtime_ns, "status": "unchanged", "seen_at": now} for i in unchanged]
+    """Ledger and quarantine rows of files that were not extracted: rejected, and missing (gone
+    from the inbox; `keep_removed` keeps their facts current). Unchanged files are a shard
+    (`stage_unchanged`): there may be 100k of them."""
+    files: list[dict[str, Any]] = []
     quarantine = []
     for r in rejected:
         quarantine.append(quarantine_row(run_id, now, r.path, None, None, Violation(r.rule, r.message), inbox))
@@ -257,6 +330,28 @@ def leftover_rows(run_id: str, now: datetime, unchanged: list[InboxFile], reject
     status = "missing_kept" if keep_removed else "missing"
     files += [{"inbox": inbox, "path": p, "status": status, "seen_at": now} for p in missing]
     return files, quarantine
+
+
+def stage_unchanged(unchanged: pa.Table, *, inbox: str | None, now: datetime, shard_dir: Path) -> None:
+    """Ledger rows of the unchanged files (their sighting is refreshed) as one shard, built
+    column-wise: a no-op run over 100k files makes no row objects."""
+    from warehouse.store import FILES_SCHEMA, utc_naive
+
+    n = unchanged.num_rows
+    if not n:
+        return
+    columns = {"inbox": pa.array([inbox] * n, pa.string()), "path": unchanged["path"],
+               "sha256": unchanged["sha256"], "size_bytes": unchanged["size_bytes"],
+               "mtime_ns": unchanged["mtime_ns"], "encoding": pa.nulls(n, pa.string()),
+               "format": pa.nulls(n, pa.string()), "status": pa.array(["unchanged"] * n, pa.string()),
+               "report_id": pa.nulls(n, pa.string()),
+               "seen_at": pa.array([utc_naive(now)] * n, pa.timestamp("us"))}
+    table = pa.table([columns[f.name] for f in FILES_SCHEMA], schema=FILES_SCHEMA)
+    folder = Path(shard_dir) / "files"
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".unchanged.{uuid.uuid4().hex[:8]}.tmp"
+    pq.write_table(table, tmp, compression="snappy")
+    tmp.replace(folder / "unchanged.parquet")
 
 
 def shard_dir_for(warehouse: Path, run_id: str) -> Path:

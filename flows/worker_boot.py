@@ -4,6 +4,7 @@ loaded there, and each worker forked from it starts in milliseconds instead of s
 
 import pyarrow.parquet  # noqa: F401
 
+import expectations.rules  # noqa: F401  (validation rows are built in the workers)
 import flows.staging  # noqa: F401
 import transforms.reconcile  # noqa: F401
 import transforms.rows  # noqa: F401

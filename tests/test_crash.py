@@ -61,8 +61,8 @@ class Runner:
 
 # The furthest point a killed run's log shows it reached (for the figures, not the verdict).
 _MARKS = (("reconciled:", "after commit: exporting"), ("committed:", "after commit"),
-          ("validate-reports", "loading"), ("extract-batch", "extracting/validating"),
-          ("discover-files", "extracting"))
+          ("Task run 'load", "loading"), ("Task run 'validate", "validating"),
+          ("Task run 'extract", "extracting"), ("Task run 'discover", "discovering"))
 
 
 def _landed(log: Path) -> str:

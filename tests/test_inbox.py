@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,10 @@ def _write(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
+
+
+def _paths(unchanged) -> list[str]:
+    return unchanged.column("path").to_pylist()
 
 
 def _known(item, root: Path) -> dict:
@@ -33,7 +38,7 @@ def test_new_files_are_listed_in_path_order_and_hashed_where_they_are_read(tmp_p
     read = read_bytes(scan.new[1])
     assert read.sha256 == hashlib.sha256("乙".encode()).hexdigest() and read.data == "乙".encode()
     assert (read.size_bytes, read.mtime_ns) == (scan.new[1].size_bytes, scan.new[1].mtime_ns)
-    assert scan.unchanged == [] and scan.rejected == [] and scan.missing == []
+    assert scan.unchanged.num_rows == 0 and scan.rejected == [] and scan.missing == []
 
 
 def test_unchanged_metadata_skips_hashing_and_changed_content_is_new(tmp_path: Path) -> None:
@@ -41,7 +46,7 @@ def test_unchanged_metadata_skips_hashing_and_changed_content_is_new(tmp_path: P
     first = scan_inbox(tmp_path, {}).new[0]
     ledger = {"r.txt": _known(first, tmp_path)}
     again = scan_inbox(tmp_path, ledger)
-    assert [u.path for u in again.unchanged] == ["r.txt"] and again.new == []
+    assert _paths(again.unchanged) == ["r.txt"] and again.new == []
     f.write_bytes("会议开幕".encode())
     changed = scan_inbox(tmp_path, ledger)
     assert [n.path for n in changed.new] == ["r.txt"] and changed.new[0].sha256 != ledger["r.txt"]["sha256"]
@@ -52,7 +57,7 @@ def test_touched_file_with_same_content_is_unchanged(tmp_path: Path) -> None:
     first = scan_inbox(tmp_path, {}).new[0]
     os.utime(f, ns=(first.mtime_ns + 10**9, first.mtime_ns + 10**9))
     ledger = {"r.txt": _known(first, tmp_path)}
-    assert [u.path for u in scan_inbox(tmp_path, ledger).unchanged] == ["r.txt"]
+    assert _paths(scan_inbox(tmp_path, ledger).unchanged) == ["r.txt"]
 
 
 def test_same_size_edit_with_the_old_mtime_is_only_seen_with_verify(tmp_path: Path) -> None:
@@ -62,7 +67,7 @@ def test_same_size_edit_with_the_old_mtime_is_only_seen_with_verify(tmp_path: Pa
     ledger = {"r.txt": _known(first, tmp_path)}
     f.write_bytes("出席163人".encode())  # same size
     os.utime(f, ns=(first.mtime_ns, first.mtime_ns))
-    assert [u.path for u in scan_inbox(tmp_path, ledger).unchanged] == ["r.txt"]
+    assert _paths(scan_inbox(tmp_path, ledger).unchanged) == ["r.txt"]
     verified = scan_inbox(tmp_path, ledger, verify=True)
     assert [n.path for n in verified.new] == ["r.txt"]
     assert verified.new[0].sha256 == hashlib.sha256("出席163人".encode()).hexdigest()
@@ -75,7 +80,7 @@ def test_files_gone_from_the_inbox_are_listed_missing(tmp_path: Path) -> None:
     (tmp_path / "a.txt").unlink()
     os.mkfifo(tmp_path / "b2.txt")  # rejected files are there, not missing
     scan = scan_inbox(tmp_path, {**ledger, "b2.txt": {"sha256": None, "size_bytes": None, "mtime_ns": None}})
-    assert scan.missing == ["a.txt"] and [u.path for u in scan.unchanged] == ["b.txt"]
+    assert scan.missing == ["a.txt"] and _paths(scan.unchanged) == ["b.txt"]
 
 
 def test_a_file_changing_while_read_is_refused(tmp_path: Path, monkeypatch) -> None:
@@ -134,3 +139,30 @@ def test_hostile_names_survive(tmp_path: Path) -> None:
 def test_missing_inbox_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="inbox folder not found"):
         scan_inbox(tmp_path / "nope", {})
+
+
+_OPENED: list[str] | None = None
+
+
+def _audit(event: str, args: tuple) -> None:
+    if _OPENED is not None and event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
+        _OPENED.append(os.fsdecode(args[0]))
+
+
+sys.addaudithook(_audit)
+
+
+def test_a_scan_of_known_files_reads_metadata_only(tmp_path: Path) -> None:
+    """What a no-op nightly run pays: one folder listing and one stat per file, no file opened
+    (watched through Python's audit hook on every `open`)."""
+    global _OPENED
+    for i in range(300):
+        _write(tmp_path / f"{i // 100}" / f"{i:03d}.txt", f"会议{i}".encode())
+    ledger = {p.path: _known(p, tmp_path) for p in scan_inbox(tmp_path, {}).new}
+    _OPENED = []
+    try:
+        scan = scan_inbox(tmp_path, ledger)
+    finally:
+        opened, _OPENED = _OPENED, None
+    assert scan.unchanged.num_rows == 300 and scan.new == [] and scan.missing == []
+    assert not [p for p in opened if p.startswith(str(tmp_path))], opened[:5]

@@ -170,7 +170,7 @@ def test_rejected_files_do_not_make_every_run_republish(prefect_harness, seed_in
     again = _run(seed_inbox, tmp_path)
     assert again["files_new"] == 0 and again["rows_loaded"] == 0
     assert (tmp_path / "lake").resolve() == lake and snapshot.stat().st_mtime_ns == published
-    assert not (tmp_path / "wh.duckdb.unpublished").exists()
+    assert _rows(tmp_path, "select published from runs order by started_at") == [(True,), (None,)]
 
 
 def test_run_figures_count_meetings_from_reconciliation(prefect_harness, seed_inbox: Path, tmp_path: Path) -> None:

@@ -152,18 +152,17 @@ class Warehouse:
         return applied
 
     # -- reads -----------------------------------------------------------------------------
-    def inbox_ledger(self, inbox: str) -> dict[str, dict[str, Any]]:
-        """Current ledger entries of one inbox, by path (rows from before inboxes were recorded
-        are claimed by this inbox first)."""
+    def inbox_ledger(self, inbox: str) -> pa.Table:
+        """Current ledger entries of one inbox as an Arrow table (path, sha256, size_bytes,
+        mtime_ns, status, missing_since); rows from before inboxes were recorded are claimed by
+        this inbox first."""
         lifecycle = named_statements("queries/lifecycle.sql")
         self._in_transaction({}, lambda: self.con.execute(lifecycle["claim_legacy_ledger"], {"inbox": inbox}))
         cur = self.con.cursor()
         try:
-            rows = cur.execute(lifecycle["ledger"], {"inbox": inbox}).fetchall()
+            return cur.sql(lifecycle["ledger"], params={"inbox": inbox}).to_arrow_table()
         finally:
             cur.close()
-        keys = ("sha256", "size_bytes", "mtime_ns", "status", "report_id", "version", "missing_since")
-        return {r[0]: dict(zip(keys, r[1:])) for r in rows}
 
     def move_inbox(self, old: str, new: str) -> int:
         """Ledger rows of inbox `old` become inbox `new`'s (own transaction); returns rows moved."""
@@ -175,6 +174,15 @@ class Warehouse:
         """Runs rows left `running` by a run that died after its commit become `failed`."""
         statement = named_statements("queries/lifecycle.sql")["close_interrupted_runs"]
         return int(self._in_transaction({}, lambda: self.con.execute(statement).fetchone()[0]) or 0)
+
+    def unpublished_runs(self) -> int:
+        """Runs whose committed changes the lake, snapshot and dashboard do not show yet."""
+        return int(self.con.execute(named_statements("queries/lifecycle.sql")["unpublished_runs"]).fetchone()[0])
+
+    def mark_published(self) -> None:
+        """Every committed run is now visible to readers (own transaction)."""
+        statement = named_statements("queries/lifecycle.sql")["mark_published"]
+        self._in_transaction({}, lambda: self.con.execute(statement))
 
     def run_meetings(self, run_id: str) -> int:
         """Meetings (after reconciliation) that this run's new reports belong to."""

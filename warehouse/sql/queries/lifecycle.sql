@@ -2,10 +2,9 @@
 
 -- name: ledger
 -- This inbox's current files, for the scan.
-select path, sha256, size_bytes, mtime_ns, status, report_id, version, missing_since
+select path, sha256, size_bytes, mtime_ns, status, missing_since
 from file_ledger
-where is_current and inbox = $inbox
-order by path;
+where is_current and inbox = $inbox;
 
 -- name: claim_legacy_ledger
 -- Rows from before files had an inbox belong to the inbox of the first run that finds them.
@@ -30,3 +29,11 @@ where r.loaded_run_id = $run_id;
 -- name: move_inbox
 -- An inbox moved to another folder keeps its files' identities (and their history).
 update file_ledger set inbox = $new where inbox = $old;
+
+-- name: unpublished_runs
+-- Runs whose commit readers do not see yet (killed or failed between commit and publish).
+select count(*) from runs where published = false;
+
+-- name: mark_published
+-- A publish shows the whole committed warehouse: every run before it is published too.
+update runs set published = true where published = false;
