@@ -68,6 +68,12 @@ class Run:
         self.duplicated = False
         self.was_unpublished = False
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Prefect sends the running task's context (and so its `run` parameter) along with the
+        Dask tasks it submits; the writer, the logger and the run's tables stay in this process."""
+        keep = ("settings", "run_id", "inbox", "shards", "now")
+        return {k: v for k, v in self.__dict__.items() if k in keep}
+
     @contextmanager
     def hold(self, logger: Any) -> Iterator[Any]:
         """The run lock and the writer; under them, before anything else, the outputs are
