@@ -187,28 +187,28 @@ def _venue(view: TextView, lead: NameMatch,
         b = view.sentences.around(n.start)
         if b not in spans:
             spans.append(b)
-    # The sentences right after the lead (会场描写), then the rest of the text.
-    spans.append((en, min(len(s), en + 400)))
-    spans.append((0, len(s)))
-    for k, (a, b) in enumerate(spans):
-        # A town or city alone (`在北京开幕`) only in a sentence naming the sitting.
-        min_kind = 2 if k >= len(spans) - 2 else 1
-        seg = s[a:b]
-        best = None
-        for pat in VENUE_PATTERNS:
-            for m in pat.finditer(seg):
-                v = m.group("v")
-                # Keep only the place: drop a leading clause ending in 后/时 and trailing adverbs.
-                vs = a + m.start("v")
-                if not _is_venue(v):
-                    continue
-                kind = _venue_kind(v)
-                if kind < min_kind:
-                    continue
-                # A building beats a town; the first of a kind wins.
-                score = (kind, -m.start())
-                if best is None or score > best[0]:
-                    best = (score, v, vs, vs + len(v))
-        if best is not None:
-            return best[1], best[2], best[3]
+    # A building named in a sentence about the sitting, else right after the lead (会场描写);
+    # then a town or city alone (`在北京开幕`) in a sentence about the sitting; then a building
+    # anywhere in the text.
+    passes = [(spans, 2), ([(en, min(len(s), en + 400))], 2), (spans, 1), ([(0, len(s))], 2)]
+    for where, kind_needed in passes:
+        for a, b in where:
+            got = _venue_in(s, a, b, kind_needed)
+            if got is not None:
+                return got
     return None
+
+
+def _venue_in(s: str, a: int, b: int, kind_needed: int) -> tuple[str, int, int] | None:
+    """The first venue of the given kind in s[a:b] (a building: 2, a town or city: 1)."""
+    seg = s[a:b]
+    best = None
+    for pat in VENUE_PATTERNS:
+        for m in pat.finditer(seg):
+            v = m.group("v")
+            if not _is_venue(v) or _venue_kind(v) != kind_needed:
+                continue
+            if best is None or m.start() < best[0]:
+                vs = a + m.start("v")
+                best = (m.start(), v, vs, vs + len(v))
+    return None if best is None else best[1:]

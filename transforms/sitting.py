@@ -352,6 +352,30 @@ class Located:
     lead_sentence: tuple[int, int]  # [start, end) of the lead name's sentence, terminal excluded
 
 
+_PAGE_FURNITURE = compile_words(lexicon.PAGE_FURNITURE)
+_TITLE_MAX = 64  # characters; a longer first line is the lead paragraph
+
+
+def _title_line(view: TextView) -> tuple[int, int]:
+    """The headline: the first line with text that is not page furniture (breadcrumbs, font-size
+    and print buttons, stamps), among the first five; else the first line."""
+    first = view.first_line()
+    pos, seen = first[0], 0
+    while seen < 5 and pos < len(view.s):
+        end = view.s.find("\n", pos)
+        end = len(view.s) if end < 0 else end
+        line = view.s[pos:end].strip()
+        if line:
+            seen += 1
+            if not _PAGE_FURNITURE.search(line):
+                a = pos + (len(view.s[pos:end]) - len(view.s[pos:end].lstrip()))
+                if len(line) > _TITLE_MAX or "。" in line[:-1]:
+                    return a, a  # a paragraph, not a headline: the text has none
+                return a, a + len(line)
+        pos = end + 1
+    return first
+
+
 def locate(view: TextView) -> Located | None:
     """The meeting the document reports, or None when it reports no sitting (once per view)."""
     if "located" not in view.memo:
@@ -366,7 +390,7 @@ def _locate(view: TextView) -> Located | None:
     evidence = [(n, c) for n, c in with_cue if c is not None]
     if not evidence:
         return None
-    tl_s, tl_e = view.first_line()
+    tl_s, tl_e = _title_line(view)
     # The report's meeting: the one named in the title line, else the first with a sitting cue.
     title_names = [n for n, _ in evidence if n.start < tl_e] or [n for n in names if n.start < tl_e]
     lead, lead_cue = evidence[0]
@@ -388,18 +412,26 @@ _PRESIDIUM_MEETING_RE = re.compile(r"主席团(?:举行|召开)?(?:第[^,，。\
 
 
 def is_presidium_meeting(view: TextView, so_far: ReportFacts) -> bool:
-    """Is the report itself about a presidium meeting (title or first sentence)?"""
+    """Is the report itself about a presidium meeting (its name, headline or lead sentence)?"""
     name = so_far.meeting_name.value if so_far.meeting_name is not None else ""
     if "主席团" in name:
         return True
-    s = view.s.lstrip()
-    nl = s.find("\n")
-    head = s[: nl if 0 < nl <= 120 else 120]
-    end = re.search(r"[。!?;]", head)
-    head = head[: end.start()] if end else head
-    if re.match(r"(?:会前|会后|此前|随后|当天|同日|期间)", head):
-        return False
-    return bool(_PRESIDIUM_MEETING_RE.search(head))
+    loc = locate(view)
+    heads = []
+    if loc is not None:
+        heads = [view.s[loc.title[0]:loc.title[1]], view.s[slice(*loc.lead_sentence)]]
+    else:
+        s = view.s.lstrip()
+        nl = s.find("\n")
+        heads = [s[: nl if 0 < nl <= 120 else 120]]
+    for head in heads:
+        end = re.search(r"[。!?;]", head)
+        head = head[: end.start()] if end else head
+        if re.match(r"(?:会前|会后|此前|随后|当天|同日|期间)", head):
+            continue
+        if _PRESIDIUM_MEETING_RE.search(head):
+            return True
+    return False
 
 
 # ---------------------------------------------------------------------------- region from context

@@ -110,3 +110,14 @@ NOT_SITTING_AFTER = (
     r"精神|决议|期间|以来|文件|召开前|筹备|(?:召开|开幕|闭幕|举行)(?:以来|前|之前)"
     r"|(?:代表|委员)?(?:建议|议案)(?:交办|办理|督办)|交办"
 )
+
+# Lines of a web page around the article that are not its headline.
+PAGE_FURNITURE = words(
+    "page furniture lines above the headline",
+    "当前位置 您的位置 首页 字号 打印 关闭 分享 扫一扫 发布时间 发布日期 来源 作者 编辑 浏览 点击 >",
+    examples={
+        "当前位置：首页 > 新闻中心\n字号：大 中 小 【打印】【关闭】\n省政协十一届十五次常委会议在长沙开幕\n"
+        "6月28日上午，政协湖南省第十一届委员会常务委员会第十五次会议在省政协机关大礼堂开幕。":
+            {"venue": "省政协机关大礼堂", "event": "开幕", "date": "06-28"},
+    },
+)
