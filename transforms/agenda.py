@@ -212,7 +212,10 @@ def _agenda(doc: TextView, s: str, body: str | None) -> list[Fact[str]]:
             prev_end = t_end
             for b in _LEFT_BOUND.finditer(sent, left, t_start):
                 left = b.end()
-            gaps = list(re.finditer(r"(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])", sent[left:t_start]))
+            # A space between two clauses of a headline bounds the title too, but not one inside
+            # a title in 《》 (`题为《凝心聚力 奋勇争先》的政府工作报告`).
+            gaps = [g for g in re.finditer(r"(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])", sent[left:t_start])
+                    if sent.count("《", left, left + g.start()) <= sent.count("》", left, left + g.start())]
             if gaps:
                 left = left + gaps[-1].end()
             window = sent[left:t_start]
