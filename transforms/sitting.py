@@ -59,10 +59,11 @@ _FORMAL_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("cppcc_pre", re.compile(
         rf"(?P<pre>{_CJK}{{0,30}}?){_SP}政协{_SP}第{_SP}(?P<term>{N}){_SP}届{_SP}委员会{_SP}(?P<sc>常务委员会)?{_SP}"
         rf"第{_SP}(?P<session>{N}){_SP}次{_SP}{_GLOSS}{_SP}会议")),
-    # The place (or only its level word, or nothing) before the term: 延陵镇召开了第十九届….
+    # The place (or only its level word, or nothing) before the term: 延陵镇召开了第十九届…;
+    # 第 may be left out (某县十八届人民代表大会三次会议).
     ("npc", re.compile(
-        rf"(?P<pre>{_CJK}{{0,30}}?){_SP}{_GLOSS}{_SP}第{_SP}(?P<term>{N}){_SP}届{_SP}人民代表大会{_SP}{_GLOSS}{_SP}"
-        rf"(?P<sc>常务委员会)?{_SP}第{_SP}(?P<session>{N}){_SP}次{_SP}{_GLOSS}{_SP}会议")),
+        rf"(?P<pre>{_CJK}{{0,30}}?){_SP}{_GLOSS}{_SP}第?{_SP}(?P<term>{N}){_SP}届{_SP}人民代表大会{_SP}{_GLOSS}{_SP}"
+        rf"(?P<sc>常务委员会)?{_SP}第?{_SP}(?P<session>{N}){_SP}次{_SP}{_GLOSS}{_SP}会议")),
     # Township form: 宣风镇第十九届第一次人民代表大会.
     ("npc_twp", re.compile(
         rf"(?P<pre>{_CJK}{{0,30}}?){_SP}第{_SP}(?P<term>{N}){_SP}届{_SP}第{_SP}(?P<session>{N}){_SP}次{_SP}"
@@ -95,6 +96,10 @@ _ABBR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("cppcc_split", re.compile(
         rf"(?P<pre>{_CJK}{{0,12}}?)(?P<pfx>{_ABBR_PREFIX})?政协第?(?P<term>{N})届(?:委员会)?(?P<sc>常委会|常务委员会)?"
         rf"(?P<verb>{_SPLIT_VERB})第(?P<session>{N})次(?:全体)?会议")),
+    # A standing committee's sitting named without its term: 县人大常委会（召开）第十九次会议.
+    ("npc_sc_noterm", re.compile(
+        rf"(?P<pre>{_CJK}{{0,12}}?)(?P<pfx>{_ABBR_PREFIX})?(?P<term>)(?P<sc>人大常委会|人民代表大会常务委员会)"
+        rf"(?P<verb>{_SPLIT_VERB})?第(?P<session>{N})次(?:全体)?会议")),
 ]
 
 _REGION_SUFFIX = re.compile(alternation(lexicon.REGION_SUFFIXES) + "$")
@@ -173,12 +178,19 @@ def lines_holding(s: str, needle: str = "届") -> list[tuple[int, int]]:
     return out
 
 
+def abbr_needle(kind: str) -> str:
+    """What every match of the _ABBR_PATTERNS entry `kind` holds: its term (届), or for a name
+    without a term, 次会议."""
+    return "次会议" if kind.endswith("noterm") else "届"
+
+
 def abbr_finditer(pat: re.Pattern[str], s: str,
-                  lines: list[tuple[int, int]] | None = None) -> Iterator[re.Match[str]]:
-    """`pat.finditer(s)` for an _ABBR_PATTERNS pattern: same matches, same order."""
-    for start, end in lines_holding(s) if lines is None else lines:
+                  lines: list[tuple[int, int]] | None = None, needle: str = "届") -> Iterator[re.Match[str]]:
+    """`pat.finditer(s)` for an _ABBR_PATTERNS pattern: same matches, same order. Only runs
+    holding `needle` (届, or 次会议 for names without a term) can hold one."""
+    for start, end in (lines_holding(s, needle) if lines is None or needle != "届" else lines):
         for run in _ABBR_RUN.finditer(s, start, end):
-            if "届" in run.group():
+            if needle in run.group():
                 # pos/endpos keep the whole string: lookbehinds still see the character before the run.
                 yield from pat.finditer(s, run.start(), run.end())
 
@@ -230,7 +242,10 @@ def find_names(s: str, lines: list[tuple[int, int]] | None = None) -> list[NameM
                     region_span = (rstart, pre_e)
                 else:
                     # No region before the name: it opens with its level word (县第十八届…), if
-                    # any, else with itself; the region may come from the context.
+                    # any, else with itself; the region may come from the context. Without 第
+                    # the term needs one of them (新一届… is no name).
+                    if not _LEVEL_END.search(s, pre_s, pre_e) and not s[pre_e:m.start("term")].strip(" \t\u3000").startswith("第"):
+                        continue
                     start = pre_e
                     lvl = _LEVEL_END.search(s, pre_s, pre_e)
                     if lvl is not None:
@@ -263,7 +278,7 @@ def find_names(s: str, lines: list[tuple[int, int]] | None = None) -> list[NameM
                 region=region, region_span=region_span, region_match=rm, formal=True,
                 abbr_prefix=level_word))
     for kind, pat in _ABBR_PATTERNS:
-        for m in abbr_finditer(pat, s, lines):
+        for m in abbr_finditer(pat, s, lines, abbr_needle(kind)):
             start = m.start("pfx") if m.group("pfx") else m.start("term")
             if m.group("pfx") and m.start("term") < m.start("pfx"):
                 start = m.start()  # 十七届县人大…: the name opens with its term
@@ -300,6 +315,13 @@ def find_names(s: str, lines: list[tuple[int, int]] | None = None) -> list[NameM
                 session=parse_int(m.group("session")), session_span=m.span("session"),
                 region=region, region_span=region_span, region_match=rm, formal=False,
                 abbr_prefix=pfx))
+    # A sitting named without its term (县人大常委会召开第二十次会议) is the one of that session
+    # named with it elsewhere in the text.
+    for n in out:
+        if n.term is None:
+            same = next((o for o in out if o.term is not None and o.body == n.body and o.session == n.session), None)
+            if same is not None:
+                n.term = same.term
     out.sort(key=lambda n: n.start)
     return out
 
@@ -309,6 +331,7 @@ def find_names(s: str, lines: list[tuple[int, int]] | None = None) -> list[NameM
 SITTING_CUE = compile_words(lexicon.SITTING_CUES)
 FUTURE_CUE = compile_words(common.FUTURE, lexicon.ANNOUNCEMENT)
 PAST_CUE = compile_words(lexicon.PAST_CUES)
+ROUNDUP = re.compile(alternation(lexicon.ROUNDUP) + r"(?:召开|举行|开幕|闭幕)")
 NOT_SITTING_AFTER = re.compile(rf"^\s*(?:{lexicon.NOT_SITTING_AFTER})")
 _SITTING_VERB = re.compile(r"开幕|闭幕|闭会|召开|举行")
 # ---------------------------------------------------------------------------- locate
@@ -327,6 +350,9 @@ def _cue_span(view: TextView, name: NameMatch) -> tuple[int, int] | None:
     if PAST_CUE.search(s, view.clause_start(name.start), name.start):
         return None
     # `…会议定于1月8日上午在…开幕`: a future cue ahead of the sitting verb announces the meeting.
+    # `全县15个乡镇…第一次会议相继召开`: a round-up of many sittings, not the report of one.
+    if ROUNDUP.match(s, name.end, name.end + 4):
+        return None
     verb = _SITTING_VERB.search(s[name.end:en])
     if verb and FUTURE_CUE.search(s[name.end:name.end + verb.start()]):
         return None

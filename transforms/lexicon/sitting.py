@@ -42,6 +42,15 @@ SPLIT_VERBS = words(
              "level": "county", "presider": "衣萍"},
         "8月26日，县第十七届人大常委会举行第二十次会议。副主任朱永昌、张鹉及县人大常委会组成人员共23人出席会议。":
             {"session": 20, "present": 23, "attendance_scope": "standing_committee_members"},
+        # A standing committee's sitting named without its term: the term stays unknown…
+        "5月20日，县人大常委会召开第十九次会议。会议由县人大常委会主任张建华主持。":
+            {"is_meeting_report": True, "meeting_name": "县人大常委会第十九次会议", "term": None, "session": 19},
+        # …unless the text names it elsewhere.
+        "遂昌县第十七届人民代表大会常务委员会第二十次会议召开\n5月20日，县人大常委会召开第二十次会议。":
+            {"meeting_name": "遂昌县第十七届人民代表大会常务委员会第二十次会议", "term": 17, "region": "遂昌县"},
+        # 第 left out before the term and the session.
+        "1月5日，沁源县十八届人民代表大会三次会议在县人民会堂开幕。":
+            {"meeting_name": "沁源县十八届人民代表大会三次会议", "term": 18, "session": 3, "region": "沁源县"},
     },
 )
 
@@ -101,6 +110,15 @@ PAST_CUES = words(
     examples={
         "记者从市政府获悉，在去年1月召开的市十六届人大三次会议上，代表们票决产生的十件民生实事项目已完成八件。":
             {"is_meeting_report": False},
+    },
+)
+
+# Many sittings at once (a round-up of the townships' sessions), before the verb.
+ROUNDUP = words(
+    "many sittings, one after another",
+    "相继 陆续 分别 先后 同时",
+    examples={
+        "2月15日至16日，全县15个乡镇新一届人民代表大会第一次会议相继召开并圆满结束。": {"is_meeting_report": False},
     },
 )
 
