@@ -74,7 +74,9 @@ _FORMAL_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _PRE_KINDS = ("npc", "npc_twp", "cppcc_pre")
 
 _ABBR_PREFIX = _LEVEL
-_SPLIT_VERB = rf"{alternation(lexicon.SPLIT_VERBS)}了?"
+# Between the body and its verb, when and where (今天下午在杭举行第四十一次会议).
+_WHEN_WHERE = r"(?:今天|今日|昨天|昨日|当天|[上下]午|晚上|\d{1,2}日|[一二三四五六七八九十]{1,3}日|在[\u4e00-\u9fff]{1,12}?)*"
+_SPLIT_VERB = rf"{_WHEN_WHERE}{alternation(lexicon.SPLIT_VERBS)}了?"
 _ABBR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("npc_abbr", re.compile(
         rf"(?P<pre>{_CJK}{{0,12}}?)(?P<pfx>{_ABBR_PREFIX})?第?(?P<term>{N})届(?P<nat>全国)?人大"
@@ -123,6 +125,7 @@ class NameMatch:
     region_match: RegionMatch | None
     formal: bool
     abbr_prefix: str | None = None  # the level word that stands for the region (县十五届人大…)
+    split: bool = False  # written with its verb inside (县十七届人大常委会举行第五次会议)
 
     @property
     def family(self) -> str:
@@ -314,7 +317,7 @@ def find_names(s: str, lines: list[tuple[int, int]] | None = None) -> list[NameM
                 term=parse_int(m.group("term")), term_span=m.span("term"),
                 session=parse_int(m.group("session")), session_span=m.span("session"),
                 region=region, region_span=region_span, region_match=rm, formal=False,
-                abbr_prefix=pfx))
+                abbr_prefix=pfx, split=bool(m.groupdict().get("verb"))))
     # A sitting named without its term (县人大常委会召开第二十次会议) is the one of that session
     # named with it elsewhere in the text.
     for n in out:
@@ -344,7 +347,9 @@ def _cue_span(view: TextView, name: NameMatch) -> tuple[int, int] | None:
         return None
     st, en = view.sentences.around(name.start)
     sent = s[st:en]
-    if FUTURE_CUE.search(sent) and not re.search(r"开幕|闭幕|闭会|召开了|举行了", s[name.end:en]):
+    # A future cue in the sentence: only a sitting verb of the name's own (…举行第四十一次会议，为即将
+    # 召开的…作准备) or a completed one after it keeps the sitting reported.
+    if FUTURE_CUE.search(sent) and not name.split and not re.search(r"开幕|闭幕|闭会|召开了|举行了", s[name.end:en]):
         return None
     # `在去年1月召开的…会议上`: a sitting of an earlier year the story refers back to.
     if PAST_CUE.search(s, view.clause_start(name.start), name.start):
@@ -354,7 +359,7 @@ def _cue_span(view: TextView, name: NameMatch) -> tuple[int, int] | None:
     if ROUNDUP.match(s, name.end, name.end + 4):
         return None
     verb = _SITTING_VERB.search(s[name.end:en])
-    if verb and FUTURE_CUE.search(s[name.end:name.end + verb.start()]):
+    if verb and not name.split and FUTURE_CUE.search(s[name.end:name.end + verb.start()]):
         return None
     cues = [m for m in SITTING_CUE.finditer(s, st, en)]
     if not cues:
