@@ -97,13 +97,13 @@ _NOUN = (r"(?:主席团成员|常委会组成人员|组成人员|常委会委员
          r"|代表(?!大会|团|资格)|委员(?!会|长)|成员)")
 _NO_BREAK = r"[^\d,，。;；!?！？\n:：()（）]"
 _CAME_OBJECT = (r"(?:了)?(?:本次|此次|这次|今天的|今日的|当天的)?(?:会议|大会|盛会|开幕会|闭幕会|开幕式|闭幕式"
-                r"|全体会议|会场|人民大会堂|会堂)|(?=\s*[,，。;；!?！？\n])")
+                r"|全体会议|会场|人民大会堂|会堂|一堂)|(?=\s*[,，。;；!?！？\n])")
 _CAME = alternation(lexicon.CAME_VERBS)
 _NOT_COUNTED = alternation(lexicon.OBSERVERS, lexicon.EXTRA, lexicon.REMOTE)
 CAME_RE = re.compile(
     rf"(?<![\d{CHINESE_DIGITS}.．]){_NUM}\s*(?P<unit>{_UNIT})"
     rf"(?P<gap>(?:(?!{_NOT_COUNTED}){_NO_BREAK}){{0,10}}?{_NOUN})"
-    rf"(?:[、和及与]\s*{NUMBER}\s*{_UNIT}{_NO_BREAK}{{0,12}}?)*(?:[,，]?\s*共计?\s*{NUMBER}\s*{_UNIT})?"
+    rf"(?:[、和及与]\s*{NUMBER}\s*(?:多|余)?{_UNIT}{_NO_BREAK}{{0,12}}?)*(?:[,，]?\s*共计?\s*{NUMBER}\s*(?:多|余)?{_UNIT})?"
     rf"(?:(?!{_NOT_COUNTED}){_NO_BREAK}){{0,14}}?(?P<verb>{_CAME})(?:{_CAME_OBJECT})"
 )
 # `常委会组成人员158人出席会议`, `副主任…及委员共19人出席会议`: the group noun before the count.
