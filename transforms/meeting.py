@@ -38,10 +38,14 @@ _VENUE_CHARS = r"[^\s，。、；：,;:!?！？“”\"《》（）()]"
 VENUE_PATTERNS = [
     re.compile(rf"(?:在|于)(?P<v>{_VENUE_CHARS[:-1]}在于]{{2,24}}?){alternation(lexicon.VENUE_ADVERBS)}?"
                rf"{alternation(lexicon.VENUE_VERBS)}"),
-    re.compile(rf"(?:^|[，。；！？\n])\s*(?P<v>{_VENUE_CHARS}{{2,20}}?{VENUE_NOUN})(?:内|里)"
+    re.compile(rf"(?:^|[，,。；;！!？?\n])\s*(?P<v>{_VENUE_CHARS}{{2,20}}?{VENUE_NOUN})(?:内|里)"
                rf"{alternation(lexicon.SCENE_WORDS)}"),
     re.compile(rf"(?:{lexicon.VENUE_LABELS})\s*(?P<v>{_VENUE_CHARS}{{2,24}})"),
+    # `在县人民会堂，某县…隆重开幕`: the place first, set off by a comma.
+    re.compile(rf"(?:^|[，,。；;！!？?\n]|[日午])\s*在(?P<v>{_VENUE_CHARS[:-1]}在于]{{2,24}}?{VENUE_NOUN})[，,]"),
 ]
+# `位于县城南区的县文化艺术中心`: where the venue is, then the venue.
+_LOCATED_AT = re.compile(r"^[^的，,。]{1,16}的")
 # A time, not a place (`在3月5日上午…`); digits are allowed only as room or floor numbers.
 _TIME_IN_VENUE = re.compile(r"\d(?![\d]*(?:号|楼|层|室|厅))|[上下]午|晚上|今天|昨天|期间")
 _NOT_IN_VENUE = re.compile("的|和|及|会议$|大会$")
@@ -205,10 +209,14 @@ def _venue_in(s: str, a: int, b: int, kind_needed: int) -> tuple[str, int, int] 
     best = None
     for pat in VENUE_PATTERNS:
         for m in pat.finditer(seg):
-            v = m.group("v")
+            v, vs = m.group("v"), a + m.start("v")
+            at = _LOCATED_AT.match(v) if seg[m.start() - 1:m.start() + 1] == "位于" else None
+            if at:
+                v, vs = v[at.end():], vs + at.end()
+            if v[-1:] in ("内", "里") and _venue_kind(v[:-1]) == 2:
+                v = v[:-1]  # 在县体育馆内开幕
             if not _is_venue(v) or _venue_kind(v) != kind_needed:
                 continue
             if best is None or m.start() < best[0]:
-                vs = a + m.start("v")
                 best = (m.start(), v, vs, vs + len(v))
     return None if best is None else best[1:]
