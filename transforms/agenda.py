@@ -235,7 +235,7 @@ def _agenda(doc: TextView, s: str, body: str | None, level: str | None = None) -
             if m.group().startswith("提案") and not delivered:
                 continue
             # `听取了各代表团审议政府工作报告…情况的汇报`: their discussion, not the reports.
-            if _DISCUSSION.search(before) and re.match(r"[^，。；;]{0,24}?情况", after):
+            if _DISCUSSION.search(before) and re.match(r"[^，,。；;]{0,24}?情况", after):
                 continue
             resolution = m.group() == "决议" or bool(re.match(r"[^。]*?的?决议", after) and
                                                    re.search(r"通过|表决|批准", sent))
@@ -381,7 +381,9 @@ def _key_tasks(doc: TextView, s: str) -> tuple[Fact[int] | None, list[Fact[KeyTa
             reviews = list(_REVIEW.finditer(sent, 0, m.start()))
             if reviews:
                 later = sent[reviews[-1].end():m.start()]
-                later = later[later.find("，") + 1:] if "，" in later else ""
+                # (normalisation turned the full-width comma into `,`)
+                cuts = [i for i in (later.find("，"), later.find(",")) if i >= 0]
+                later = later[min(cuts) + 1:] if cuts else ""
                 if not _COMING.search(later):
                     continue
             if "实事" in sent[m.end(): m.end() + 4]:
