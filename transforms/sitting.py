@@ -335,6 +335,11 @@ SITTING_CUE = compile_words(lexicon.SITTING_CUES)
 FUTURE_CUE = compile_words(common.FUTURE, lexicon.ANNOUNCEMENT)
 PAST_CUE = compile_words(lexicon.PAST_CUES)
 ROUNDUP = re.compile(alternation(lexicon.ROUNDUP) + r"(?:召开|举行|开幕|闭幕)")
+_EARLIER_SETTING = re.compile(alternation(lexicon.EARLIER) + r"[^，,。；;]{0,8}?(?:召开|举行)的$")
+_ATTENDEES_OF = re.compile(r"(?:出席|列席|参加)$")
+_OF_PEOPLE = re.compile(r"的(?:全体)?(?:人大代表|代表|委员|政协委员|人员|同志)")
+# A decision or notice that calls the session (`关于召开…第四次会议的决定`) is no report of it.
+_CALLING_NOTICE = re.compile(r"^关于(?:召开|举行)[^。]*(?:的)?(?:决定|通知|公告)$")
 NOT_SITTING_AFTER = re.compile(rf"^\s*(?:{lexicon.NOT_SITTING_AFTER})")
 _SITTING_VERB = re.compile(r"开幕|闭幕|闭会|召开|举行")
 # ---------------------------------------------------------------------------- locate
@@ -351,13 +356,18 @@ def _cue_span(view: TextView, name: NameMatch) -> tuple[int, int] | None:
     # 召开的…作准备) or a completed one after it keeps the sitting reported.
     if FUTURE_CUE.search(sent) and not name.split and not re.search(r"开幕|闭幕|闭会|召开了|举行了", s[name.end:en]):
         return None
-    # `在去年1月召开的…会议上`: a sitting of an earlier year the story refers back to.
-    if PAST_CUE.search(s, view.clause_start(name.start), name.start):
+    # `在去年1月召开的…会议上`: a sitting of an earlier year the story refers back to; `在今年召开的…
+    # 会议上提交了两件建议`: a sitting of this year, told as the setting of something else.
+    clause = view.clause_start(name.start)
+    if PAST_CUE.search(s, clause, name.start) or _EARLIER_SETTING.search(s, clause, name.start):
         return None
-    # `…会议定于1月8日上午在…开幕`: a future cue ahead of the sitting verb announces the meeting.
+    # `出席…会议的代表陆续报到`: the people of the sitting, not the sitting.
+    if _ATTENDEES_OF.search(s, clause, name.start) and _OF_PEOPLE.match(s, name.end):
+        return None
     # `全县15个乡镇…第一次会议相继召开`: a round-up of many sittings, not the report of one.
     if ROUNDUP.match(s, name.end, name.end + 4):
         return None
+    # `…会议定于1月8日上午在…开幕`: a future cue ahead of the sitting verb announces the meeting.
     verb = _SITTING_VERB.search(s[name.end:en])
     if verb and not name.split and FUTURE_CUE.search(s[name.end:name.end + verb.start()]):
         return None
@@ -422,6 +432,8 @@ def _locate(view: TextView) -> Located | None:
     if not evidence:
         return None
     tl_s, tl_e = _title_line(view)
+    if _CALLING_NOTICE.match(s[tl_s:tl_e]):
+        return None
     # The report's meeting: the one named in the title line, else the first with a sitting cue.
     title_names = [n for n, _ in evidence if n.start < tl_e] or [n for n in names if n.start < tl_e]
     lead, lead_cue = evidence[0]

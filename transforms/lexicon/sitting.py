@@ -113,6 +113,20 @@ PAST_CUES = words(
     },
 )
 
+# The sitting told as the earlier setting of the story (`在今年召开的…会议上，他提交了…`), before 召开的.
+EARLIER = words(
+    "a sitting some time ago",
+    "今年 年初 前不久 不久前 此前 日前 近日",
+    examples={
+        "代表风采｜王某：扎根基层的“田专家”\n作为县人大代表，王某在今年召开的县十八届人大三次会议上提交了两件建议。":
+            {"is_meeting_report": False},
+        "县十八届人大三次会议代表报到\n1月9日，出席县十八届人大三次会议的代表陆续报到，领取会议材料。":
+            {"is_meeting_report": False},
+        "关于召开县第十八届人民代表大会第四次会议的决定\n县第十八届人民代表大会常务委员会第二十次会议决定，"
+        "县第十八届人民代表大会第四次会议于2025年1月8日在县城召开。": {"is_meeting_report": False},
+    },
+)
+
 # Many sittings at once (a round-up of the townships' sessions), before the verb.
 ROUNDUP = words(
     "many sittings, one after another",
