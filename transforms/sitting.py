@@ -337,6 +337,7 @@ PAST_CUE = compile_words(lexicon.PAST_CUES)
 ROUNDUP = re.compile(alternation(lexicon.ROUNDUP) + r"(?:召开|举行|开幕|闭幕)")
 _EARLIER_SETTING = re.compile(alternation(lexicon.EARLIER) + r"[^，,。；;]{0,8}?(?:召开|举行)的$")
 _ATTENDEES_OF = re.compile(r"(?:出席|列席|参加)$")
+_ABOUT_THE_SITTING = re.compile(lexicon.ABOUT_THE_SITTING)
 _OF_PEOPLE = re.compile(r"的(?:全体)?(?:人大代表|代表|委员|政协委员|人员|同志)")
 # A decision or notice that calls the session (`关于召开…第四次会议的决定`) is no report of it.
 _CALLING_NOTICE = re.compile(r"^关于(?:召开|举行)[^。]*(?:的)?(?:决定|通知|公告)$")
@@ -360,6 +361,9 @@ def _cue_span(view: TextView, name: NameMatch) -> tuple[int, int] | None:
     # 会议上提交了两件建议`: a sitting of this year, told as the setting of something else.
     clause = view.clause_start(name.start)
     if PAST_CUE.search(s, clause, name.start) or _EARLIER_SETTING.search(s, clause, name.start):
+        return None
+    # `关于召开…会议的决定`, `会议决定：…召开…常委会议`: what is decided about the sitting.
+    if _ABOUT_THE_SITTING.search(s, st, name.start):
         return None
     # `出席…会议的代表陆续报到`: the people of the sitting, not the sitting.
     if _ATTENDEES_OF.search(s, clause, name.start) and _OF_PEOPLE.match(s, name.end):

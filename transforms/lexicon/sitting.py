@@ -124,6 +124,8 @@ EARLIER = words(
             {"is_meeting_report": False},
         "关于召开县第十八届人民代表大会第四次会议的决定\n县第十八届人民代表大会常务委员会第二十次会议决定，"
         "县第十八届人民代表大会第四次会议于2025年1月8日在县城召开。": {"is_meeting_report": False},
+        "12月22日下午，市政协十四届六十一次主席会议召开。会议决定：12月26日，召开市政协十四届二十五次常委会议，会期半天。"
+        "会议审议通过了关于召开市政协十五届一次会议的决定（草案）。": {"is_meeting_report": False},
     },
 )
 
@@ -141,7 +143,12 @@ ROUNDUP = words(
 NOT_SITTING_AFTER = (
     r"精神|决议|期间|以来|文件|召开前|筹备|(?:召开|开幕|闭幕|举行)(?:以来|前|之前)"
     r"|(?:代表|委员)?(?:建议|议案)(?:交办|办理|督办)|交办"
+    # `…常委会议召开的时间、地点、议程`: arrangements for it
+    r"|(?:召开|举行)的(?:时间|地点|日期|议程|日程|有关|相关|各项|筹备)"
 )
+# Right before the name: a document or decision about the sitting, not the sitting
+# (`关于召开…会议的决定`, `会议决定：12月26日，召开…常委会议`).
+ABOUT_THE_SITTING = r"关于(?:召开|举行)$|决定[^。；;]{0,16}?(?:召开|举行)$"
 
 # Lines of a web page around the article that are not its headline.
 PAGE_FURNITURE = words(
