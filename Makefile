@@ -3,16 +3,17 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+ASSETS := dashboards/assets/node_modules/.installed
 
 # No telemetry from Prefect or Great Expectations, here or in CI.
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: setup run test test-fast eval clean help browser
+.PHONY: setup run test test-fast eval clean help browser bi
 
 help:  ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "congress-etl needs Python 3.11+ (set PYTHON=...)"; exit 1; }
@@ -27,7 +28,14 @@ $(STAMP): pyproject.toml constraints.txt
 	fi
 	@touch $(STAMP)
 
-setup: $(STAMP)  ## create .venv/ and install the pinned packages
+# Browser assets of the dashboard (ECharts) and of the Data Docs, from the npm registry at the
+# versions pinned in dashboards/assets/package.json; no lockfile is written (it would name a registry).
+$(ASSETS): dashboards/assets/package.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is needed for the dashboard's chart library (apt-get install -y npm)"; exit 1; }
+	cd dashboards/assets && npm install --no-package-lock --no-audit --no-fund --ignore-scripts --legacy-peer-deps --loglevel=error
+	@touch $(ASSETS)
+
+setup: $(STAMP) $(ASSETS)  ## create .venv/ and install the pinned Python packages and dashboard assets
 
 run: setup  ## set up, then run the nightly flow once over seeds/reports into data/
 	$(BIN)/congress-etl run
@@ -45,6 +53,9 @@ test: setup browser  ## set up, then run the whole test suite
 
 test-fast: setup  ## set up, then run the tests not marked slow (no servers, no whole-flow runs)
 	$(BIN)/python -m pytest -m "not slow"
+
+bi: setup  ## build the BI pages (DuckDB 1.x CLI over the snapshot's marts) into data/bi/
+	$(BIN)/python -m dashboards.bi.build --snapshot data/serve/warehouse.duckdb --out data/bi
 
 eval: setup  ## score extraction against ../shared/corpus (needs the shared dev corpus)
 	$(BIN)/congress-etl eval --corpus ../shared/corpus --gold ../shared/corpus/gold.jsonl --json data/eval.json

@@ -13,8 +13,8 @@ Texts: the dev corpus (`../shared/corpus`, when present), the project's own fixt
 (`tests/cases/**`) and N generated reports (`bench/generate.py`, seed 0, the invalid ones
 skipped). For each candidate: CPU milliseconds per report (`time.process_time`, so other load on
 the machine barely moves it), the number of texts whose tokens equal each reference mode's, and
-the number of texts whose top-20 keywords (`transforms.keywords.keywords_from_tokens`) equal
-each reference's, and the mean overlap (Jaccard) of their top-10 terms.
+the number of texts whose top-20 keywords (candidates weighed by the set's own IDF, as the
+warehouse does) equal each reference's, and the mean overlap (Jaccard) of their top-10 terms.
 """
 
 from __future__ import annotations
@@ -87,7 +87,9 @@ def _jaccard(a: list[tuple[str, float]], b: list[tuple[str, float]]) -> float:
 
 def compare(sets: dict[str, list[str]], reference_mode: str = "jieba HMM off") -> dict[str, Any]:
     """Per set and candidate: ms/report (CPU), tokens equal to each reference, keywords equal."""
-    from transforms.keywords import keywords_from_tokens
+    from collections import Counter
+
+    from transforms.keywords import candidates_from_tokens, weigh
 
     stock = _loaded("jieba")
     nxt = _loaded("jieba_next")
@@ -107,8 +109,11 @@ def compare(sets: dict[str, list[str]], reference_mode: str = "jieba HMM off") -
         for label, cut in candidates.items():
             tokens[label], seconds = _time(cut, texts)
             row[label] = {"ms_per_report": round(1000 * seconds / len(texts), 3)}
-        kw = {label: [[(k.term, k.weight) for k in keywords_from_tokens(ts)] for ts in toks]
-              for label, toks in tokens.items()}
+        kw = {}
+        for label, toks in tokens.items():  # weighed by this set's own document frequencies
+            found = [candidates_from_tokens(ts) for ts in toks]
+            df = Counter(k.term for f in found for k in f)
+            kw[label] = [[(k.term, k.weight) for k in weigh(f, df, len(found))] for f in found]
         for label in candidates:
             for ref in ("jieba HMM on", "jieba HMM off"):
                 row[label][f"tokens_equal_{ref.split()[-1]}"] = sum(

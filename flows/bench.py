@@ -35,7 +35,7 @@ def _floor_init(user_dict: str | None) -> None:
     from transforms import keywords
 
     if user_dict:
-        keywords.load_user_dictionary(Path(user_dict).read_text(encoding="utf-8").splitlines())
+        keywords.load_user_dictionary(Path(user_dict).read_text(encoding="utf-8").splitlines(), reference=True)
     import jieba
 
     jieba.initialize()

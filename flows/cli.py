@@ -295,10 +295,10 @@ def dashboard(
     warehouse: Path | None = typer.Option(None, "--warehouse",
                                           help="DuckDB file to read (read-only); "
                                                "default: data/serve/warehouse.duckdb, else data/warehouse.duckdb."),
-    out: Path = typer.Option(Path("data/dashboard"), "--out", help="Folder to write index.html into."),
+    out: Path = typer.Option(Path("data/dashboard"), "--out", help="Folder to write the dashboard into."),
     docs: Path = typer.Option(Path("data/docs"), "--docs", help="Data Docs folder to link to."),
 ) -> None:
-    """Write the self-contained HTML dashboard (no network needed to open it).
+    """Write the dashboard folder: index.html and its data, opened from disk (no server, no network).
 
     Every `run` writes it too; this redraws it from an existing warehouse.
 

@@ -61,3 +61,17 @@ def prefect_api(tmp_path_factory) -> dict[str, str]:
     base = tmp_path_factory.mktemp("prefect-api")
     with local_prefect_server(home=base / "server", port=free_port(), ui=False, timeout_s=180) as api_url:
         yield {**os.environ, "PREFECT_API_URL": api_url, "PREFECT_HOME": str(base / "client")}
+
+
+@pytest.fixture(scope="session")
+def dashboard_sample(tmp_path_factory) -> dict:
+    """The sample warehouse of tests/dashboard_sample.py and its BI snapshot, built once."""
+    from tests.dashboard_sample import build_sample
+    from warehouse.store import Warehouse
+
+    root = tmp_path_factory.mktemp("dashboard-sample")
+    wh = root / "warehouse.duckdb"
+    ids = build_sample(wh)
+    with Warehouse(wh) as w:
+        snapshot = w.publish_snapshot(root / "serve" / "warehouse.duckdb")
+    return {"root": root, "wh": wh, "ids": ids, "snapshot": snapshot}

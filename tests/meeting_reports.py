@@ -31,7 +31,7 @@ def closing(date: str = "1月17日", present: int = 190, absent: int = 15, presi
     return (f"{date}下午，平遥县第十七届人民代表大会第五次会议在县人民会堂胜利闭幕。"
             f"会议应到代表205名，实到代表{present}名，缺席{absent}名，符合法定人数。"
             f"大会执行主席周红、吴刚、郑丽在主席台前排就座。闭幕大会由{presider}主持。"
-            "大会通过了关于政府工作报告的决议。")
+            "大会通过了关于政府工作报告的决议，号召全县推进文旅融合，加强古城保护。")
 
 
 def repost(text: str) -> str:

@@ -18,7 +18,7 @@ WAREHOUSE_QUERIES = {
     "quarantine": "select * exclude (run_id, quarantined_at) from quarantine order by all",
     "file_ledger": "select * exclude (first_seen_at, last_seen_at) from file_ledger order by path, version",
 }
-LAKE_TABLES = ("reports", "attendance", "people", "agenda_items", "work_report_items", "keywords", "fact_spans",
+LAKE_TABLES = ("reports", "attendance", "people", "agenda_items", "work_report_items", "keyword_candidates", "fact_spans",
                "meeting_facts", "quarantine", "runs", "file_ledger")
 
 

@@ -89,7 +89,7 @@ def test_empty_tables_still_have_a_readable_schema(tmp_path: Path):
     cols = [d[0] for d in con.execute(
         f"select * from read_parquet('{lake}/meeting_facts/**/*.parquet', hive_partitioning = true)").description]
     assert cols[:3] == ["report_id", "file_path", "is_meeting_report"]
-    assert con.execute(f"select count(*) from read_parquet('{lake}/keywords/**/*.parquet')").fetchone() == (0,)
+    assert con.execute(f"select count(*) from read_parquet('{lake}/keyword_candidates/**/*.parquet')").fetchone() == (0,)
 
 
 def _partitions(root: Path) -> list[Path]:

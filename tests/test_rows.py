@@ -60,7 +60,8 @@ def build(text: str = TEXT) -> tuple[Document, ReportFacts]:
         leaders=[_at(doc, Person("孙海", "县长"), "县长孙海")],
         report_parts=[_at(doc, "三个部分", "三个部分")],
         key_task_items=[_at(doc, KeyTask(1, "稳增长"), "一是稳增长"), _at(doc, KeyTask(2, "惠民生"), "二是惠民生")],
-        keywords=[Keyword("惠民生", 0.4), Keyword("稳增长", 0.9)],
+        keywords=[Keyword("惠民生", 0.4, 2, 5), Keyword("稳增长", 0.6, 3, 5), Keyword("惠民生", 0.4, 2, 5),
+                  Keyword("无计数", 0.1)],
     )
     return doc, f
 
@@ -116,7 +117,9 @@ def test_agenda_work_items_keywords():
     assert [(a["ordinal"], a["item"]) for a in rows["agenda_items"]] == [(1, "政府工作报告"), (2, "人民法院工作报告")]
     items = {(w["kind"], w["ordinal"], w["text"]) for w in rows["work_report_items"]}
     assert items == {("part", 1, "三个部分"), ("key_task", 1, "稳增长"), ("key_task", 2, "惠民生")}
-    assert [(k["rank"], k["term"]) for k in rows["keywords"]] == [(1, "稳增长"), (2, "惠民生")]
+    # Candidates with their counts, once per term; no weights or ranks (the `keywords` view makes them).
+    assert [(k["term"], k["count"], k["tokens"]) for k in rows["keyword_candidates"]] == [("惠民生", 2, 5),
+                                                                                         ("稳增长", 3, 5)]
 
 
 def test_fact_spans_cover_every_fact_and_extras():

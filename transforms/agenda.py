@@ -24,6 +24,8 @@ from typing import Any
 
 from transforms.facts import Fact, KeyTask, ReportFacts
 from transforms.numbers import parse_int
+from transforms.lexicon import agenda as lexicon
+from transforms.lexicon import alternation, common, compile_words
 from transforms.text import FULL_STOP, Sentences, TextView
 
 # --------------------------------------------------------------------------- text helpers
@@ -104,15 +106,22 @@ AUDIT = "审计工作报告"
 ADJUST = "预算调整方案的报告"
 
 # A terminal noun ends a title. 报告工作 (`向大会报告工作`) is a delivery of a work report.
+# `向大会报告…提案工作情况`: the proposals report delivered without the word 报告 after it.
 _TERMINAL = re.compile(r"报告(?:政府|常委会|常务委员会)?工作|报告|决议|纲要(?:\(草案\)|草案)?|决算(?:草案|\(草案\))?(?![的和与及]|草案)|"
-                       r"预算调整方案(?![的和与及])")
+                       r"预算调整方案(?![的和与及])|提案(?:工作)?情况(?!的?(?:报告|汇报))")
+_DELIVERED_TO = compile_words(lexicon.DELIVERY_CUES)
+_DISCUSSION = compile_words(lexicon.DISCUSSION_OF_REPORTS)
 # Clause punctuation that bounds a title on the left (、 does not: it joins elided lists).
 _LEFT_BOUND = re.compile(r"[,，:：;；。！？!?\n\"“”]")
-_REVIEW_CUE = re.compile(r"听取|审议|审查|审阅|审核|讨论|表决|通过|批准|听了")
+_REVIEW_CUE = compile_words(lexicon.REVIEW_CUES)
 _DELIVERY_BEFORE = re.compile(r"(?:(?<![工合创写])作|做|宣读|提交|提请)了?(?:书面)?\s*$")
 _AGENDA_LIST = re.compile(r"议程(?:是|为|共有|共|包括|有|如下|主要有)?[^。，,]{0,8}[:：]")
-_FUTURE = re.compile(r"将(?:要|在|于)?|拟|即将|计划于|预计")
-_ORG = re.compile(r"常务委员会|常委会|主席团|人民法院|法院|人民检察院|检察院|人民政府|国务院|政府")
+# `common.FUTURE`, and in agenda sentences a bare 将 / 拟 (`会议将听取…`).
+_FUTURE = re.compile(alternation(common.FUTURE) + r"|将(?:要|在|于)?|拟")
+# `人大工作报告` alone: a township's 人大 reports through its presidium, a county's and above's
+# through its standing committee.
+_ORG = re.compile(r"常务委员会|常委会|主席团|人民法院|法院|人民检察院|检察院|人民政府|国务院|政府"
+                  r"|人大(?!常委会|常务委员会|代表|主席团)(?=工作)")
 _ORG_TO_NAME = {
     "主席团": PRESIDIUM,
     "人民法院": COURT,
@@ -168,10 +177,12 @@ def _committee_name(hint: str, body: str | None, doc_hint: str) -> str:
     return CPPCCSC if doc_hint == "政协" else NPCSC
 
 
-def _orgs(phrase: str, body: str | None, doc_hint: str) -> list[tuple[int, str]]:
+def _orgs(phrase: str, body: str | None, doc_hint: str, level: str | None = None) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     for m in _ORG.finditer(phrase):
-        if m.group() in ("常务委员会", "常委会"):
+        if m.group() == "人大":
+            out.append((m.start(), PRESIDIUM if level == "township" else NPCSC))
+        elif m.group() in ("常务委员会", "常委会"):
             out.append((m.start(), _committee_name(phrase[: m.start()], body, doc_hint)))
         else:
             out.append((m.start(), _ORG_TO_NAME[m.group()]))
@@ -182,7 +193,18 @@ def _doc_hint(s: str) -> str:
     return "政协" if s.count("政协") + s.count("政治协商") > s.count("人大") + s.count("人民代表大会") else "人大"
 
 
-def _agenda(doc: TextView, s: str, body: str | None) -> list[Fact[str]]:
+def _clause_left(before: str) -> int:
+    last = None
+    for last in _LEFT_BOUND.finditer(before):
+        pass
+    return last.end() if last else 0
+
+
+# `通过了关于政府工作报告的决议草案，决定提请大会表决`: a draft put to the plenary, not yet its decision.
+_DRAFT_RESOLUTION = re.compile(r"的?决议(?:草案|\(草案\))")
+
+
+def _agenda(doc: TextView, s: str, body: str | None, level: str | None = None) -> list[Fact[str]]:
     hint = _doc_hint(s)
     found: list[Fact[str]] = []
     seen: set[str] = set()
@@ -195,7 +217,10 @@ def _agenda(doc: TextView, s: str, body: str | None) -> list[Fact[str]]:
             prev_end = t_end
             for b in _LEFT_BOUND.finditer(sent, left, t_start):
                 left = b.end()
-            gaps = list(re.finditer(r"(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])", sent[left:t_start]))
+            # A space between two clauses of a headline bounds the title too, but not one inside
+            # a title in 《》 (`题为《凝心聚力 奋勇争先》的政府工作报告`).
+            gaps = [g for g in re.finditer(r"(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])", sent[left:t_start])
+                    if sent.count("《", left, left + g.start()) <= sent.count("》", left, left + g.start())]
             if gaps:
                 left = left + gaps[-1].end()
             window = sent[left:t_start]
@@ -206,9 +231,16 @@ def _agenda(doc: TextView, s: str, body: str | None) -> list[Fact[str]]:
             cue = _REVIEW_CUE.search(before)
             delivered = bool(_DELIVERY_BEFORE.search(window)) or m.group().startswith("报告") and len(m.group()) > 2 or bool(
                 re.search(r"(?:(?<![工合创写])作|做)了?[^,，。]{0,40}$", window)
-            )
+            ) or m.group().startswith("提案") and bool(_DELIVERED_TO.search(before, _clause_left(before)))
+            if m.group().startswith("提案") and not delivered:
+                continue
+            # `听取了各代表团审议政府工作报告…情况的汇报`: their discussion, not the reports.
+            if _DISCUSSION.search(before) and re.match(r"[^，,。；;]{0,24}?情况", after):
+                continue
             resolution = m.group() == "决议" or bool(re.match(r"[^。]*?的?决议", after) and
                                                    re.search(r"通过|表决|批准", sent))
+            if _DRAFT_RESOLUTION.match(after) and "提请" in sent:
+                continue
             if not (cue or delivered or resolution):
                 continue
             if _AGENDA_LIST.search(before) or "列席" in before:
@@ -228,14 +260,14 @@ def _agenda(doc: TextView, s: str, body: str | None) -> list[Fact[str]]:
                 tail = flat[tail_m[-1].end():] if tail_m else flat
                 if delivery_terminal and len(m.group()) > 4:
                     tail = m.group()[2:]
-                names = _orgs(tail, body, hint) if _ORG.search(tail) else []
+                names = _orgs(tail, body, hint, level) if _ORG.search(tail) else []
                 if not names:
                     rep = list(re.finditer(r"代表([^,，。向作做]{0,40})", before))
                     if rep:
-                        names = _orgs(rep[-1].group(1), body, hint)
+                        names = _orgs(rep[-1].group(1), body, hint, level)
                         names_from_rep = rep[-1].start() if names else None
                 if not names:
-                    names = _orgs(flat, body, hint)
+                    names = _orgs(flat, body, hint, level)
                     # a person's role in the window (院长, 主任) is not the report's organ when
                     # an explicit organ follows the delivery verb; keep only the last organ then
                     if len({n for _, n in names}) > 1 and not re.search(r"[、和及与]", flat):
@@ -349,7 +381,9 @@ def _key_tasks(doc: TextView, s: str) -> tuple[Fact[int] | None, list[Fact[KeyTa
             reviews = list(_REVIEW.finditer(sent, 0, m.start()))
             if reviews:
                 later = sent[reviews[-1].end():m.start()]
-                later = later[later.find("，") + 1:] if "，" in later else ""
+                # (normalisation turned the full-width comma into `,`)
+                cuts = [i for i in (later.find("，"), later.find(",")) if i >= 0]
+                later = later[min(cuts) + 1:] if cuts else ""
                 if not _COMING.search(later):
                     continue
             if "实事" in sent[m.end(): m.end() + 4]:
@@ -463,7 +497,8 @@ def _slogans(doc: TextView, s: str) -> list[Fact[str]]:
 def extract(doc: TextView, so_far: ReportFacts) -> dict[str, Any]:
     s = _working_text(doc, paged=doc.doc.format == "pdf")
     body = so_far.body.value if so_far.body is not None else None
-    agenda = _agenda(doc, s, body)
+    level = so_far.level.value if so_far.level is not None else None
+    agenda = _agenda(doc, s, body, level)
     key_tasks, task_items = _key_tasks(doc, s)
     return {
         "agenda_items": agenda or None,

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from transforms.facts import Fact, ReportFacts
+from transforms.lexicon import alternation
+from transforms.lexicon import attendance as lexicon
 from transforms.numbers import CHINESE_DIGITS, NUMBER, parse_int
 from transforms.sitting import is_presidium_meeting
 from transforms.text import CLAUSE_END, Derived, Sentences, TextView
@@ -28,54 +30,39 @@ from transforms.text import CLAUSE_END, Derived, Sentences, TextView
 # ---------------------------------------------------------------------------
 # Grammar pieces.
 
-_UNIT = r"(?:人|名|位)"
+_UNIT = alternation(lexicon.UNITS)
 _NUM = rf"(?P<num>{NUMBER})"
 # Text allowed between a cue and its count: no digits, no clause/sentence boundary.
 _GAP = r"[^\d,，。;；!?！？\n:：()（）]{0,14}?"
 _SHORT_GAP = r"[^\d,，。;；!?！？\n:：()（）]{0,8}?"
-_APPROX_BEFORE = re.compile(r"(?:近|约|约有|大约|将近|逾|超过|上|不到|不足|多达|达)$")
-_APPROX_AFTER = re.compile(r"\s*(?:多|余|来|左右|以上)")
+_APPROX_BEFORE = re.compile(alternation(lexicon.APPROX_BEFORE) + "$")
+_APPROX_AFTER = re.compile(r"\s*" + alternation(lexicon.APPROX_AFTER))
 _APPROX_TAIL = re.compile(r"\s*(?:左右|以上|上下)")
+_BEFORE_COUNT = rf"(?=\s*[\d{CHINESE_DIGITS}])"
 
 ROSTER_RE = re.compile(
-    rf"(?P<cue>应出席|应到会|应到|应出|应参会|应参加会议|应有|现有|实有|共有|共计|总数|总人数|共(?=\s*[\d{CHINESE_DIGITS}])"
+    rf"(?P<cue>{alternation(lexicon.ROSTER_CUES)}|共{_BEFORE_COUNT}"
     # `常委会组成人员25人，出席会议21人`: the committee's size, read as a roster with a present figure
-    rf"|(?<=常委会|委员会)组成人员(?=\s*[\d{CHINESE_DIGITS}]))"
+    rf"|(?<=常委会|委员会)组成人员{_BEFORE_COUNT})"
     rf"(?P<gap>{_GAP})\s*[:：]?\s*{_NUM}\s*(?P<unit>{_UNIT})"
 )
 PRESENT_RE = re.compile(
-    rf"(?<![应未没缺列])(?P<cue>实际出席|实际到会|实际到|实到会|实到|出席|到会|到场|参会|参加会议|与会)"
+    rf"(?<![{lexicon.NOT_BEFORE_PRESENT}])(?P<cue>{alternation(lexicon.PRESENT_CUES)})"
     rf"(?P<gap>{_GAP})\s*[:：]?\s*{_NUM}\s*(?P<unit>{_UNIT})"
 )
 ABSENT_RE = re.compile(
-    rf"(?:(?P<cue>缺席|请假|未出席|未到会|缺会)(?P<gap>{_SHORT_GAP})\s*[:：]?\s*{_NUM}\s*(?P<unit>{_UNIT}))"
+    rf"(?:(?P<cue>{alternation(lexicon.ABSENT_CUES)})(?P<gap>{_SHORT_GAP})\s*[:：]?\s*{_NUM}\s*(?P<unit>{_UNIT}))"
     rf"|(?:(?<![\d{CHINESE_DIGITS}])(?P<num2>{NUMBER})\s*(?P<unit2>{_UNIT})"
-    r"(?:代表|委员|常委会委员|常委|成员)?(?:因事因病|因病因事|因病因事|因事|因病|因故|因公)?(?:请假|缺席|未出席|未到会))"
+    rf"(?:代表|委员|常委会委员|常委|成员)?{alternation(lexicon.ABSENCE_REASONS)}?(?:请假|缺席|未出席|未到会))"
 )
 
-_CLAIM_RE = re.compile(
-    r"(?<![不未没])(?:"
-    r"符合(?:《[^》\n]{1,40}》)?[^,，。;；\n]{0,12}?(?:法定|规定|有效|要求)的?人数"
-    r"|(?:达到|符合)(?:了)?(?:法定|规定)(?:要求|标准)"
-    r"|(?:满足|达到|已达|已达到|超过|已超过|够|足)了?(?:会议)?法定人数"
-    r"|符合(?:《)?[^,，。;；\n]{0,8}?章程(?:》)?(?:的)?(?:有关)?规定"
-    r"|符合(?:有关|法定|法律|相关)?规定"
-    r")"
-)
-_NEG_CLAIM_RE = re.compile(r"(?:不|未|没有)(?:符合|满足|达到|足|够|超过)[^,，。;；\n]{0,6}?(?:法定|规定)人数")
+_NEG = lexicon.NEGATIONS
+_CLAIM_RE = re.compile(rf"(?<![{_NEG}])(?:" + "|".join(lexicon.QUORUM_CLAIMS) + ")")
+_NEG_CLAIM_RE = re.compile(rf"(?:不|未|没有)(?:符合|满足|达到|足|够|超过)[^,，。;；\n]{{0,6}}?(?:法定|规定)人数")
 # Majority / two-thirds claims only count inside an attendance sentence.
-_RATIO_CLAIM_RE = re.compile(
-    r"(?<![不未没])(?:超过|超出|已过|已超过|过|达到|已达)了?[^,，。;；\n]{0,10}?(?:三分之二|半数|二分之一|一半)"
-    # `…实到190名，会议合法有效 / 可以开会`: the sitting declared valid right after the counts
-    r"|(?<=[,，])(?:会议)?(?:合法)?有效|(?<=[,，])(?:会议)?可以(?:开会|开始会议)"
-)
+_RATIO_CLAIM_RE = re.compile(rf"(?<![{_NEG}])" + "|".join(lexicon.RATIO_CLAIMS))
 
-_NOUNS: tuple[tuple[str, str], ...] = (
-    (r"主席团成员", "presidium"),
-    (r"常委会组成人员|常委会委员|常务委员会委员|常务委员(?!会)|常委(?!会)", "standing_committee_members"),
-    (r"代表(?!大会|团|资格)", "deputies"),
-    (r"委员(?!会|长)", "members"),
-)
+_NOUNS = lexicon.GROUP_NOUNS
 _BODY_SCOPE = {
     "人大": "deputies",
     "政协": "members",
@@ -103,12 +90,39 @@ PRESENT_AMONG_RE = re.compile(
     rf"(?:有|其中)\s*{_NUM}\s*(?P<unit>{_UNIT})(?P<gap>(?:代表|委员|常委会委员|常委)?)(?:出席|到会|参加)(?:了)?(?:会议|大会)"
 )
 
+# `186名代表出席会议`, `59名镇人大代表及38名列席人员共97人参加会议`, `2950名全国人大代表走进人民大会堂`:
+# the people who came, counted before the verb (the first count, with its group noun; observers
+# and totals after it are passed over).
+_NOUN = (r"(?:主席团成员|常委会组成人员|组成人员|常委会委员|常务委员会委员|常务委员(?!会)|常委(?!会)|人大代表"
+         r"|代表(?!大会|团|资格)|委员(?!会|长)|成员)")
+_NO_BREAK = r"[^\d,，。;；!?！？\n:：()（）]"
+_CAME_OBJECT = (r"(?:了)?(?:本次|此次|这次|今天的|今日的|当天的)?(?:会议|大会|盛会|开幕会|闭幕会|开幕式|闭幕式"
+                r"|全体会议|会场|人民大会堂|会堂|一堂)|(?=\s*[,，。;；!?！？\n])")
+_CAME = alternation(lexicon.CAME_VERBS)
+_NOT_COUNTED = alternation(lexicon.OBSERVERS, lexicon.EXTRA, lexicon.REMOTE)
+CAME_RE = re.compile(
+    rf"(?<![\d{CHINESE_DIGITS}.．]){_NUM}\s*(?P<unit>{_UNIT})"
+    rf"(?P<gap>(?:(?!{_NOT_COUNTED}){_NO_BREAK}){{0,10}}?{_NOUN})"
+    rf"(?:[、和及与]\s*{NUMBER}\s*(?:多|余)?{_UNIT}{_NO_BREAK}{{0,12}}?)*(?:[,，]?\s*共计?\s*{NUMBER}\s*(?:多|余)?{_UNIT})?"
+    rf"(?:(?!{_NOT_COUNTED}){_NO_BREAK}){{0,14}}?(?P<verb>{_CAME})(?:{_CAME_OBJECT})"
+)
+# `常委会组成人员158人出席会议`, `副主任…及委员共19人出席会议`: the group noun before the count.
+CAME_AFTER_NOUN_RE = re.compile(
+    rf"(?P<gap>{_NOUN})(?:共计?)?\s*{_NUM}\s*(?P<unit>{_UNIT})\s*(?P<verb>出席|参加|到会|与会)(?:{_CAME_OBJECT})"
+)
+# `出席会议的有158（应到170，实到158）位委员`: both figures in brackets after the count.
+PAREN_RE = re.compile(
+    rf"(?<![\d{CHINESE_DIGITS}]){_NUM}\s*[（(]\s*应到\s*(?P<req>{NUMBER})\s*[,，、]\s*实到\s*{NUMBER}\s*[)）]"
+    rf"\s*(?P<unit>{_UNIT})(?P<gap>{_NOUN}?)"
+)
+
 
 def _count(kind: str, m: re.Match[str], s: str) -> Count | None:
     num_group = "num" if m.group("num") is not None else "num2"
     text = m.group(num_group)
     value = parse_int(text)
-    if value is None or not 0 < value <= 10000:
+    # Nobody absent is a count too (`缺席0人`); nobody on a roster or present is not.
+    if value is None or not (0 if kind == "absent" else 1) <= value <= 10000:
         return None
     num_start, num_end = m.start(num_group), m.end(num_group)
     gap = m.groupdict().get("gap") or ""
@@ -116,7 +130,8 @@ def _count(kind: str, m: re.Match[str], s: str) -> Count | None:
         return None  # `出席会议的代表应到N人`: the count belongs to the roster cue
     if _APPROX_BEFORE.search(s[max(0, num_start - 3):num_start].rstrip()):
         return None
-    if _APPROX_AFTER.match(s, num_end) or _APPROX_TAIL.match(s, m.end()):
+    unit_end = m.end("unit") if m.groupdict().get("unit") is not None else m.end()
+    if _APPROX_AFTER.match(s, num_end) or _APPROX_TAIL.match(s, unit_end):
         return None  # `400多名`, `200名左右`
     if not text.isdigit() and any(ch in text for ch in "万") and value >= 10000:
         return None
@@ -127,13 +142,43 @@ def find_counts(s: str, windows: list[tuple[int, int]] | None = None) -> list[Co
     """Every roster, present and absent figure in `s`, in text order. `windows`: the only
     stretches that can hold one (around the attendance trigger words), when known."""
     out: list[Count] = []
+    spans = [(0, len(s))] if windows is None else windows
     for kind, rx in (("roster", ROSTER_RE), ("roster", ROSTER_AMONG_RE), ("present", PRESENT_RE),
                      ("present", PRESENT_AMONG_RE), ("absent", ABSENT_RE)):
-        for a, b in [(0, len(s))] if windows is None else windows:
+        for a, b in spans:
             for m in rx.finditer(s, a, b):
                 c = _count(kind, m, s)
                 if c is not None:
                     out.append(c)
+    came: list[Count] = []
+    came_spans: list[tuple[int, int]] = []
+    for rx in (CAME_RE, CAME_AFTER_NOUN_RE):
+        for a, b in spans:
+            for m in rx.finditer(s, a, b):
+                if any(c.kind == "present" and c.start <= m.start("num") < c.end for c in out):
+                    continue  # already read with its cue (`出席会议的代表共186名`)
+                c = _count("present", m, s)
+                if c is not None:
+                    c.end = m.end("unit")
+                    came.append(c)
+                    came_spans.append(m.span())
+    for a, b in spans:
+        for m in PAREN_RE.finditer(s, a, b):
+            req = parse_int(m.group("req"))
+            c = _count("present", m, s)
+            if c is not None and req:
+                c.end = m.end("num")
+                came.append(c)
+                out.append(Count("roster", req, m.start("req"), m.end("req"), m.start("req"), m.group("gap")))
+    # `出席大会的代表共146名`: the 共 inside a present figure starts no roster.
+    presents = [c for c in out if c.kind == "present"]
+    out = [c for c in out if not (c.kind == "roster" and any(p.start < c.start < p.end for p in presents))]
+    if came:
+        # A roster cue whose count is the one that came (`共有67名代表参加`, `组成人员158人出席`) is not a roster.
+        # The total of everybody there (`…及38名列席人员共97人参加会议`) is no roster either.
+        ends = {c.end for c in came}
+        out = [c for c in out if not (c.kind == "roster" and (c.end in ends or any(
+            a <= c.start < b for a, b in came_spans)))] + came
     out.sort(key=lambda c: c.start)
     # A roster cue inside a present cue's gap (e.g. `出席…应到`) is not a present figure.
     return out
@@ -212,8 +257,12 @@ def _groups(s: str, counts: list[Count], sents: Sentences, body_scope: str | Non
         hi = max(r.end, present.end if present else r.end)
         s_lo, _ = sents.bounds(sents.index(lo))
         _, s_hi = sents.bounds(sents.index(hi))
-        # Absent: in the stretch from the roster to the end of the present figure's sentence.
-        absent = next((a for a in absents if lo <= a.start < s_hi and not r.start <= a.start < r.end
+        # Absent: in the stretch from the roster to the end of the present figure's sentence, or
+        # of the clause after it when only a semicolon parts them (`实到73名；因故缺席55人`).
+        a_hi = s_hi
+        if s[s_hi - 1:s_hi] in ("；", ";"):
+            a_hi = sents.bounds(sents.index(s_hi))[1]
+        absent = next((a for a in absents if lo <= a.start < a_hi and not r.start <= a.start < r.end
                        and a.start < nxt_roster and (present is None or not present.start <= a.start < present.end)),
                       None)
         scope = _scope_for(s, r, present, body_scope)
@@ -278,8 +327,9 @@ def extract(tv: TextView, so_far: ReportFacts) -> dict[str, Any]:
     if not s.strip():
         return {}
     sents = view.sentences
-    body_scope = _body_scope(view, so_far)
     presidium_meeting = is_presidium_meeting(tv, so_far)
+    # Counts without a group noun are the body's — the presidium's when the presidium met.
+    body_scope = "presidium" if presidium_meeting else _body_scope(view, so_far)
     # The joined copy differs from the view's text only in a PDF: there, scan all of it.
     windows = tv.windows("attendance") if view.s is tv.s else None
     groups = _groups(s, find_counts(s, windows), sents, body_scope)

@@ -20,7 +20,7 @@ from typing import Any
 
 from transforms.document import Document
 from transforms.facts import ReportFacts
-from transforms.lexicon import compile_words
+from transforms.lexicon import alternation, common, compile_words
 from transforms.lexicon import dates as lexicon
 from transforms.sitting import Located, locate
 from transforms.text import TextView
@@ -28,29 +28,34 @@ from transforms.numbers import parse_int
 
 _CN = "零〇一二两三四五六七八九十"
 _YEAR = rf"(?P<y>(?:19|20)\d\d|[{_CN}]{{4}})\s*年\s*"
-_MD = rf"(?P<m>\d{{1,2}}|[{_CN}]{{1,3}}|元)\s*月\s*(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})\s*[日号]"
+# A day range written with one 日 (`1月10—12日`) dates the sitting by its first day.
+_MD = (rf"(?P<m>\d{{1,2}}|[{_CN}]{{1,3}}|元)\s*月\s*(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})"
+       rf"\s*(?:[日号]|(?=[—－\-~～至到]\s*(?:\d{{1,2}}|[{_CN}]{{1,3}})\s*日))")
 FULL_DATE = re.compile(rf"(?:{_YEAR})?{_MD}")
 # `15日上午`, `8日下午在…`: a bare day, not preceded by a month or digit.
-REL_DAY = re.compile(rf"(?<![月\d{_CN}])(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})\s*日(?=\s*(?:上午|下午|晚上|晚|早上|早晨|中午|凌晨|[,，]|在|于|举行|召开|开幕|闭幕))")
-REL_WORD = re.compile(r"今天|今日|昨天|昨日|前天|本日|当天|当日")
-_REL_OFFSET = {"今天": 0, "今日": 0, "本日": 0, "当天": 0, "当日": 0, "昨天": -1, "昨日": -1, "前天": -2}
+_HALF_DAY = alternation(lexicon.HALF_DAY)
+REL_DAY = re.compile(rf"(?<![月\d{_CN}])(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})\s*日(?=\s*(?:{_HALF_DAY}|[,，]|在|于|举行|召开|开幕|闭幕))")
+REL_WORD = compile_words(lexicon.RELATIVE_DAYS)
+_REL_OFFSET = lexicon.RELATIVE_DAYS
 
 DATELINE = re.compile(
-    rf"(?:本报|新华社|中新社|新华网|人民网|央视网|本网|本台|记者|通讯员|讯)?[\u4e00-\u9fff]{{0,8}}?"
+    rf"{alternation(lexicon.DATELINE_SOURCES)}?[\u4e00-\u9fff]{{0,8}}?"
     rf"(?:{_YEAR})?{_MD}\s*(?:电|讯)")
 STAMP_DATE = re.compile(r"(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?")
 # A newspaper page stamp (`人民日报 2024年3月11日 第01版`) dates the article as well.
-STAMP_CUE = re.compile(r"发布|来源|时间|日期|作者|编辑|浏览|点击|稿源|出处|更新|第\s*[\d一二三四五六七八九十]{1,3}\s*版")
-NOT_OWN_STAMP = re.compile(r"发表于|回复|转载|转帖|楼主|沙发|引用|原帖|评论")
-TAIL = re.compile(r"相关阅读|相关新闻|相关链接|相关报道|延伸阅读|推荐阅读|热点推荐|更多新闻|上一篇|下一篇|猜你喜欢|热门文章")
+STAMP_CUE = re.compile(lexicon.STAMP_CUES)
+NOT_OWN_STAMP = compile_words(lexicon.NOT_OWN_STAMP)
+TAIL = compile_words(lexicon.TAIL)
 
+# The half-day word, then the hour (whitespace only between them, never before the hour: the
+# match starts where the time does).
 TIME = re.compile(
-    rf"(?P<ap>上午|下午|晚上|晚间|晚|早上|早晨|清晨|中午|凌晨)?\s*"
+    rf"(?:(?P<ap>{_HALF_DAY})\s*)?"
     rf"(?P<h>\d{{1,2}}|[{_CN}]{{1,3}})\s*(?:(?P<unit>[时点])\s*(?:(?P<min>\d{{1,2}}|[{_CN}]{{1,3}})\s*分|(?P<half>半)|整|许|左右)?"
     rf"|[:：](?P<mm>\d{{2}})(?!\d))")
-START_CUE = re.compile(r"开幕|开始|开会|宣布|举行|召开|起立|国歌|开幕式|拉开帷幕")
-END_CUE = re.compile(r"结束|散会|闭会|闭幕")
-FUTURE = re.compile(r"将于|将在|明天|明日|次日|后天|届时")
+START_CUE = compile_words(lexicon.START_CUES)
+END_CUE = compile_words(lexicon.END_CUES)
+FUTURE = compile_words(common.FUTURE, common.FUTURE_DAYS)
 SITTING = compile_words(lexicon.SITTING_VERBS)
 
 
@@ -96,7 +101,10 @@ def _stamp(doc: Document, s: str, body_start: int) -> tuple[dt.date, int, int] |
         for m in STAMP_DATE.finditer(text):
             after = text[m.end():m.end() + 12]
             # A line that is only a source name and a date (`广州日报 2025-01-08`) is a stamp too.
-            bare = re.fullmatch(r"[\u4e00-\u9fff]{2,12}", re.sub(r"\s+", "", text[:m.start()] + text[m.end():]))
+            rest = re.sub(r"\s+", "", text[:m.start()] + text[m.end():])
+            bare = re.fullmatch(r"[\u4e00-\u9fff]{2,12}", rest) or (
+                # …or only a date (and a clock time) on a line above the lead
+                line.start() < body_start and re.fullmatch(r"(?:\d{1,2}:\d{2}(?::\d{2})?)?", rest))
             if not (STAMP_CUE.search(text) or re.match(r"\s*\d{1,2}:\d{2}", after) or bare):
                 continue
             # A stamp line is furniture, not a sentence about the meeting.

@@ -101,8 +101,13 @@ class KeyTask:
 
 @dataclass(frozen=True)
 class Keyword:
+    """A candidate term of a report: `count` occurrences among its `tokens` content tokens;
+    `weight` is tf (count / tokens) until the warehouse weighs it by its IDF."""
+
     term: str
     weight: float
+    count: int = 0
+    tokens: int = 0
 
 
 @dataclass

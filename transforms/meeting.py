@@ -13,8 +13,11 @@ import re
 from typing import Any
 
 from transforms.facts import ReportFacts
+from transforms.lexicon import alternation, compile_words
+from transforms.lexicon import meeting as lexicon
 from transforms.numbers import NUMBER
-from transforms.sitting import NameMatch, locate
+from transforms.regions import is_place
+from transforms.sitting import NameMatch, context_region, locate
 from transforms.text import TextView
 
 N = NUMBER
@@ -22,25 +25,51 @@ _SP = r"[ \t\u3000]*"
 
 _EVENT_ORDER = (
     ("预备会议", re.compile(r"预备会议?")),
-    ("other", re.compile(r"主席团(?:第[^，。]{1,4}次)?会议|主席团会")),
-    ("闭幕", re.compile(r"闭幕|闭会")),
-    ("开幕", re.compile(r"开幕")),
+    ("other", re.compile(lexicon.PRESIDIUM_MEETING)),
+    ("闭幕", compile_words(lexicon.CLOSING)),
+    ("开幕", compile_words(lexicon.OPENING)),
     ("全体会议", re.compile(rf"第{_SP}{N}{_SP}次{_SP}全体会议")),
 )
-VENUE_NOUN = r"(?:会议中心|会展中心|会议厅|会议室|大礼堂|礼堂|会堂|剧院|影剧院|大剧院|剧场|文化中心|活动中心|中心|宾馆|酒店|饭店|大厦|广场|体育馆|文化馆|文化宫|宫|馆|厅|堂|室|楼|院)"
+_NOT_THE_PREPARATORY = re.compile(lexicon.NOT_THE_PREPARATORY)
+
+VENUE_NOUN = alternation(lexicon.VENUE_NOUNS)
+_VENUE_END = re.compile(VENUE_NOUN + "$")
 _VENUE_CHARS = r"[^\s，。、；：,;:!?！？“”\"《》（）()]"
 VENUE_PATTERNS = [
-    re.compile(rf"(?:在|于)(?P<v>{_VENUE_CHARS[:-1]}在于]{{2,24}}?)(?:隆重|胜利|圆满|正式|顺利|如期)?"
-               rf"(?:开幕|闭幕|闭会|召开|举行|开会|完成|拉开帷幕)"),
-    re.compile(rf"(?:^|[，。；！？\n])\s*(?P<v>{_VENUE_CHARS}{{2,20}}?{VENUE_NOUN})(?:内|里)"
-               rf"(?:气氛|庄严|庄重|肃穆|灯火|灯光|座无虚席|张灯结彩|鲜花|红旗|国徽|热烈|喜庆|洋溢|高悬|悬挂)"),
-    re.compile(rf"(?:会场设在|会议地点[:：]?|会址[:：]|地点[:：])\s*(?P<v>{_VENUE_CHARS}{{2,24}})"),
+    re.compile(rf"(?:在|于)(?P<v>{_VENUE_CHARS[:-1]}在于]{{2,24}}?){alternation(lexicon.VENUE_ADVERBS)}?"
+               rf"{alternation(lexicon.VENUE_VERBS)}"),
+    re.compile(rf"(?:^|[，,。；;！!？?\n])\s*(?P<v>{_VENUE_CHARS}{{2,20}}?{VENUE_NOUN})(?:内|里)"
+               rf"{alternation(lexicon.SCENE_WORDS)}"),
+    re.compile(rf"(?:{lexicon.VENUE_LABELS})\s*(?P<v>{_VENUE_CHARS}{{2,24}})"),
+    # `在县人民会堂，某县…隆重开幕`: the place first, set off by a comma.
+    re.compile(rf"(?:^|[，,。；;！!？?\n]|[日午])\s*在(?P<v>{_VENUE_CHARS[:-1]}在于]{{2,24}}?{VENUE_NOUN})[，,]"),
 ]
-_TIME_IN_VENUE = re.compile(r"\d|[上下]午|晚上|\d日|今天|昨天|\d月|\d年|期间")
+# `位于县城南区的县文化艺术中心`: where the venue is, then the venue.
+_LOCATED_AT = re.compile(r"^[^的，,。]{1,16}的")
+# A time, not a place (`在3月5日上午…`); digits are allowed only as room or floor numbers.
+_TIME_IN_VENUE = re.compile(r"\d(?![\d]*(?:号|楼|层|室|厅))|[上下]午|晚上|今天|昨天|期间")
+_NOT_IN_VENUE = re.compile("的|和|及|会议$|大会$")
+_PLACE_HEAD = re.compile(r"[\u4e00-\u9fff]{2,8}")
 
 
 def _is_venue(v: str) -> bool:
-    return bool(v) and not _TIME_IN_VENUE.search(v) and not re.search("的|和|及|会议$|大会$", v)
+    if not v or _TIME_IN_VENUE.search(v):
+        return False
+    # A place name at the front (`呼和浩特内蒙古人民会堂`) may hold 和 / 及.
+    for k in range(min(len(v), 8), 1, -1):
+        if is_place(v[:k]):
+            v = v[k:]
+            break
+    return not _NOT_IN_VENUE.search(v)
+
+
+def _venue_kind(v: str) -> int:
+    """2: a building (ends in a venue noun); 1: a town or city on its own (`县城`, `北京`); 0: else."""
+    if _VENUE_END.search(v):
+        return 2
+    if v in lexicon.TOWN_WORDS or is_place(v):
+        return 1
+    return 0
 
 
 def extract(view: TextView, so_far: ReportFacts) -> dict[str, Any]:
@@ -67,10 +96,19 @@ def extract(view: TextView, so_far: ReportFacts) -> dict[str, Any]:
 
     reg_src = chosen if chosen.region else best_region
     level = None
+    region = rspan = rm = None
     if reg_src is not None and reg_src.region:
-        rspan = reg_src.region_span or (reg_src.start, reg_src.end)
-        out["region"] = view.fact(reg_src.region, *rspan)
-        rm = reg_src.region_match
+        region, rspan, rm = reg_src.region, reg_src.region_span or (reg_src.start, reg_src.end), reg_src.region_match
+    elif (ctx := context_region(view, loc)) is not None:
+        # The name stands without its region (`延陵镇召开了第十九届…`, `县第十八届…` + the source
+        # line): the name is that region + the name as written, without its level word.
+        region, rspan, rm = ctx
+        written = chosen.value
+        if chosen.abbr_prefix and written.startswith(chosen.abbr_prefix) and region.endswith(chosen.abbr_prefix):
+            written = written[len(chosen.abbr_prefix):]
+        out["meeting_name"] = view.fact(region + written, chosen.start, chosen.end)
+    if region is not None and rspan is not None:
+        out["region"] = view.fact(region, *rspan)
         if rm is not None:
             level = rm.level
             out["region_ambiguous"] = rm.ambiguous
@@ -79,7 +117,7 @@ def extract(view: TextView, so_far: ReportFacts) -> dict[str, Any]:
                 if val:
                     out[attr] = view.fact(val, *rspan)
         else:
-            level = _level_from_suffix(reg_src.region)
+            level = _level_from_suffix(region)
         if level:
             out["level"] = view.fact(level, *rspan)
     else:
@@ -134,6 +172,8 @@ def _event(view: TextView, lead: NameMatch, title: tuple[int, int]) -> tuple[str
                         continue
                 if label in ("闭幕", "开幕") and re.match(r"以来", s[me:me + 2]):
                     continue
+                if label == "预备会议" and _NOT_THE_PREPARATORY.match(s, me, me + 8):
+                    continue  # `由预备会议选举产生的主席团…`: where the presidium came from
                 return label, ms, me
     # A plain sitting: 召开 / 举行 / round-up.
     m = re.search(r"召开|举行|开会", s[st:en])
@@ -151,24 +191,32 @@ def _venue(view: TextView, lead: NameMatch,
         b = view.sentences.around(n.start)
         if b not in spans:
             spans.append(b)
-    # The sentences right after the lead (会场描写), then the rest of the text.
-    spans.append((en, min(len(s), en + 400)))
-    spans.append((0, len(s)))
-    for a, b in spans:
-        seg = s[a:b]
-        best = None
-        for pat in VENUE_PATTERNS:
-            for m in pat.finditer(seg):
-                v = m.group("v")
-                # Keep only the place: drop a leading clause ending in 后/时 and trailing adverbs.
-                vs = a + m.start("v")
-                if not _is_venue(v):
-                    continue
-                if not re.search(VENUE_NOUN + "$", v) and len(v) < 3:
-                    continue
-                score = (1 if re.search(VENUE_NOUN + "$", v) else 0, -m.start())
-                if best is None or score > best[0]:
-                    best = (score, v, vs, vs + len(v))
-        if best is not None and best[0][0] == 1:
-            return best[1], best[2], best[3]
+    # A building named in a sentence about the sitting, else right after the lead (会场描写);
+    # then a town or city alone (`在北京开幕`) in a sentence about the sitting; then a building
+    # anywhere in the text.
+    passes = [(spans, 2), ([(en, min(len(s), en + 400))], 2), (spans, 1), ([(0, len(s))], 2)]
+    for where, kind_needed in passes:
+        for a, b in where:
+            got = _venue_in(s, a, b, kind_needed)
+            if got is not None:
+                return got
     return None
+
+
+def _venue_in(s: str, a: int, b: int, kind_needed: int) -> tuple[str, int, int] | None:
+    """The first venue of the given kind in s[a:b] (a building: 2, a town or city: 1)."""
+    seg = s[a:b]
+    best = None
+    for pat in VENUE_PATTERNS:
+        for m in pat.finditer(seg):
+            v, vs = m.group("v"), a + m.start("v")
+            at = _LOCATED_AT.match(v) if seg[m.start() - 1:m.start() + 1] == "位于" else None
+            if at:
+                v, vs = v[at.end():], vs + at.end()
+            if v[-1:] in ("内", "里") and _venue_kind(v[:-1]) == 2:
+                v = v[:-1]  # 在县体育馆内开幕
+            if not _is_venue(v) or _venue_kind(v) != kind_needed:
+                continue
+            if best is None or m.start() < best[0]:
+                best = (m.start(), v, vs, vs + len(v))
+    return None if best is None else best[1:]

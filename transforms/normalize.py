@@ -222,7 +222,10 @@ def soft_wraps(text: str, force: bool = False) -> set[int]:
         return set()
     if not force:
         filled = [w for w in widths if w >= 0.85 * full]
-        if full > 160 or len(filled) < 3 or len(filled) < 0.4 * len(nonempty):
+        # Wrapped lines share one width (give or take a punctuation mark): at least three of
+        # them near the common width, not lines of every length (a headline among paragraphs).
+        at_width = [w for w in widths if abs(w - full) <= 4]
+        if full > 160 or len(filled) < 3 or len(filled) < 0.4 * len(nonempty) or len(at_width) < 3:
             return set()
     wraps: set[int] = set()
     pos = 0
@@ -242,16 +245,13 @@ def _jieba_joins(left: str, right: str) -> bool:
     Between two short runs (name-like, `王芳 李明天`) only a straddling word of three or more
     characters counts, so space-separated name lists are not fused.
     """
-    try:
-        import jieba
-    except ImportError:  # pragma: no cover - jieba is a pinned dependency
-        return False
-    import logging
+    # The segmentation keywords use (jieba_next, HMM off: the tokens of stock jieba, one
+    # dictionary per worker). Imported here: keywords imports document, which imports this module.
+    from transforms.keywords import segment
 
-    jieba.setLogLevel(logging.WARNING)
     joined = left + right
     pos = 0
-    for word in jieba.cut(joined, HMM=False):
+    for word in segment(joined):
         start, pos = pos, pos + len(word)
         if start < len(left) < pos:
             return len(word) >= 3 or len(left) >= 4 or len(right) >= 4

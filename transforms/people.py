@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from transforms.facts import Fact, Person, ReportFacts
+from transforms.lexicon import alternation, compile_words
+from transforms.lexicon import people as lexicon
 from transforms.sitting import is_presidium_meeting
 from transforms.text import Derived, TextView
 
@@ -30,23 +32,10 @@ CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 NAME_CHARS = CJK + "·•"
 _NAME_RE = re.compile(rf"[{CJK}]{{2,6}}|[{CJK}]+(?:[·•][{CJK}]+)+")
 
-TITLES = sorted(
-    """代市长 副市长 市长 代县长 副县长 县长 代区长 副区长 区长 代省长 副省长 省长 代旗长 旗长 副旗长 乡长 副乡长
-    镇长 副镇长 州长 副州长 盟长 副盟长 自治区主席 主席 副主席 主任 副主任 书记 副书记 委员长 副委员长 总理 副总理
-    部长 副部长 厅长 局长 秘书长 副秘书长 院长 副院长 检察长 常委 委员 代表 同志 领导 负责人 负责同志 主持人
-    执行主席 常务主席 理事长 董事长 总经理 校长 司令员 政委 议长 专员 调研员 巡视员 处长 科长 主委 会长 社长
-    主编 记者 通讯员 首席 人选 老领导 成员 大会""".split(),
-    key=len,
-    reverse=True,
-)
-_TITLE_RE = re.compile("|".join(map(re.escape, TITLES)))
-_TRAILING_TITLE_RE = re.compile("(?:" + "|".join(map(re.escape, TITLES)) + ")$")
-
-_STOP_WORDS = (
-    "会议 大会 主席团 人民 政府 政协 人大 委员会 常委会 全体 本次 今天 今日 上午 下午 开幕 闭幕 宣布 主持 出席 就座 就坐 "
-    "前排 主席台 报告 工作 决议 议程 选举 举行 召开 人选 名单 人员 成员 领导 同志 代表 委员 主任 书记 执行 常务 "
-    "以及 其他 有关 各位 全场 全体 起立 国歌 会场 记者 摄影 编辑 来源 责任"
-).split()
+TITLES = sorted(lexicon.TITLES, key=len, reverse=True)
+_TITLE_RE = re.compile(alternation(lexicon.TITLES))
+_TRAILING_TITLE_RE = re.compile(alternation(lexicon.TITLES) + "$")
+_STOP_WORDS = tuple(lexicon.NOT_NAMES)
 _STOP_CHARS = set("的了在由是并将把被这该届议,，。;；:：!?、()（）\n\t 0123456789")
 # 次 ends counts (三次, 第二次) but opens Tibetan names (次仁多吉, 次旦): allowed only first.
 _COUNT_CHAR = "次"
@@ -131,12 +120,11 @@ def _split_conjunction(tok: str, max_len: int) -> list[tuple[str, int]]:
 # ---------------------------------------------------------------------------
 
 _LIST_END_RE = re.compile(
-    r"在主席台|在台上|在前排|在会上|主持(?!人[)）])|就座|就坐|出席|列席|宣布|分别|参加|讲话|致辞|担任|出任|作了?[^\s]{0,6}报告|代表[^、,，]{0,20}政府"
-    r"|[。;；!?！？\n]|等(?=[在和及与,，。;；\n人同]|$)|和(?:大会|主席团|其他|有关)|以及"
+    lexicon.LIST_ENDS + r"|[。;；!?！？\n]|等(?=[在和及与,，。;；\n人同]|$)|和(?:大会|主席团|其他|有关)|以及"
 )
 _CHAIR_LEAD_RE = re.compile(
     r"(?:[、,，]?\s*(?:大会)?(?:主席团)?(?:常务主席|常务副主席|秘书长))*\s*"
-    r"(?:的)?(?:名单)?(?:有|是|为|分别是|分别为|包括|分别由|由)?\s*"
+    rf"(?:的)?(?:名单)?{alternation(lexicon.CHAIR_LEADS)}?\s*"
     # `共有执行主席5名，分别是：`
     r"(?:[\d一二三四五六七八九十]{1,3}\s*(?:名|位|人)\s*[,，]?\s*(?:分别|依次)?(?:是|为|有)?)?\s*"
     r"(?:\([^()]{0,15}\)|（[^（）]{0,15}）)?\s*[:：]?\s*"
@@ -144,13 +132,16 @@ _CHAIR_LEAD_RE = re.compile(
 
 
 _CHAIR_VERB_BEFORE = re.compile(
-    r"(?:担任|出任|任)(?:本次|今天|本届|这次)?(?:大会|会议|全体会议|开幕会|闭幕会|开幕大会|闭幕大会)?的?$")
+    rf"{alternation(lexicon.CHAIR_VERBS)}(?:本次|今天|本届|这次)?(?:大会|会议|全体会议|开幕会|闭幕会|开幕大会|闭幕大会)?的?$")
 
 
 # `推选张建华、李红梅为大会执行主席`: the presidium names the chairs.
 _CHAIRS_CHOSEN = re.compile(
-    r"(?:推选|推举|选举|选出|确定|决定由|决定)(?P<list>[^。;；!?！？\n:：]{2,100}?)(?:为|担任)"
+    rf"{alternation(lexicon.CHAIR_CHOOSING)}(?P<list>[^。;；!?！？\n:：]{{2,100}}?)(?:为|担任)"
     r"(?:本次|今天|本届|这次)?(?:大会|会议|全体会议|开幕会|闭幕会)?的?执行主席")
+_CHAIRS_ETC_BEFORE = re.compile(r"等(?:本次|今天|这次)?(?:大会|会议|全体会议|开幕会|闭幕会)?的?$")
+_SPEECH = re.compile(alternation(lexicon.SPEECH_VERBS))
+_SPEECH_NOT_DECLARING = re.compile(alternation(w for w in lexicon.SPEECH_VERBS if w != "宣布"))
 
 
 def _chairs(view: Derived) -> list[NameSpan]:
@@ -168,7 +159,9 @@ def _chairs(view: Derived) -> list[NameSpan]:
                     seen.add(ns.name)
                     out.append(ns)
             continue
-        verb = _CHAIR_VERB_BEFORE.search(s, max(0, m.start() - 14), m.start())
+        # `A、B担任本次会议执行主席`, `A、B等大会执行主席在主席台就座`: the names come before the label.
+        verb = _CHAIR_VERB_BEFORE.search(s, max(0, m.start() - 14), m.start()) or \
+            _CHAIRS_ETC_BEFORE.search(s, max(0, m.start() - 8), m.start())
         if verb is not None and not re.match(r"\s*(?:的|[:：]|是|有|为)", s[m.end():]):
             for ns in _listed_before(s, verb.start()):
                 if ns.name not in seen:
@@ -277,7 +270,7 @@ def _name_after(s: str, pos: int) -> NameSpan | None:
     while j < len(s) and j - i < 24 and re.match(rf"[{NAME_CHARS}]", s[j]):
         j += 1
     run = s[i:j]
-    for cut in re.finditer(r"宣布|主持|说|指出|表示|强调|代表|向|作|在|出席|同志|致", run):
+    for cut in _SPEECH.finditer(run):
         if cut.start() >= 2:
             run = run[: cut.start()]
             break
@@ -286,7 +279,7 @@ def _name_after(s: str, pos: int) -> NameSpan | None:
         return NameSpan(rest, i + off, i + off + len(rest))
     # Titles first, then the verb (`副县长向光明宣布`: 向 is a surname here).
     rest, off = strip_title(s[i:j].split("宣布")[0])
-    for cut in re.finditer(r"主持|说|指出|表示|强调|代表|向|作|在|出席|同志|致", rest):
+    for cut in _SPEECH_NOT_DECLARING.finditer(rest):
         if cut.start() >= 2:
             rest = rest[: cut.start()]
             break
@@ -368,13 +361,14 @@ def _presider(view: Derived, is_presidium_meeting: bool) -> NameSpan | None:
 
 
 _REPORT_RE = re.compile(
-    r"(?:所)?(?:作|做)了?(?:题为[《“\"][^》”\"\n]{1,40}[》”\"])?的?\s*[《“\"]?(?P<rep>政府工作报告|工作报告)"
+    # `镇长X所作的《双溪镇人民政府工作报告》`: the government's name may open the title.
+    r"(?:所)?(?:作|做)了?(?:题为[《“\"][^》”\"\n]{1,40}[》”\"])?的?\s*(?:[《“\"][^》”\"\n]{0,16}?)?(?P<rep>政府工作报告|工作报告)"
     r"|(?:报告|汇报)了?(?P<rep3>政府工作)(?!报告)"
     # `代表县人民政府向大会报告工作`: only counts with a government behind 代表.
     r"|向(?:大会|会议)(?:报告|汇报)(?P<rep4>工作)"
 )
-_NOT_GOVERNMENT = re.compile(r"政协|常务委员会|常委会|法院|检察院|人大|委员会|主席团")
-_GOVERNMENT = re.compile(r"人民政府|政府|国务院")
+_NOT_GOVERNMENT = compile_words(lexicon.NOT_GOVERNMENT)
+_GOVERNMENT = compile_words(lexicon.GOVERNMENT)
 
 
 def _work_report(view: Derived) -> NameSpan | None:
@@ -426,7 +420,7 @@ def _work_report(view: Derived) -> NameSpan | None:
     return None
 
 
-_ORG_END = set("委府会院局厅部办组团队")
+_ORG_END = set(lexicon.ORG_ENDS)
 _ROSTRUM_RE = re.compile(r"(?:出席(?:会议|大会|开幕会|闭幕会)?并)?在主席台(?:前排)?(?:就座|就坐)")
 _ATTEND_RE = re.compile(r"(?:应邀)?出席(?:了)?(?:会议|大会|开幕会|闭幕会|开幕式)")
 

@@ -243,3 +243,76 @@ def _name_of(adcode: str) -> str | None:
 
 def is_region(name: str) -> bool:
     return resolve_region(name) is not None
+
+
+# ---------------------------------------------------------------------------- regions in text
+
+_TOWNSHIP_RE = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:镇|乡|苏木|街道)")
+# A township name standing alone never opens with a determiner (`全县各乡镇`, `本镇`).
+_NOT_TOWNSHIP_START = set("全各本该每此其这那我")
+
+
+@lru_cache(maxsize=1)
+def _name_automaton():
+    """Aho–Corasick automaton over every division name in the table (built once per process)."""
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for name in _table().by_name:
+        if len(name) >= 2:
+            automaton.add_word(name, len(name))
+    automaton.make_automaton()
+    return automaton
+
+
+def find_regions(text: str, townships: bool = False) -> list[tuple[int, int, RegionMatch]]:
+    """Region names in `text`, leftmost-longest, with a chain of parts (`南京市鼓楼区`, `珙县上罗镇`)
+    read as one name. Township names (镇 / 乡 / 苏木 / 街道, not in the table) only when
+    `townships` and only right after a known county or at the start of `text`."""
+    hits = sorted(((end - length + 1, end + 1) for end, length in _name_automaton().iter(text)),
+                  key=lambda h: (h[0], -h[1]))
+    spans: list[tuple[int, int]] = []
+    for a, b in hits:
+        if spans and a < spans[-1][1]:
+            continue
+        spans.append((a, b))
+    # Adjacent parts that nest form one name.
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and merged[-1][1] == a and resolve_region(text[merged[-1][0]:b]) is not None:
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    out: list[tuple[int, int, RegionMatch]] = []
+    for a, b in merged:
+        if townships:
+            t = _TOWNSHIP_RE.match(text, b)
+            if t and not set(t.group()) & _PROSE_CHARS:
+                got = resolve_region(text[a:t.end()])
+                if got is not None:
+                    out.append((a, t.end(), got))
+                    continue
+        got = resolve_region(text[a:b])
+        if got is not None:
+            out.append((a, b, got))
+    if townships and not out or townships and out and out[0][0] > 0:
+        t = _TOWNSHIP_RE.match(text)
+        if t and not set(t.group()) & _PROSE_CHARS and t.group()[0] not in _NOT_TOWNSHIP_START \
+                and not any(a < t.end() for a, _, _ in out):
+            got = resolve_region(t.group())
+            if got is not None:
+                out.insert(0, (0, t.end(), got))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _place_stems() -> frozenset[str]:
+    """Short forms of provinces and cities (北京, 呼和浩特, 内蒙古) that name a place on their own."""
+    table = _table()
+    return frozenset(stem(name) for name, divs in table.by_name.items()
+                     if any(d.rank <= 1 for d in divs) and len(stem(name)) >= 2)
+
+
+def is_place(name: str) -> bool:
+    """A region name, or the short form of a province or city (`北京`, `太原`)."""
+    return name in _place_stems() or resolve_region(name) is not None

@@ -138,14 +138,13 @@ def report_rows(
         used.add(ordinal)
         items.append({"report_id": report_id, "kind": "key_task", "ordinal": ordinal, "text": _text(fact.value)})
 
+    # Candidate terms with their counts; the `keywords` view weighs them by the warehouse's IDF.
     terms: set[str] = set()
-    ranked = sorted(enumerate(facts.keywords), key=lambda p: (-p[1].weight, p[0]))
-    for _, kw in ranked:
-        if kw.term in terms:
-            continue
-        terms.add(kw.term)
-        out["keywords"].append({"report_id": report_id, "term": kw.term, "weight": float(kw.weight),
-                                "rank": len(terms)})
+    for kw in facts.keywords:
+        if kw.term not in terms and kw.count > 0:
+            terms.add(kw.term)
+            out["keyword_candidates"].append({"report_id": report_id, "term": kw.term, "count": kw.count,
+                                              "tokens": kw.tokens})
 
     spans: list[tuple[str, Fact[Any]]] = list(facts.facts())
     spans += [("leaders", f) for f in facts.leaders]

@@ -42,11 +42,16 @@ TABLES: tuple[Table, ...] = (
     Table("agenda_items", ("report_id", "ordinal"), INSERT_ONLY, "report", "schema/001_core.sql", REPORT_YEAR),
     Table("work_report_items", ("report_id", "kind", "ordinal"), INSERT_ONLY, "report", "schema/001_core.sql",
           REPORT_YEAR),
-    Table("keywords", ("report_id", "term"), INSERT_ONLY, "report", "schema/001_core.sql", REPORT_YEAR),
+    # A report's candidate terms and counts (transforms/keywords.py).
+    Table("keyword_candidates", ("report_id", "term"), INSERT_ONLY, "report", "schema/004_keyword_candidates.sql",
+          REPORT_YEAR),
     Table("fact_spans", ("report_id", "field", "value", "start_offset", "end_offset"), INSERT_ONLY, "report",
           "schema/001_core.sql", REPORT_YEAR),
     # The public contract, exported next to the report tables.
     Table("meeting_facts", ("report_id", "file_path"), VIEW, "public", "marts/010_meeting_facts.sql", REPORT_YEAR),
+    # The candidates ranked by the IDF of the current reports when read, so they never depend on
+    # load order; not in the lake (its weights move with every load: the lake has the candidates).
+    Table("keywords", ("report_id", "term"), VIEW, "public", "marts/025_keywords.sql"),
     # What each run saw and decided.
     Table("quarantine", ("file_path", "sha256", "rule"), INSERT_ONLY, "run", "schema/001_core.sql", RUN_YEAR),
     Table("runs", ("run_id",), UPSERT, "run", "schema/001_core.sql", RUN_YEAR),

@@ -27,9 +27,9 @@ select t.*, r.meeting_year as year
 from work_report_items as t
 left join reports as r on r.report_id = t.report_id;
 
--- name: keywords
+-- name: keyword_candidates
 select t.*, r.meeting_year as year
-from keywords as t
+from keyword_candidates as t
 left join reports as r on r.report_id = t.report_id;
 
 -- name: fact_spans

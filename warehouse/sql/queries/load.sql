@@ -118,9 +118,9 @@ insert into work_report_items by name
 select s.* from stg_work_report_items as s
 where s.report_id in (select report_id from new_reports);
 
--- name: insert_keywords
-insert into keywords by name
-select s.* from stg_keywords as s
+-- name: insert_keyword_candidates
+insert into keyword_candidates by name
+select s.* from stg_keyword_candidates as s
 where s.report_id in (select report_id from new_reports);
 
 -- name: insert_fact_spans
