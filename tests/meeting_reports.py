@@ -10,9 +10,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Mapping
 
-from flows.inbox import scan_inbox
+import pyarrow.parquet as pq
+
+from flows.inbox import inbox_id, scan_inbox
 from flows.reconcile import reconcile_warehouse
-from flows.staging import Tally, leftover_rows, remove_shards, shard_dir_for, stage_batch, stage_verdicts
+from flows.staging import (Tally, leftover_rows, remove_shards, shard_dir_for, stage_batch, stage_unchanged,
+                           stage_verdicts, write_outcomes)
 from transforms.facts import Violation
 from transforms.rows import report_id_for
 from warehouse.store import Warehouse
@@ -56,18 +59,23 @@ def load(wh: Warehouse, reports: Mapping[str, str], *, run_id: str = "run-1",
     inbox.mkdir(parents=True, exist_ok=True)
     for name, text in reports.items():
         (inbox / name).write_bytes(text.encode("utf-8"))
-    scan = scan_inbox(inbox, wh.ledger())
+    ident = inbox_id(inbox)
+    scan = scan_inbox(inbox, wh.inbox_ledger(ident))
     shards = shard_dir_for(wh.path, run_id)
     schemas = {t: wh.schema(t) for t in (*REPORT_TABLES, "quarantine")}
     schemas[TEXTS_TABLE] = wh.table_schema(TEXTS_TABLE)
     tally = Tally()
     try:
         outcomes = stage_batch(scan.new, str(shards), "b0000000", schemas)
-        verdicts = [o.found + [Violation(q["rule"], q.get("message", "")) for q in quarantine or []
-                               if q["file_path"] == o.file.path] for o in outcomes]
-        stage_verdicts(outcomes, verdicts, run_id=run_id, now=at, shard_dir=shards, tag="v000000", schemas=schemas,
-                       tally=tally)
-        files, rejected = leftover_rows(run_id, at, scan.unchanged, scan.rejected)
+        write_outcomes(shards, "o0000000", outcomes)
+        rows = [row for path in sorted((shards / "outcomes").glob("*.parquet"))
+                for row in pq.read_table(path).to_pylist()]
+        failing = {o.report_id: [Violation(q["rule"], q.get("message", "")) for q in quarantine or []
+                                 if q["file_path"] == o.file.path] for o in outcomes if o.report_id}
+        stage_verdicts(rows, {k: v for k, v in failing.items() if v}, run_id=run_id, now=at, shard_dir=shards,
+                       tag="v000000", schemas=schemas, tally=tally, inbox=ident)
+        files, rejected = leftover_rows(run_id, at, scan.rejected, inbox=ident)
+        stage_unchanged(scan.unchanged, inbox=ident, now=at, shard_dir=shards)
         wh.store_texts_from_shards(shards)
         wh.commit_run({"run_id": run_id, "started_at": at, "finished_at": at, "status": "ok",
                        "files_seen": scan.seen, "files_new": len(scan.new), "files_loaded": tally.files_loaded,
@@ -75,8 +83,10 @@ def load(wh: Warehouse, reports: Mapping[str, str], *, run_id: str = "run-1",
     finally:
         remove_shards(shards)
     reconcile_warehouse(wh)
-    return {name: report_id_for(f.sha256) for f in [*scan.new, *scan.unchanged] for name in reports
-            if f.path == name}
+    ids = {o.file.path: o.report_id for o in outcomes if o.report_id}  # workers hash what they read
+    ids.update({p: report_id_for(s) for p, s in zip(scan.unchanged["path"].to_pylist(),
+                                                    scan.unchanged["sha256"].to_pylist()) if s})
+    return {name: ids[name] for name in reports if name in ids}
 
 
 def build(path: Path, reports: Mapping[str, str], **kw) -> dict[str, str]:

@@ -25,7 +25,8 @@ pytestmark = pytest.mark.slow
 N = 150
 COMPARED = {
     "meeting_facts": "select * from meeting_facts order by all",
-    "quarantine": "select * exclude (run_id, quarantined_at) from quarantine order by all",
+    # The inbox differs (the single run reads a copy of the final inbox): not compared.
+    "quarantine": "select * exclude (run_id, quarantined_at, inbox) from quarantine order by all",
     "meetings": "select * from meetings order by all",
     "meeting_reports": "select * from meeting_reports order by all",
     "conflicts": "select * from conflicts order by all",
@@ -74,12 +75,14 @@ def test_four_nights_equal_one_run_over_everything(prefect_harness, tmp_path: Pa
 
     with duckdb.connect(str(nights / "wh.duckdb"), read_only=True) as con:
         for table in LAKE_TABLES:
+            if table == "runs":  # exported while the run is still `running` (its status is written last)
+                continue
             glob = str(nights / "lake" / table / "*" / "*.parquet")
             own_year = "year" in {c[0] for c in con.execute(f"describe {table}").fetchall()}
             back = con.execute(f"select * exclude (year) from read_parquet('{glob}', hive_partitioning = true) "
                                "order by all").fetchall()
             assert back == con.execute(f"select * {'exclude (year) ' if own_year else ''}from {table} "
                                        "order by all").fetchall(), table
-    with duckdb.connect(str(nights / "serve" / "warehouse.duckdb"), read_only=True) as snap:
+    with duckdb.connect(str(nights / "serve" / "wh.duckdb"), read_only=True) as snap:  # named after the warehouse
         assert snap.execute(COMPARED["meeting_facts"]).fetchall() == incremental["meeting_facts"]
         assert snap.execute(COMPARED["meetings"]).fetchall() == incremental["meetings"]

@@ -34,4 +34,4 @@ def test_derived_lists() -> None:
 
     assert ROW_TABLES == REPORT_TABLES
     assert REPORT_TABLES[0] == "reports"  # the others hang off its report_id: loaded first
-    assert KEYS["files"] == ("path",) and set(REPORT_TABLES) <= set(KEYS)
+    assert KEYS["files"] == ("inbox", "path") and set(REPORT_TABLES) <= set(KEYS)

@@ -67,7 +67,8 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, dest: Path | str, lake: Pat
         os.chmod(tmp, 0o444)
         os.replace(tmp, dest)
     except BaseException:
-        tmp.unlink(missing_ok=True)  # a failed publish leaves no half-written file behind
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            leftover.unlink(missing_ok=True)  # a failed publish leaves no half-written file behind
         raise
     return dest
 

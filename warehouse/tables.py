@@ -55,7 +55,8 @@ TABLES: tuple[Table, ...] = (
     # What each run saw and decided.
     Table("quarantine", ("file_path", "sha256", "rule"), INSERT_ONLY, "run", "schema/001_core.sql", RUN_YEAR),
     Table("runs", ("run_id",), UPSERT, "run", "schema/001_core.sql", RUN_YEAR),
-    Table("file_ledger", ("path",), UPSERT, "run", "schema/001_core.sql", RUN_YEAR, stage="files"),
+    # A file is identified by its inbox and its path there (schema/005); versions are numbered per path.
+    Table("file_ledger", ("inbox", "path"), UPSERT, "run", "schema/001_core.sql", RUN_YEAR, stage="files"),
     # Reconciliation: many reports, one meeting.
     Table("meetings", ("meeting_id",), REPLACE, "reconcile", "schema/003_reconciliation.sql", OWN_YEAR),
     Table("meeting_reports", ("report_id",), REPLACE, "reconcile", "schema/003_reconciliation.sql", OWN_YEAR),
