@@ -151,6 +151,30 @@ def _run_cli(args: list[str], env: dict[str, str], log: Path) -> tuple[float, fl
     return time.perf_counter() - began, rss.peak, code, _children_cpu() - cpu
 
 
+STEPS = ("discover", "extract", "validate", "load", "reconcile", "export", "snapshot", "dashboard")
+
+
+def step_seconds(api_url: str) -> dict[str, float]:
+    """Wall seconds of each step (a Prefect task) of the latest flow run on `api_url`."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+    from prefect.client.schemas.sorting import FlowRunSort
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings(updates={PREFECT_API_URL: api_url}), get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(sort=FlowRunSort.START_TIME_DESC, limit=1)
+        if not runs:
+            return {}
+        tasks = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[runs[0].id])))
+    out: dict[str, float] = {}
+    for task in tasks:
+        name = task.name.rsplit("-", 1)[0]
+        if name in STEPS:
+            seconds = task.total_run_time.total_seconds() if task.total_run_time else 0.0
+            out[name] = round(out.get(name, 0.0) + seconds, 2)
+    return {step: out[step] for step in STEPS if step in out}
+
+
 def run_bench(reports: int, workers: int, *, work: Path, seed: int = 0, batch_size: int = 256,
               nightly: int = 0, runner: str = "process", floor_reports: int | None = None,
               say: Any = print) -> dict[str, Any]:
@@ -189,6 +213,13 @@ def flat_figures(scale: dict[str, Any]) -> dict[str, Any]:
         result["nightly_new_s"] = scale["nightly"]["on_top_s"]
         result["nightly_onto_empty_s"] = scale["nightly"]["onto_empty_s"]
     return result
+
+
+def _steps(api_url: str) -> dict[str, float]:
+    try:
+        return step_seconds(api_url)
+    except Exception as exc:  # the figures of the run stand without the breakdown
+        return {"error": f"{type(exc).__name__}: {exc}"[:200]}
 
 
 def _link_first(corpus: Path, dst: Path, n: int) -> None:
@@ -260,6 +291,7 @@ def run_scale(sizes: list[int], workers: int, *, work: Path, seed: int = 0, batc
             if code:
                 raise RuntimeError(f"congress-etl run failed (exit {code}); see {log}")
             figures = _run_figures(n, wall, rss, cpu)
+            figures["steps_s"] = _steps(api_url)
             figures["peak_pss_mb"] = round(LAST_RSS["pss"], 1)
             figures["parent_peak_rss_mb"] = round(LAST_RSS["parent"], 1)
             figures["largest_child_peak_rss_mb"] = round(LAST_RSS["child"], 1)
@@ -268,6 +300,7 @@ def run_scale(sizes: list[int], workers: int, *, work: Path, seed: int = 0, batc
             if code:
                 raise RuntimeError(f"no-op congress-etl run failed (exit {code}); see {log}")
             figures["noop_rerun_s"] = round(noop, 2)
+            figures["noop_steps_s"] = _steps(api_url)
             figures["noop_peak_rss_mb"] = round(noop_rss, 1)
             result["sizes"][str(n)] = figures
             say(f"{n} reports: {wall:.1f} s ({figures['per_report_ms']} ms, {figures['per_report_cpu_ms']} ms CPU "

@@ -389,6 +389,9 @@ def _print_scale(result: dict) -> None:
     for key in ("end_to_end_s", "per_report_ms", "per_report_cpu_ms", "ratio_cpu", "peak_rss_mb", "peak_pss_mb",
                 "parent_peak_rss_mb", "largest_child_peak_rss_mb", "noop_rerun_s", "noop_peak_rss_mb"):
         table.add_row(key, *(str(f[key]) for f in sizes.values()))
+    steps = [s for s in next(iter(sizes.values())).get("steps_s", {}) if s != "error"]
+    for step in steps:  # wall seconds of each step of the run (its Prefect task)
+        table.add_row(f"step {step} (s)", *(str(f.get("steps_s", {}).get(step, "")) for f in sizes.values()))
     console.print(table)
     nightly = result.get("nightly")
     if nightly:

@@ -32,6 +32,9 @@ def test_bench_scale_reports_each_size_and_the_nightly(tmp_path: Path) -> None:
         assert size["per_report_cpu_ms"] == pytest.approx(size["end_to_end_cpu_s"] / int(n) * 1000, rel=0.05, abs=1)
         assert 0 < size["ratio_cpu"] < 1.5
         assert size["parent_peak_rss_mb"] <= size["peak_rss_mb"]
+        # Each step's wall time, read from the run's Prefect task runs; a no-op run skips publishing.
+        assert {"discover", "extract", "validate", "load", "reconcile", "export", "snapshot"} <= set(size["steps_s"])
+        assert "reconcile" not in size["noop_steps_s"] and "load" in size["noop_steps_s"]
     nightly = figures["nightly"]
     assert nightly["new_reports"] == 3 and nightly["on_top_of"] == 12
     assert nightly["ratio"] == pytest.approx(nightly["on_top_s"] / nightly["onto_empty_s"], rel=0.01)
