@@ -4,7 +4,9 @@ version's Parquet files, plus the same staging and mart views as the warehouse.
 It holds no data, so publishing it costs the same whatever the warehouse holds (a full copy
 grew with the warehouse: see README, Performance). Readers open it exactly as before
 (`duckdb.connect(path, read_only=True)`, BI tools, `congress-etl query`) and see every
-published table and view under its own name and column order, with the warehouse's types.
+published table and view under its own name and column order, with the warehouse's types;
+tables partitioned by their report's year also have `lake_year`, the partition, so a filter on
+it reads only those partitions' files.
 
 Consistency: the views read the lake version that was current when the snapshot was written,
 by its resolved path, so a reader sees one export whole, and an open reader keeps that view
@@ -25,7 +27,7 @@ import duckdb
 
 from warehouse.lake import current_version, pin_version, versions_dir
 from warehouse.sqlfiles import named_statements, view_files
-from warehouse.tables import BY_NAME, INTERNAL_TABLES, LAKE_TABLES, VIEW
+from warehouse.tables import BY_NAME, INTERNAL_TABLES, LAKE_TABLES, REPORT_YEAR, VIEW
 
 SNAPSHOT_INFO = "snapshot_lake"  # one row: the lake version the views read, when it was published
 
@@ -82,6 +84,8 @@ def _write(path: Path, root: Path, columns: dict[str, list[tuple]], version: str
         for table, cols in columns.items():
             select = ", ".join(template["year_column"] if c[0] == "year" else
                                f"cast({_ident(c[0])} as {c[1]}) as {_ident(c[0])}" for c in cols)
+            if BY_NAME[table].lake == REPORT_YEAR:
+                select += ", " + template["lake_year"]
             glob = str(root / table / "*" / "*.parquet")
             out.execute(template["view"].replace("{table}", table).replace("{columns}", select)
                         .replace("{glob}", _sql_str(glob)))

@@ -10,6 +10,12 @@ create or replace view {table} as
 select {columns}
 from read_parquet({glob}, hive_partitioning = true);
 
+-- name: lake_year
+-- Tables partitioned by their report's meeting year also show the partition itself, as read
+-- (newer DuckDB: an integer, NULL for the null partition; DuckDB 1.x: text): a reader that
+-- filters on it reads only those partitions' files (the dashboard's nightly update does).
+year as lake_year
+
 -- name: year_column
 -- A table's own `year`, from its partition folder. DuckDB 1.x reads the folder name as text,
 -- the null partition as the string below; newer versions read NULL. Both become INTEGER/NULL.
