@@ -143,7 +143,7 @@ def scratch(tmp_path: Path):
         yield fresh
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(nights())
 def test_each_night_equals_the_pure_recompute_and_a_full_one(scratch, tmp_path_factory, case) -> None:
     pool, plan = case
@@ -164,7 +164,7 @@ def test_each_night_equals_the_pure_recompute_and_a_full_one(scratch, tmp_path_f
         assert _tables(wh) == incremental
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(REGIONS, st.sampled_from(["人大", "人大", "other"]), st.sampled_from([17, 17, None]),
                           st.sampled_from([5, 5, 4])), min_size=1, max_size=10))
 def test_sql_grouping_is_group_reports(scratch, tmp_path_factory, drawn) -> None:
