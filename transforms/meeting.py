@@ -100,9 +100,11 @@ def extract(view: TextView, so_far: ReportFacts) -> dict[str, Any]:
     if reg_src is not None and reg_src.region:
         region, rspan, rm = reg_src.region, reg_src.region_span or (reg_src.start, reg_src.end), reg_src.region_match
     elif (ctx := context_region(view, loc)) is not None:
-        # The name stands without its region (`延陵镇召开了第十九届…`, `县第十八届…` + the source
-        # line): the name is that region + the name as written, without its level word.
         region, rspan, rm = ctx
+    if region is not None and not chosen.region and region != "全国":
+        # The name stands without its region (`延陵镇召开了第十九届…`, `县第十八届…` + the source
+        # line, the region in another mention of it): the name is that region + the name as
+        # written, without its level word.
         written = chosen.value
         if chosen.abbr_prefix and written.startswith(chosen.abbr_prefix) and region.endswith(chosen.abbr_prefix):
             written = written[len(chosen.abbr_prefix):]
