@@ -29,8 +29,9 @@ from transforms.numbers import parse_int
 _CN = "零〇一二两三四五六七八九十"
 _YEAR = rf"(?P<y>(?:19|20)\d\d|[{_CN}]{{4}})\s*年\s*"
 # A day range written with one 日 (`1月10—12日`) dates the sitting by its first day.
+# `3月4下午3:00`: a day without 日 right before the part of the day.
 _MD = (rf"(?P<m>\d{{1,2}}|[{_CN}]{{1,3}}|元)\s*月\s*(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})"
-       rf"\s*(?:[日号]|(?=[—－\-~～至到]\s*(?:\d{{1,2}}|[{_CN}]{{1,3}})\s*日))")
+       rf"\s*(?:[日号]|(?=[—－\-~～至到]\s*(?:\d{{1,2}}|[{_CN}]{{1,3}})\s*日)|(?=(?:{alternation(lexicon.HALF_DAY)})))")
 FULL_DATE = re.compile(rf"(?:{_YEAR})?{_MD}")
 # `15日上午`, `8日下午在…`: a bare day, not preceded by a month or digit.
 _HALF_DAY = alternation(lexicon.HALF_DAY)
@@ -41,9 +42,26 @@ _REL_OFFSET = lexicon.RELATIVE_DAYS
 DATELINE = re.compile(
     rf"{alternation(lexicon.DATELINE_SOURCES)}?[\u4e00-\u9fff]{{0,8}}?"
     rf"(?:{_YEAR})?{_MD}\s*(?:电|讯)")
-STAMP_DATE = re.compile(r"(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?")
+# `【本报记者北京五日电】`: the day alone; the month is the page stamp's.
+DATELINE_DAY = re.compile(
+    rf"{alternation(lexicon.DATELINE_SOURCES)}[\u4e00-\u9fff]{{0,8}}?"
+    rf"(?<![月\d{_CN}])(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})\s*日\s*(?:电|讯)")
+# Y-M-D in any separator (`2025 3月6日`: a space before a month written with 月), and D.M.Y.
+STAMP_DATE = re.compile(
+    r"(?P<y>(?:19|20)\d\d)\s*(?:[-/.年]|\s(?=\s*\d{1,2}\s*月))\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+    r"|(?<![\d.])(?P<d2>\d{1,2})\.(?P<m2>\d{1,2})\.(?P<y2>(?:19|20)\d\d)(?![\d.])")
 # A newspaper page stamp (`人民日报 2024年3月11日 第01版`) dates the article as well.
 STAMP_CUE = re.compile(lexicon.STAMP_CUES)
+# What a stamp line holds besides its date and the outlet's name: clock, weekday, page, brackets.
+_STAMP_FURNITURE = re.compile(
+    r"\d{1,2}:\d{2}(?::\d{2})?|[(（]?(?:星期|周|礼拜)[一二三四五六日天][)）]?|(?:版次[:：]?\s*)?第?\s*[A-Z]?\d{1,3}\s*版"
+    r"|版次[:：]?\s*\d{1,3}|[\s()（）【】\[\]:：,，|/·\-]")
+
+
+def _stamp_ymd(m: re.Match[str]) -> tuple[int, int, int]:
+    if m["y"] is not None:
+        return int(m["y"]), int(m["m"]), int(m["d"])
+    return int(m["y2"]), int(m["m2"]), int(m["d2"])
 NOT_OWN_STAMP = compile_words(lexicon.NOT_OWN_STAMP)
 TAIL = compile_words(lexicon.TAIL)
 
@@ -54,6 +72,7 @@ TIME = re.compile(
     rf"(?P<h>\d{{1,2}}|[{_CN}]{{1,3}})\s*(?:(?P<unit>[时点])\s*(?:(?P<min>\d{{1,2}}|[{_CN}]{{1,3}})\s*分|(?P<half>半)|整|许|左右)?"
     rf"|[:：](?P<mm>\d{{2}})(?!\d))")
 START_CUE = compile_words(lexicon.START_CUES)
+_HELD_CLOSING = re.compile(r"(?:举行|召开)了?(?:闭幕|闭会)(?:会议|大会|会|式)?")
 END_CUE = compile_words(lexicon.END_CUES)
 FUTURE = compile_words(common.FUTURE, common.FUTURE_DAYS)
 SITTING = compile_words(lexicon.SITTING_VERBS)
@@ -100,17 +119,17 @@ def _stamp(doc: Document, s: str, body_start: int) -> tuple[dt.date, int, int] |
             continue
         for m in STAMP_DATE.finditer(text):
             after = text[m.end():m.end() + 12]
-            # A line that is only a source name and a date (`广州日报 2025-01-08`) is a stamp too.
-            rest = re.sub(r"\s+", "", text[:m.start()] + text[m.end():])
-            bare = re.fullmatch(r"[\u4e00-\u9fff]{2,12}", rest) or (
-                # …or only a date (and a clock time) on a line above the lead
-                line.start() < body_start and re.fullmatch(r"(?:\d{1,2}:\d{2}(?::\d{2})?)?", rest))
+            # A line that is only a date, or a source name and a date, with its clock, weekday or
+            # page (`广州日报 2025-01-08`, `（本网2011年3月13日讯）`, `19.03.2016 09:12`, `2023-01-21` closing
+            # the article) is a stamp too.
+            rest = _STAMP_FURNITURE.sub("", text[:m.start()] + text[m.end():])
+            bare = re.fullmatch(r"[\u4e00-\u9fff]{0,16}", rest)
             if not (STAMP_CUE.search(text) or re.match(r"\s*\d{1,2}:\d{2}", after) or bare):
                 continue
             # A stamp line is furniture, not a sentence about the meeting.
             if SITTING.search(text) and not STAMP_CUE.search(text[:m.start()]):
                 continue
-            y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
+            y, mo, d = _stamp_ymd(m)
             if _valid(y, mo, d):
                 return dt.date(y, mo, d), line.start() + m.start(), line.start() + m.end()
         if line.start() > body_start + 2000:
@@ -118,11 +137,22 @@ def _stamp(doc: Document, s: str, body_start: int) -> tuple[dt.date, int, int] |
     return None
 
 
-def _dateline(s: str, limit: int) -> tuple[int | None, int, int, int, int] | None:
+def _dateline(s: str, limit: int, stamp: dt.date | None) -> tuple[int | None, int, int, int, int] | None:
     for m in DATELINE.finditer(s, 0, limit):
         y, mo, d = _int(m.group("y")), _int(m.group("m")), _int(m.group("d"))
         if _valid(y, mo, d):
             return y, mo, d, m.start(), m.end()  # type: ignore[return-value]
+    if stamp is not None:
+        # The day alone (`北京五日电`): the stamp's month, or the month before for a later day.
+        for m in DATELINE_DAY.finditer(s, 0, limit):
+            d = _int(m.group("d"))
+            if d is None:
+                continue
+            y, mo = stamp.year, stamp.month
+            if d > stamp.day + 1:
+                y, mo = (y, mo - 1) if mo > 1 else (y - 1, 12)
+            if _valid(y, mo, d):
+                return y, mo, d, m.start(), m.end()
     return None
 
 
@@ -144,7 +174,7 @@ def extract(view: TextView, so_far: ReportFacts) -> dict[str, Any]:
     lead_s, lead_e = loc.lead_sentence
     stamp = _stamp(view.doc, s, lead_s)
     stamp_date = stamp[0] if stamp else None
-    dl = _dateline(s, min(len(s), lead_e + 1))
+    dl = _dateline(s, min(len(s), lead_e + 1), stamp_date)
     dl_span = (dl[3], dl[4]) if dl else (0, 0)
     dl_date: dt.date | None = None
     if dl:
@@ -327,7 +357,9 @@ def _meeting_time(view: TextView, loc: Located, limit: int, stamp_span) -> tuple
         # End cues count up to the next clock time (`上午9时开始，下午5时结束`).
         nxt = TIME.search(s, m.end(), sent_end)
         own = s[m.end():nxt.start() if nxt and nxt.start() > m.end() else sent_end]
-        if END_CUE.search(own) and not re.search(r"开始|开幕(?!式)", own) and not heads_lead:
+        # `9时在…举行闭幕会`: the closing sitting is what starts then.
+        own_end = _HELD_CLOSING.sub("", own)
+        if END_CUE.search(own_end) and not re.search(r"开始|开幕(?!式)", own) and not heads_lead:
             continue
         if re.search(r"结束|散会", own):
             continue
