@@ -65,11 +65,12 @@ def _working_text(view: TextView, paged: bool = False) -> str:
 
 
 def _sentences(view: TextView, s: str, family: str) -> list[tuple[int, int]]:
-    """(start, end) of the full sentences of the working text `s` (a title list may run over
-    `；`) that hold one of the family's trigger words: no pattern can match in the others."""
+    """(start, end) of the sentences of the working text `s` (a title list may run over `；`,
+    which parts clauses, not sentences) that hold one of the family's trigger words: no pattern
+    can match in the others."""
     sents = view.memo.get("agenda_sentences")
     if sents is None or sents[0] is not s:
-        sents = view.memo["agenda_sentences"] = (s, Sentences(s, FULL_STOP + "\n"))
+        sents = view.memo["agenda_sentences"] = (s, view.sentences if s is view.s else Sentences(s))
     found = sents[1]
     return [found.bounds(i) for i in view.sentences_with(family, found)]
 

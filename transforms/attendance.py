@@ -184,6 +184,10 @@ def find_counts(s: str, windows: list[tuple[int, int]] | None = None) -> list[Co
     return out
 
 
+# A sentence (a line) that opens with the absences.
+_ABSENT_OPENS = re.compile(r"\s*(?:" + alternation(lexicon.ABSENT_CUES) + ")")
+
+
 def _noun_scope(text: str) -> str | None:
     """The group noun nearest the end of `text`; of overlapping nouns the longer wins
     (`常委会委员` over `委员`)."""
@@ -241,7 +245,12 @@ def _groups(s: str, counts: list[Count], sents: Sentences, body_scope: str | Non
     for r in rosters:
         si = sents.index(r.start)
         strong = s[r.start:r.start + 2] in ("应出", "应到", "应参", "应有", "总数", "总人")
-        cand = [p for p in presents if p.start >= r.end and sents.index(p.start) in (si, si + 1)]
+        # The present figure follows in the same sentence or the next — or the one after, when
+        # the sentence between holds no count (`代表共2979人。截至三日，已报到的代表2961人。今天的
+        # 预备会议，出席2903人`).
+        cand = [p for p in presents if p.start >= r.end and sents.index(p.start) in (si, si + 1, si + 2)]
+        cand = [p for p in cand if sents.index(p.start) < si + 2 or not any(
+            o.kind == "present" and o is not p and sents.index(o.start) == si + 1 for o in counts)]
         # Nothing may sit between: another roster figure ends the group.
         nxt_roster = min((o.start for o in rosters if o.start > r.start), default=len(s))
         cand = [p for p in cand if p.start < nxt_roster]
@@ -258,9 +267,9 @@ def _groups(s: str, counts: list[Count], sents: Sentences, body_scope: str | Non
         s_lo, _ = sents.bounds(sents.index(lo))
         _, s_hi = sents.bounds(sents.index(hi))
         # Absent: in the stretch from the roster to the end of the present figure's sentence, or
-        # of the clause after it when only a semicolon parts them (`实到73名；因故缺席55人`).
+        # of the line after it when that line gives the absences (`出席：2911人` / `缺席：65人`).
         a_hi = s_hi
-        if s[s_hi - 1:s_hi] in ("；", ";"):
+        if _ABSENT_OPENS.match(s, s_hi):
             a_hi = sents.bounds(sents.index(s_hi))[1]
         absent = next((a for a in absents if lo <= a.start < a_hi and not r.start <= a.start < r.end
                        and a.start < nxt_roster and (present is None or not present.start <= a.start < present.end)),
