@@ -32,6 +32,11 @@ CHAIR_LEADS = words(
         _LEAD + "大会执行主席、县人大常委会主任张建华主持会议。大会执行主席还有：李红梅、王立新、刘军（江岸）、赵明。":
             {"executive_chairs": ["张建华", "李红梅", "王立新", "刘军", "赵明"], "presider": "张建华"},
         _LEAD + "担任本次大会执行主席的有：李红梅、王立新、赵明。": {"executive_chairs": ["李红梅", "王立新", "赵明"]},
+        _LEAD + "担任闭幕会执行主席的是：汪立群、查秀梅、胡振东、王晓燕四位同志。":
+            {"executive_chairs": ["汪立群", "查秀梅", "胡振东", "王晓燕"]},
+        _LEAD + "开幕会的执行主席是县政协主席莫国华和县政协副主席蒲晓梅。": {"executive_chairs": ["莫国华", "蒲晓梅"]},
+        _LEAD + "受大会主席团的委托，闭幕会由大会主席团常务主席、执行主席席振国主持。":
+            {"executive_chairs": ["席振国"], "presider": "席振国"},
     },
 )
 # `A、B担任本次会议执行主席`: the verb before the label.
@@ -56,6 +61,23 @@ LIST_ENDS = (
     r"在主席台|在台上|在前排|在会上|主持(?!人[)）])|就座|就坐|出席|列席|宣布|分别|参加|讲话|致辞|担任|出任"
     r"|作了?[^\s]{0,6}报告|代表[^、,，]{0,20}政府"
 )
+# Between a presider's name and 主持 (`X出席会议并主持`, `X召集并主持会议`, `会议由X担任主持`).
+BEFORE_PRESIDING = words(
+    "verbs between the presider's name and 主持",
+    "出席会议并 出席大会并 出席并 召集并 担任 负责",
+    examples={
+        "政协某省第十三届委员会第一次会议举行预备会议。十二届省政协主席闵华章出席会议并主持。": {"presider": "闵华章"},
+        _LEAD + "大会主席团常务主席杨立明召集并主持会议。": {"presider": "杨立明"},
+        _LEAD + "会议由侯立新担任主持。": {"presider": "侯立新"},
+        # Two sittings in one day: the presider of the reported one (the closing).
+        "政协某市第十三届委员会第一次会议昨日上午闭幕。闭幕大会前，在副主席高振东的主持下，举行选举大会。"
+        "选举之后，王立群主持闭幕大会。": {"presider": "王立群"},
+        "某届全国委员会第二次会议闭幕会（文字实录）\n【时间】2019年3月13日上午9时\n【主持人】全国政协主席 尹正东\n"
+        "[尹正东] 各位委员：政协第十三届全国委员会第二次会议，应出席委员2146人，今天实到2058人，符合规定人数。现在开会。":
+            {"presider": "尹正东"},
+    },
+)
+
 # Verbs that end a run of name characters (`副县长向光明宣布…`).
 SPEECH_VERBS = words("verbs right after a speaker's name", "宣布 主持 说 指出 表示 强调 代表 向 作 在 出席 同志 致")
 
