@@ -72,6 +72,8 @@ TIME = re.compile(
     rf"(?P<h>\d{{1,2}}|[{_CN}]{{1,3}})\s*(?:(?P<unit>[时点])\s*(?:(?P<min>\d{{1,2}}|[{_CN}]{{1,3}})\s*分|(?P<half>半)|整|许|左右)?"
     rf"|[:：](?P<mm>\d{{2}})(?!\d))")
 START_CUE = compile_words(lexicon.START_CUES)
+ARRIVAL = compile_words(lexicon.ARRIVAL)
+_TIME_LABEL = re.compile(r"(?:[【\[]\s*(?:会议)?时间\s*[】\]]|(?:会议|开会)时间\s*[:：])")
 _HELD_CLOSING = re.compile(r"(?:举行|召开)了?(?:闭幕|闭会)(?:会议|大会|会|式)?")
 END_CUE = compile_words(lexicon.END_CUES)
 FUTURE = compile_words(common.FUTURE, common.FUTURE_DAYS)
@@ -186,7 +188,7 @@ def extract(view: TextView, so_far: ReportFacts) -> dict[str, Any]:
     tail = TAIL.search(s)
     limit = tail.start() if tail else len(s)
     out: dict[str, Any] = {}
-    date = _meeting_date(view, loc, dl, dl_span, ref, stamp_date, limit)
+    date = _meeting_date(view, loc, dl, dl_span, ref, stamp_date, limit, stamp[1:] if stamp else None)
     if date is not None:
         out["date"] = view.fact(*date)
     time = _meeting_time(view, loc, limit, stamp[1:] if stamp else None)
@@ -230,14 +232,13 @@ def _bracketed_stamp(s: str, m: re.Match[str]) -> bool:
     return not s[line_start:b.start()].strip()
 
 
-def _meeting_date(view: TextView, loc: Located, dl, dl_span, ref, stamp_date, limit):
+def _meeting_date(view: TextView, loc: Located, dl, dl_span, ref, stamp_date, limit, stamp_span=None):
     s = view.s
-    for a, b in _candidate_sentences(view, loc, limit):
+
+    def first_in(a: int, b: int) -> tuple[str, int, int] | None:
         found = []
         for m in FULL_DATE.finditer(s, a, b):
-            if dl_span[0] <= m.start() < dl_span[1]:
-                continue
-            if _bracketed_stamp(s, m):
+            if dl_span[0] <= m.start() < dl_span[1] or _bracketed_stamp(s, m):
                 continue
             found.append(("full", m))
         for m in REL_DAY.finditer(s, a, b):
@@ -247,17 +248,31 @@ def _meeting_date(view: TextView, loc: Located, dl, dl_span, ref, stamp_date, li
                 continue
             found.append(("rel", m))
         for m in REL_WORD.finditer(s, a, b):
-            if s[m.end():m.end() + 2] in ("的会", "会议") and False:
-                continue
             found.append(("word", m))
         found.sort(key=lambda x: x[1].start())
         for kind, m in found:
             got = _resolve(kind, m, dl, ref, stamp_date)
             if got is not None:
                 return got, m.start(), m.end()
-        # A dateline in the lead sentence dates the report itself (本报福州2015年1月26日讯 … 今天).
-    if dl is not None and dl_span[1] > dl_span[0] and loc.lead_sentence[0] <= dl_span[0] < loc.lead_sentence[1]:
-        pass
+        return None
+
+    for a, b in _candidate_sentences(view, loc, limit):
+        got = first_in(a, b)
+        if got is not None:
+            return got
+    # No sentence about the sitting is dated: the article's opening sentence, above the lead
+    # (`今天上午10时，委员们陆续进入会场。…宣布…开幕`), dates it — not a stamp or furniture line.
+    pos = loc.title[1] + (1 if loc.title[1] > loc.title[0] else 0)
+    while pos < loc.lead_sentence[0]:
+        a, b = view.sentences.around(pos)
+        if b <= a or not s[a:b].strip():
+            pos = b + 1
+            continue
+        if (stamp_span and a <= stamp_span[0] < b + 1) or (dl_span[1] > dl_span[0] and a <= dl_span[0] < b) \
+                or STAMP_CUE.search(s, a, b) or len(s[a:b].strip()) < 12:
+            pos = b + 1
+            continue
+        return first_in(a, b)
     return None
 
 
@@ -313,8 +328,16 @@ def _resolve(kind, m, dl, ref: dt.date | None, stamp_date: dt.date | None) -> st
 def _meeting_time(view: TextView, loc: Located, limit: int, stamp_span) -> tuple[str, int, int] | None:
     s = view.s
     start = max(0, loc.lead_sentence[0])
+    # A transcript's header (`【时间】…上午9时`) may stand above the lead.
+    label = _TIME_LABEL.search(s, 0, start)
+    if label is not None:
+        start = label.start()
     for m in TIME.finditer(s, start, limit):
-        if stamp_span and stamp_span[0] <= m.start() < stamp_span[1] + 10 and "\n" not in s[stamp_span[1]:m.start()]:
+        line_s = s.rfind("\n", 0, m.start()) + 1
+        # `【时间】2019年3月13日上午9时`, `会议时间：…`: a time under its label is the sitting's.
+        labelled = bool(_TIME_LABEL.search(s, line_s, m.start()))
+        if stamp_span and stamp_span[0] <= m.start() < stamp_span[1] + 10 and "\n" not in s[stamp_span[1]:m.start()] \
+                and not labelled:
             continue  # the stamp's own clock time, on the stamp's line
         h = _int(m.group("h"))
         if h is None:
@@ -331,7 +354,6 @@ def _meeting_time(view: TextView, loc: Located, limit: int, stamp_span) -> tuple
             minute = 30 if m.group("half") else (_int(m.group("min")) or 0)
         if re.search(r"[\d月]\s*$", s[max(0, m.start() - 1):m.start()]) and not ap:
             continue
-        line_s = s.rfind("\n", 0, m.start()) + 1
         line_e = s.find("\n", m.end())
         line = s[line_s:line_e if line_e >= 0 else len(s)]
         if re.search(r"来源|发布|编辑|作者", line) and not re.search(r"开幕|开始|举行|召开", line):
@@ -352,7 +374,12 @@ def _meeting_time(view: TextView, loc: Located, limit: int, stamp_span) -> tuple
         # a sentence that names the meeting. After the name it is an end time.
         heads_lead = any(n.key == loc.lead.key and sent_start <= m.start() and m.end() <= n.start < sent_end
                          for n in loc.names) and bool(SITTING.search(clause))
-        if not START_CUE.search(clause) and not START_CUE.search(s[sent_start:m.start()]) and not heads_lead:
+        if not START_CUE.search(clause) and not START_CUE.search(s[sent_start:m.start()]) and not heads_lead \
+                and not labelled:
+            continue
+        # `上午8时许，代表们开始签到入场`: the members arriving, not the sitting starting.
+        nxt_clock = TIME.search(s, m.end(), sent_end)
+        if ARRIVAL.search(s, m.end(), nxt_clock.start() if nxt_clock else sent_end) and not labelled:
             continue
         # End cues count up to the next clock time (`上午9时开始，下午5时结束`).
         nxt = TIME.search(s, m.end(), sent_end)

@@ -59,6 +59,9 @@ STAMP_SHAPES = words(
         f"第A04版：要闻\n当前报纸日期：\n2025 3月6日 星期四\n【本报记者铜仁五日电】{_NAME}今日上午九时开幕。":
             {"date": "2025-03-05", "time": "09:00"},
         f"{_NAME}开幕\n发布时间：2008-03-04 21:39:18\n{_NAME}3月4下午3:00在县剧院开幕。": {"date": "2008-03-04", "time": "15:00"},
+        # The opening sentence dates the sitting when the sentences about it do not.
+        f"{_NAME}隆重开幕\n2021年01月06日 10:58　来源：铜仁日报\n今天上午10时，市人大代表们佩戴出席证陆续进入会场。\n"
+        f"{_NAME}应到代表356名，实到327名。\n上午10时10分，主任宣布{_NAME}开幕。": {"date": "2021-01-06", "time": "10:10"},
     },
 )
 # Where the article ends and related links begin: no date after these is the meeting's.
@@ -78,3 +81,14 @@ START_CUES = words(
     },
 )
 END_CUES = words("the sitting ends", "结束 散会 闭会 闭幕")
+# The members arrive: a clock time told with these is not when the sitting began.
+ARRIVAL = words(
+    "the members arrive",
+    "签到 入场 进场 进入会场 步入会场 报到",
+    examples={
+        f"{_NAME}5日上午在市会议中心开幕。\n上午8时许，代表们开始签到入场。\n“应出席代表300人，出席290人。”上午9时，"
+        "主任宣布大会开幕，全体起立，高唱国歌。": {"time": "09:00"},
+        f"{_NAME}闭幕会（文字实录）\n【时间】2019年3月13日（星期三）上午9时\n【地点】北京人民大会堂\n"
+        "[主任] 各位代表：现在开会。": {"time": "09:00", "venue": "北京人民大会堂"},
+    },
+)
