@@ -117,6 +117,8 @@ _LEFT_BOUND = re.compile(r"[,，:：;；。！？!?\n\"“”]")
 _REVIEW_CUE = compile_words(lexicon.REVIEW_CUES)
 _DELIVERY_BEFORE = re.compile(r"(?:(?<![工合创写])作|做|宣读|提交|提请)了?(?:书面)?\s*$")
 _AGENDA_LIST = re.compile(r"议程(?:是|为|共有|共|包括|有|如下|主要有)?[^。，,]{0,8}[:：]")
+_AGENDA_DONE = re.compile(r"进行第[一二三四五六七八九十\d]{1,3}项议程[:：]")
+_DISCUSSED = re.compile(r"[^，,。；;]{0,6}?(?:的)?" + alternation(lexicon.DISCUSSED_AFTER))
 # `common.FUTURE`, and in agenda sentences a bare 将 / 拟 (`会议将听取…`).
 _FUTURE = re.compile(alternation(common.FUTURE) + r"|将(?:要|在|于)?|拟")
 # `人大工作报告` alone: a township's 人大 reports through its presidium, a county's and above's
@@ -133,6 +135,10 @@ _ORG_TO_NAME = {
     "国务院": GOV,
     "政府": GOV,
 }
+
+
+# A budget told for part of the year (`上半年预算执行情况的报告`) is not the session's budget report.
+_PART_YEAR = compile_words(lexicon.PART_YEAR)
 
 
 def _topics(title: str) -> list[tuple[int, str]]:
@@ -154,7 +160,7 @@ def _topics(title: str) -> list[tuple[int, str]]:
                      r"(?:国民经济和社会发展|社会发展|经济社会发展)(?:年度)?计划", title)
     if plan:
         out.append((plan.start(), PLAN))
-    if not (audit or final or adjust):
+    if not (audit or final or adjust or _PART_YEAR.search(title)):
         budget = re.search(r"预算(?:执行|草案|\(草案\)|报告|的(?:报告|决议))|(?:财政|本级|地方)预算", title)
         if budget:
             out.append((budget.start(), BUDGET))
@@ -235,8 +241,9 @@ def _agenda(doc: TextView, s: str, body: str | None, level: str | None = None) -
             ) or m.group().startswith("提案") and bool(_DELIVERED_TO.search(before, _clause_left(before)))
             if m.group().startswith("提案") and not delivered:
                 continue
-            # `听取了各代表团审议政府工作报告…情况的汇报`: their discussion, not the reports.
-            if _DISCUSSION.search(before) and re.match(r"[^，,。；;]{0,24}?情况", after):
+            # `听取了各代表团审议政府工作报告…情况的汇报`, `…工作报告的审议情况汇报`: their discussion,
+            # not the reports.
+            if (_DISCUSSION.search(before) and re.match(r"[^，,。；;]{0,24}?情况", after)) or _DISCUSSED.match(after):
                 continue
             resolution = m.group() == "决议" or bool(re.match(r"[^。]*?的?决议", after) and
                                                    re.search(r"通过|表决|批准", sent))
@@ -244,7 +251,8 @@ def _agenda(doc: TextView, s: str, body: str | None, level: str | None = None) -
                 continue
             if not (cue or delivered or resolution):
                 continue
-            if _AGENDA_LIST.search(before) or "列席" in before:
+            # `议程是：…` announces the items; `现在进行第一项议程：通过…` (a transcript) carries one out.
+            if (_AGENDA_LIST.search(before) and not _AGENDA_DONE.search(before)) or "列席" in before:
                 continue
             first_cue = cue.start() if cue else t_start
             if _FUTURE.search(before[:first_cue + 1]) and not re.search(r"将(?:重点|着力|继续)", before):
@@ -267,6 +275,12 @@ def _agenda(doc: TextView, s: str, body: str | None, level: str | None = None) -
                     if rep:
                         names = _orgs(rep[-1].group(1), body, hint, level)
                         names_from_rep = rep[-1].start() if names else None
+                if not names and delivery_terminal:
+                    # `受政协…常务委员会的委托，X向大会报告工作`: the entrusting organ's report.
+                    entrusted = list(re.finditer(r"受([^,，。；;]{2,40}?)的?委托", before))
+                    if entrusted:
+                        names = _orgs(entrusted[-1].group(1), body, hint, level)
+                        names_from_rep = entrusted[-1].start() if names else None
                 if not names:
                     names = _orgs(flat, body, hint, level)
                     # a person's role in the window (院长, 主任) is not the report's organ when
@@ -351,7 +365,7 @@ _COUNT = r"(\d+|[一二两三四五六七八九十]+|几)"
 _TASK_CUE = re.compile(
     rf"(?:(?:重点|着力|全力|扎实|集中|突出|聚焦|切实|努力)?(?:抓好|做好|抓|做|推进|实施|落实|突出|聚焦|开展|完成)"
     rf"|重点|着力|部署|安排|提出|明确)[^。:：]{{0,12}}?(?:以下)?{_COUNT}(?:个)?(?:方面|项|件)"
-    rf"(?:(?:的)?(?:重点|主要|具体)?(?:工作|任务|举措)|(?=[:：]))"
+    rf"(?:(?:的)?(?:重点|主要|具体)?{alternation(lexicon.TASK_NOUNS)}|(?=[:：]))"
     rf"|(?:重点|着力|全力|扎实|集中|突出|聚焦|切实|努力)?(?:抓好|做好|推进|实施|落实|完成|部署|提出|明确)[^。:：]{{0,12}}?{_COUNT}大(?:重点|主要)?(?:任务|工作)"
     rf"|从{_COUNT}(?:个)?方面(?:部署|安排|提出|明确)(?:了)?[^。:：]{{0,12}}?(?:工作|任务)"
     # `重点实施“五大工程”：一是…`: a named bundle of actions, listed after the colon.

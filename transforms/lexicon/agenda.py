@@ -49,6 +49,57 @@ DISCUSSION_OF_REPORTS = words(
     },
 )
 
+# After a title: the meeting heard how it was discussed (`…工作报告的审议情况汇报`,
+# `讨论政府工作报告等情况的汇报`), not the report.
+DISCUSSED_AFTER = words(
+    "the discussion of the report, after its title",
+    "审议情况 讨论情况 审议意见 讨论意见 等情况 情况的汇报 情况汇报",
+    examples={
+        "1月30日上午，市八届人大三次会议主席团举行第三次会议。会议听取了各代表团对市人大常委会和市法院、检察院工作报告的"
+        "审议情况汇报。": {"agenda_items": None},
+        "县政协十一届四次会议主席团举行会议。会议听取了各讨论组讨论政府工作报告等情况的汇报。": {"agenda_items": None},
+    },
+)
+# Part of the year: a budget or plan report for it is not the session's annual report.
+PART_YEAR = words(
+    "part of the year",
+    "上半年 下半年 前三季度 一季度 半年",
+    examples={
+        "当涂县人大常委会十八届二十次会议召开\n2023年8月30日，当涂县人大常委会十八届二十次会议召开。会议听取审议了县人民政府关于"
+        "2023年上半年预算执行情况的报告、关于2022年度县本级预算执行和其他财政收支的审计工作报告。":
+            {"agenda_items": ["审计工作报告"]},
+    },
+)
+# A report delivered on behalf of an organ (`受…常务委员会的委托，X向大会报告工作`) is that organ's.
+ENTRUSTED_EXAMPLES = words(
+    "reports delivered on an organ's behalf",
+    "受…委托",
+    examples={
+        _CPPCC + "受政协某县第九届委员会常务委员会的委托，县政协主席莫国华向大会报告工作。": {"agenda_items": ["政协常委会工作报告"]},
+    },
+)
+# A transcript carries the agenda out item by item.
+TRANSCRIPT_EXAMPLES = words(
+    "agenda items carried out in a transcript",
+    "进行第N项议程",
+    examples={
+        "政协第十三届全国委员会第二次会议闭幕会（文字实录）\n[主席] 各位委员：中国人民政治协商会议第十三届全国委员会第二次会议，"
+        "应出席委员2146人，今天实到2058人，符合规定人数。现在开会。\n今天上午的会议共有四项议程。现在进行第一项议程：通过政协"
+        "第十三届全国委员会第二次会议关于常务委员会工作报告的决议。\n[主席] 现在进行第二项议程：通过政协第十三届全国委员会第二次会议"
+        "关于政协十三届一次会议以来提案工作情况报告的决议。表决有效，通过。":
+            {"agenda_items": ["政协常委会工作报告", "提案工作情况报告"]},
+    },
+)
+# The nouns after a key-task count (`抓好五项工作`, `五件大事`).
+TASK_NOUNS = words(
+    "what the coming year's tasks are called",
+    "工作 任务 举措 大事",
+    examples={
+        _LEAD + "报告提出，今年要突出抓好五件大事：第一，做强生态产业；第二，推动文旅融合；第三，加快县城更新；"
+        "第四，深化改革开放；第五，办好民生实事。": {"key_tasks": 5},
+    },
+)
+
 # Every key-task lead-in holds one of these.
 TASK_TRIGGERS = words(
     "words one of which every key-task lead-in contains",
