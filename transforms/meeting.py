@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from transforms.facts import ReportFacts
-from transforms.lexicon import alternation, compile_words
+from transforms.lexicon import alternation, common, compile_words
 from transforms.lexicon import meeting as lexicon
 from transforms.numbers import NUMBER
 from transforms.regions import is_place
@@ -130,12 +130,38 @@ def extract(view: TextView, so_far: ReportFacts) -> dict[str, Any]:
             out["level"] = view.fact(level, src.start, src.end)
 
     event = _event(view, lead, (tl_s, tl_e))
+    if event is not None and event[0] in ("开幕", "闭幕") and _whole_session(view, (tl_s, tl_e)):
+        held = _HELD.search(s, tl_s, tl_e)
+        event = ("other", held.start(), held.end())  # type: ignore[union-attr]
     if event is not None:
         out["event"] = view.fact(*event)
     venue = _venue(view, lead, evidence)
     if venue is not None:
         out["venue"] = view.fact(*venue)
     return out
+
+
+_OPENING = compile_words(lexicon.OPENING)
+_CLOSING = compile_words(lexicon.CLOSING)
+_HELD = compile_words(lexicon.HELD)
+_ABOUT_LATER = compile_words(common.FUTURE, lexicon.LATER)
+
+
+def _whole_session(view: TextView, title: tuple[int, int]) -> bool:
+    """The story tells the whole session — its headline says it was held (`…胜利召开`), and the
+    text has both its opening and its closing (`…拉开序幕。…当天下午，大会胜利闭幕`)."""
+    s = view.s
+    head = s[title[0]:title[1]]
+    if not _HELD.search(head) or _OPENING.search(head) or _CLOSING.search(head):
+        return False
+    told = {"open": False, "close": False}
+    for kind, rx in (("open", _OPENING), ("close", _CLOSING)):
+        for m in rx.finditer(s, title[1]):
+            a, b = view.sentences.around(m.start())
+            if not _ABOUT_LATER.search(s, a, b) and not re.match(r"式|以来|前|后", s[m.end():m.end() + 2]):
+                told[kind] = True
+                break
+    return told["open"] and told["close"]
 
 
 def _level_from_suffix(name: str) -> str | None:

@@ -307,10 +307,11 @@ def find_regions(text: str, townships: bool = False) -> list[tuple[int, int, Reg
 
 @lru_cache(maxsize=1)
 def _place_stems() -> frozenset[str]:
-    """Short forms of provinces and cities (北京, 呼和浩特, 内蒙古) that name a place on their own."""
+    """Short forms of provinces, cities and county-level cities (北京, 呼和浩特, 内蒙古, 延吉) that name a
+    place on their own (a county's short form, 宁乡, is left out: many are ordinary words too)."""
     table = _table()
     return frozenset(stem(name) for name, divs in table.by_name.items()
-                     if any(d.rank <= 1 for d in divs) and len(stem(name)) >= 2)
+                     if any(d.rank <= 1 or name.endswith("市") for d in divs) and len(stem(name)) >= 2)
 
 
 def is_place(name: str) -> bool:
