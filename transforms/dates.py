@@ -35,7 +35,7 @@ _MD = (rf"(?P<m>\d{{1,2}}|[{_CN}]{{1,3}}|元)\s*月\s*(?P<d>\d{{1,2}}|[{_CN}]{{1
 FULL_DATE = re.compile(rf"(?:{_YEAR})?{_MD}")
 # `15日上午`, `8日下午在…`: a bare day, not preceded by a month or digit.
 _HALF_DAY = alternation(lexicon.HALF_DAY)
-REL_DAY = re.compile(rf"(?<![月\d{_CN}])(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})\s*日(?=\s*(?:{_HALF_DAY}|[,，]|在|于|举行|召开|开幕|闭幕))")
+REL_DAY = re.compile(rf"(?<![月\d{_CN}])(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})\s*[日号](?=\s*(?:{_HALF_DAY}|[,，]|在|于|举行|召开|开幕|闭幕))")
 REL_WORD = compile_words(lexicon.RELATIVE_DAYS)
 _REL_OFFSET = lexicon.RELATIVE_DAYS
 
@@ -49,7 +49,8 @@ DATELINE_DAY = re.compile(
 # Y-M-D in any separator (`2025 3月6日`: a space before a month written with 月), and D.M.Y.
 STAMP_DATE = re.compile(
     r"(?P<y>(?:19|20)\d\d)\s*(?:[-/.年]|\s(?=\s*\d{1,2}\s*月))\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
-    r"|(?<![\d.])(?P<d2>\d{1,2})\.(?P<m2>\d{1,2})\.(?P<y2>(?:19|20)\d\d)(?![\d.])")
+    r"|(?<![\d.])(?P<d2>\d{1,2})\.(?P<m2>\d{1,2})\.(?P<y2>(?:19|20)\d\d)(?![\d.])"
+    rf"|(?P<y3>[{_CN}]{{4}})\s*年\s*(?P<m3>[{_CN}]{{1,3}})\s*月\s*(?P<d3>[{_CN}]{{1,3}})\s*日")
 # A newspaper page stamp (`人民日报 2024年3月11日 第01版`) dates the article as well.
 STAMP_CUE = re.compile(lexicon.STAMP_CUES)
 # What a stamp line holds besides its date and the outlet's name: clock, weekday, page, brackets.
@@ -58,10 +59,12 @@ _STAMP_FURNITURE = re.compile(
     r"|版次[:：]?\s*\d{1,3}|[\s()（）【】\[\]:：,，|/·\-]")
 
 
-def _stamp_ymd(m: re.Match[str]) -> tuple[int, int, int]:
+def _stamp_ymd(m: re.Match[str]) -> tuple[int | None, int | None, int | None]:
     if m["y"] is not None:
         return int(m["y"]), int(m["m"]), int(m["d"])
-    return int(m["y2"]), int(m["m2"]), int(m["d2"])
+    if m["y2"] is not None:
+        return int(m["y2"]), int(m["m2"]), int(m["d2"])
+    return _int(m["y3"]), _int(m["m3"]), _int(m["d3"])
 NOT_OWN_STAMP = compile_words(lexicon.NOT_OWN_STAMP)
 TAIL = compile_words(lexicon.TAIL)
 
@@ -132,7 +135,7 @@ def _stamp(doc: Document, s: str, body_start: int) -> tuple[dt.date, int, int] |
             if SITTING.search(text) and not STAMP_CUE.search(text[:m.start()]):
                 continue
             y, mo, d = _stamp_ymd(m)
-            if _valid(y, mo, d):
+            if y is not None and _valid(y, mo, d):
                 return dt.date(y, mo, d), line.start() + m.start(), line.start() + m.end()
         if line.start() > body_start + 2000:
             break

@@ -84,6 +84,7 @@ _ABBR_PREFIX = _LEVEL
 # Between the body and its verb, when and where (今天下午在杭举行第四十一次会议).
 _WHEN_WHERE = r"(?:今天|今日|昨天|昨日|当天|[上下]午|晚上|\d{1,2}日|[一二三四五六七八九十]{1,3}日|在[\u4e00-\u9fff]{1,12}?)*"
 _SPLIT_VERB = rf"{_WHEN_WHERE}{alternation(lexicon.SPLIT_VERBS)}了?"
+_BODY_VERB = rf"{alternation(lexicon.SPLIT_VERBS)}了?"
 _ABBR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("npc_abbr", re.compile(
         rf"(?P<pre>{_CJK}{{0,12}}?)(?P<pfx>{_ABBR_PREFIX})?第?(?P<term>{N})届(?P<nat>全国)?人大"
@@ -99,12 +100,13 @@ _ABBR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"(?P<pre>)(?<![{_CJK[1:-1]}])第?(?P<term>{N})届(?P<pfx>{_ABBR_PREFIX})政协(?P<sc>常委会)?第?"
         rf"(?P<session>{N})次(?P<sc2>常委会?)?会议")),
     # The body before the term: 郴州市人大六届四次会议, 当涂县人大常委会十八届二十次会议, 县政协常委会十届五次会议.
+    # Its verb may stand between the body and the term (区人大常委会召开十届二十次会议).
     ("npc_abbr", re.compile(
-        rf"(?P<pre>{_CJK}{{0,12}}?)(?P<pfx>{_ABBR_PREFIX})?(?P<head>人大)(?P<sc>常委会)?第?(?P<term>{N})届"
-        rf"第?(?P<session>{N})次(?:会议|全体会议)")),
+        rf"(?P<pre>{_CJK}{{0,12}}?)(?P<pfx>{_ABBR_PREFIX})?(?P<head>人大)(?P<sc>常委会)?(?P<verb>{_BODY_VERB})?"
+        rf"第?(?P<term>{N})届第?(?P<session>{N})次(?:会议|全体会议)")),
     ("cppcc_abbr", re.compile(
-        rf"(?P<pre>{_CJK}{{0,12}}?)(?P<pfx>{_ABBR_PREFIX})?(?P<head>政协)(?P<sc>常委会)第?(?P<term>{N})届"
-        rf"第?(?P<session>{N})次(?P<sc2>常委会?)?会议")),
+        rf"(?P<pre>{_CJK}{{0,12}}?)(?P<pfx>{_ABBR_PREFIX})?(?P<head>政协)(?P<sc>常委会)?(?P<verb>{_BODY_VERB})?"
+        rf"第?(?P<term>{N})届第?(?P<session>{N})次(?P<sc2>常委会?)?会议")),
     # The place after 政协: 政协宁远县十届三次会议.
     ("cppcc_abbr_mid", re.compile(
         rf"(?P<pre>)(?P<pfx>)(?P<head>政协)(?P<region>{_CJK}{{2,12}}?)第?(?P<term>{N})届(?:委员会)?(?P<sc>常委会|常务委员会)?第?"
@@ -119,6 +121,9 @@ _ABBR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # A standing committee's sitting named without its term: 县人大常委会（召开）第十九次会议.
     ("npc_sc_noterm", re.compile(
         rf"(?P<pre>{_CJK}{{0,12}}?)(?P<pfx>{_ABBR_PREFIX})?(?P<term>)(?P<sc>人大常委会|人民代表大会常务委员会)"
+        rf"(?P<verb>{_SPLIT_VERB})?第(?P<session>{N})次(?:全体)?会议")),
+    ("cppcc_sc_noterm", re.compile(
+        rf"(?P<pre>{_CJK}{{0,12}}?)(?P<pfx>{_ABBR_PREFIX})?(?P<term>)(?P<sc>政协常委会|政协常务委员会)"
         rf"(?P<verb>{_SPLIT_VERB})?第(?P<session>{N})次(?:全体)?会议")),
 ]
 
@@ -368,6 +373,7 @@ _OF_PEOPLE = re.compile(r"的(?:全体)?(?:人大代表|代表|委员|政协委�
 # A decision or notice that calls the session (`关于召开…第四次会议的决定`, with its issuer before it) is
 # no report of it; nor is a script or a notice (`…全体会议主持词`).
 _CALLING_NOTICE = re.compile(r"^[^。\n]{0,40}?关于(?:召开|举行)[^。]*(?:的)?(?:决定|通知|公告)$")
+_OTHER_MEETING = compile_words(lexicon.OTHER_MEETINGS)
 _NOT_A_REPORT_TITLE = re.compile(alternation(lexicon.DOCUMENT_TITLES) + r"\s*$")
 # The sitting as what is studied (`传达学习十四届全国人大二次会议…精神`).
 _STUDIED = re.compile(alternation(lexicon.STUDIED))
@@ -481,6 +487,8 @@ def _locate(view: TextView) -> Located | None:
     title = s[tl_s:tl_e]
     if _CALLING_NOTICE.match(title) or _NOT_A_REPORT_TITLE.search(title):
         return None
+    if _OTHER_MEETING.search(title) and not any(tl_s <= n.start < tl_e for n in names):
+        return None
     if _feature_story(view, (tl_s, tl_e), names):
         return None
     # The report's meeting: the one named in the title line, else the first with a sitting cue.
@@ -507,6 +515,8 @@ def _locate(view: TextView) -> Located | None:
 
 
 _FEATURE_WORDS = compile_words(lexicon.FEATURE_HEADLINE)
+_FEATURE_PROPOSALS = compile_words(lexicon.FEATURE_PROPOSALS)
+_FEATURE_PEOPLE = compile_words(lexicon.FEATURE_PEOPLE)
 _HEADLINE_SITTING = compile_words(lexicon.SITTING_CUES, lexicon.HEADLINE_SITTING)
 
 
@@ -523,7 +533,8 @@ def _feature_story(view: TextView, title: tuple[int, int], names: list[NameMatch
     if nxt and not re.search(r"[。！？]", nxt.group(1)):
         end = tl_e + nxt.end()
     head = re.sub(r"(?:会议|大会|两会)精神", "", s[tl_s:end])  # what deputies pass on, not the sitting
-    if not _FEATURE_WORDS.search(head) or _HEADLINE_SITTING.search(head):
+    about_people = _FEATURE_WORDS.search(head) or (_FEATURE_PROPOSALS.search(head) and _FEATURE_PEOPLE.search(head))
+    if not about_people or _HEADLINE_SITTING.search(head):
         return False
     return not any(tl_s <= n.start < end for n in names)
 

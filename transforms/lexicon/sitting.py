@@ -83,6 +83,9 @@ BODY_FIRST_EXAMPLES = words(
         "2月26日，双沟镇第十八届三次人民代表大会在镇政府三楼会议室召开，全镇55名镇人大代表参加会议。":
             {"meeting_name": "双沟镇第十八届三次人民代表大会", "term": 18, "session": 3, "present": 55,
              "venue": "镇政府三楼会议室"},
+        "12月20日，平遥县政协召开十届五次常委会议。县政协主席王五主持会议。":
+            {"is_meeting_report": True, "body": "政协常委会", "term": 10, "session": 5, "region": "平遥县"},
+        "8月26日，平遥县政协常委会召开第十五次会议。": {"body": "政协常委会", "session": 15, "term": None},
         "2023年12月19日下午，寧國市政協第十屆常務委員會第十五次會議在市政協機關會議室召開。":
             {"meeting_name": "宁国市政协第十届常务委员会第十五次会议", "body": "政协常委会", "session": 15},
     },
@@ -215,6 +218,10 @@ NOT_SITTING_AFTER = (
     r"|(?:召开|举行)的(?:时间|地点|日期|议程|日程|有关|相关|各项|筹备)"
     # `…会议和全国政协…会议精神`: named beside another whose spirit is studied
     r"|(?:和|及|与|、)[^，,。；;\n]{0,30}?精神"
+    # what a chair's meeting prepares (`研究…第十六次会议有关事项`, `…会议的议程`)
+    r"|的?(?:有关|相关)?(?:事项|事宜)|的?(?:议程|日程)"
+    # a delegation's or a group's own meeting at the session (`…会议湖南代表团举行全体会议`)
+    r"|[\u4e00-\u9fff]{0,8}?(?:代表团|界别|小组|分组|讨论组)"
 )
 
 # Before the name in its clause: the sitting is studied, not held (`传达学习…会议精神`).
@@ -241,22 +248,49 @@ DOCUMENT_TITLES = words(
     },
 )
 
+# A headline naming another kind of meeting (a chair's meeting, a party group, a staff or study
+# meeting) and no session: the story is about that meeting, whatever session it prepares or studies.
+OTHER_MEETINGS = words(
+    "meetings that are not sittings of a body",
+    "主任会议 主席会议 党组会议 党组扩大会议 秘书长会议 机关干部大会 干部大会 座谈会 培训班 学习会 推进会 报告会 宣讲会 "
+    "交办会 督办会 联席会议 协调会 调度会 工作会议 部署会",
+    examples={
+        "县人大常委会召开第二十六次主任会议\n10月8日，县人大常委会召开第二十六次主任会议，研究县十七届人大常委会第十六次会议"
+        "有关事项。会议决定，县十七届人大常委会第十六次会议于10月下旬召开。主任张三主持会议。": {"is_meeting_report": False},
+        "湖南代表团举行全体会议审议政府工作报告\n新华社北京3月6日电 十四届全国人大二次会议湖南代表团6日上午举行全体会议，"
+        "审议政府工作报告。": {"is_meeting_report": False},
+        "区人大常委会召开十届二十次会议\n5月20日，区人大常委会召开十届二十次会议。区人大常委会主任李四主持会议。":
+            {"is_meeting_report": True, "term": 10, "session": 20, "body": "人大常委会", "presider": "李四"},
+    },
+)
+
 # A headline about people at the session (a delegation, a deputy's proposals) that names no
 # sitting and tells none is a feature story, whatever its lead says of the sitting.
 FEATURE_HEADLINE = words(
     "what a feature about people at the session is about",
-    "代表团 建议 提案 议案 履职 心声 风采 专访 访谈",
+    "代表团 履职 心声 风采 专访 访谈",
     examples={
         "澳區代表提交建議八十七份創新高\n代表團：將向社會宣講會議精神\n【本報記者北京十三日電】十四屆全國人大一次會議昨日在"
         "北京閉幕。澳區全國人大代表團本屆會議期間提交建議八十七份。\n代表團團長表示，十二名代表全程出席大會，出席率百分之百。":
             {"is_meeting_report": False, "present": None},
     },
 )
+# …or their proposals, with the people who made them (`澳区代表提交建议八十七份`): a thematic
+# headline over a sitting's report (`聚焦民生提案 共话发展大计`) names no people.
+FEATURE_PROPOSALS = words(
+    "proposals, in a feature about the people who made them",
+    "建议 提案 议案",
+    examples={
+        "聚焦民生提案 共话发展大计\n1月5日上午，政协平遥县第十届委员会第三次会议在县会堂隆重开幕。应到委员200人，实到185人。":
+            {"is_meeting_report": True, "present": 185},
+    },
+)
+FEATURE_PEOPLE = words("the people a feature is about", "代表 委员")
 # Besides the sitting cues, what a headline about the sitting itself says.
 HEADLINE_SITTING = words("a headline about the sitting", "会议 大会 人代会 两会 全会")
 # Right before the name: a document or decision about the sitting, not the sitting
 # (`关于召开…会议的决定`, `会议决定：12月26日，召开…常委会议`).
-ABOUT_THE_SITTING = r"关于(?:召开|举行)$|决定[^。；;]{0,16}?(?:召开|举行)$|决定\s*[:：]\s*$"
+ABOUT_THE_SITTING = r"关于(?:召开|举行)$|决定[^。；;]{0,16}?(?:召开|举行)$|决定\s*[:：，,]\s*$"
 
 # Lines of a web page around the article that are not its headline.
 PAGE_FURNITURE = words(
