@@ -47,10 +47,13 @@ DATELINE_DAY = re.compile(
     rf"{alternation(lexicon.DATELINE_SOURCES)}[\u4e00-\u9fff]{{0,8}}?"
     rf"(?<![月\d{_CN}])(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})\s*日\s*(?:电|讯)")
 # Y-M-D in any separator (`2025 3月6日`: a space before a month written with 月), and D.M.Y.
+# (Spaces only inside one line: a stamp never runs over a line break.)
 STAMP_DATE = re.compile(
-    r"(?P<y>(?:19|20)\d\d)\s*(?:[-/.年]|\s(?=\s*\d{1,2}\s*月))\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+    r"(?P<y>(?:19|20)\d\d)[ \t\u3000]*(?:[-/.年]|[ \t\u3000](?=[ \t\u3000]*\d{1,2}[ \t\u3000]*月))[ \t\u3000]*"
+    r"(?P<m>\d{1,2})[ \t\u3000]*[-/.月][ \t\u3000]*(?P<d>\d{1,2})[ \t\u3000]*日?"
     r"|(?<![\d.])(?P<d2>\d{1,2})\.(?P<m2>\d{1,2})\.(?P<y2>(?:19|20)\d\d)(?![\d.])"
-    rf"|(?P<y3>[{_CN}]{{4}})\s*年\s*(?P<m3>[{_CN}]{{1,3}})\s*月\s*(?P<d3>[{_CN}]{{1,3}})\s*日")
+    rf"|(?P<y3>[{_CN}]{{4}})[ \t\u3000]*年[ \t\u3000]*(?P<m3>[{_CN}]{{1,3}})[ \t\u3000]*月[ \t\u3000]*"
+    rf"(?P<d3>[{_CN}]{{1,3}})[ \t\u3000]*日")
 # A newspaper page stamp (`人民日报 2024年3月11日 第01版`) dates the article as well.
 STAMP_CUE = re.compile(lexicon.STAMP_CUES)
 # What a stamp line holds besides its date and the outlet's name: clock, weekday, page, brackets.
@@ -99,8 +102,8 @@ def _valid(y: int | None, m: int | None, d: int | None) -> bool:
     return y is None or 1949 <= y <= 2100
 
 
-def _stamp(doc: Document, s: str, body_start: int) -> tuple[dt.date, int, int] | None:
-    """The article's own publication date: metadata, else a stamp line above or near the lead."""
+def _stamp(doc: Document, s: str) -> tuple[dt.date, int, int] | None:
+    """The article's own publication date: metadata, else the first stamp line before the related links."""
     if doc.published_at and doc.format not in ("docx", "pdf"):
         m = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", doc.published_at)
         if m and _valid(int(m[1]), int(m[2]), int(m[3])):
@@ -118,27 +121,33 @@ def _stamp(doc: Document, s: str, body_start: int) -> tuple[dt.date, int, int] |
             if y and mo and d and _valid(y, mo, d):
                 return dt.date(y, mo, d), b.start(), b.end()
         break
-    for line in re.finditer(r"[^\n]+", s[:limit]):
-        text = line.group()
-        if NOT_OWN_STAMP.search(text):
+    # Every date before the related links, in text order (one scan), read with its line.
+    skip_line = -1
+    for m in STAMP_DATE.finditer(s, 0, limit):
+        ls = s.rfind("\n", 0, m.start()) + 1
+        if ls == skip_line:
             continue
-        for m in STAMP_DATE.finditer(text):
-            after = text[m.end():m.end() + 12]
-            # A line that is only a date, or a source name and a date, with its clock, weekday or
-            # page (`广州日报 2025-01-08`, `（本网2011年3月13日讯）`, `19.03.2016 09:12`, `2023-01-21` closing
-            # the article) is a stamp too.
-            rest = _STAMP_FURNITURE.sub("", text[:m.start()] + text[m.end():])
-            bare = re.fullmatch(r"[\u4e00-\u9fff]{0,16}", rest)
-            if not (STAMP_CUE.search(text) or re.match(r"\s*\d{1,2}:\d{2}", after) or bare):
-                continue
-            # A stamp line is furniture, not a sentence about the meeting.
-            if SITTING.search(text) and not STAMP_CUE.search(text[:m.start()]):
-                continue
-            y, mo, d = _stamp_ymd(m)
-            if y is not None and _valid(y, mo, d):
-                return dt.date(y, mo, d), line.start() + m.start(), line.start() + m.end()
-        if line.start() > body_start + 2000:
-            break
+        le = s.find("\n", m.end(), limit)
+        le = limit if le < 0 else le
+        text = s[ls:le]
+        if NOT_OWN_STAMP.search(text):
+            skip_line = ls
+            continue
+        a, b = m.start() - ls, m.end() - ls
+        after = text[b:b + 12]
+        # A line that is only a date, or a source name and a date, with its clock, weekday or
+        # page (`广州日报 2025-01-08`, `（本网2011年3月13日讯）`, `19.03.2016 09:12`, `2023-01-21` closing
+        # the article) is a stamp too.
+        rest = _STAMP_FURNITURE.sub("", text[:a] + text[b:])
+        bare = re.fullmatch(r"[\u4e00-\u9fff]{0,16}", rest)
+        if not (STAMP_CUE.search(text) or re.match(r"\s*\d{1,2}:\d{2}", after) or bare):
+            continue
+        # A stamp line is furniture, not a sentence about the meeting.
+        if SITTING.search(text) and not STAMP_CUE.search(text[:a]):
+            continue
+        y, mo, d = _stamp_ymd(m)
+        if y is not None and _valid(y, mo, d):
+            return dt.date(y, mo, d), m.start(), m.end()
     return None
 
 
@@ -176,8 +185,8 @@ def extract(view: TextView, so_far: ReportFacts) -> dict[str, Any]:
     loc = locate(view)
     if loc is None:
         return {}
-    lead_s, lead_e = loc.lead_sentence
-    stamp = _stamp(view.doc, s, lead_s)
+    lead_e = loc.lead_sentence[1]
+    stamp = _stamp(view.doc, s)
     stamp_date = stamp[0] if stamp else None
     dl = _dateline(s, min(len(s), lead_e + 1), stamp_date)
     dl_span = (dl[3], dl[4]) if dl else (0, 0)

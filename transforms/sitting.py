@@ -127,6 +127,16 @@ _ABBR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"(?P<verb>{_SPLIT_VERB})?第(?P<session>{N})次(?:全体)?会议")),
 ]
 
+# Literals every match of each _ABBR_PATTERNS entry holds (one of each group): a run without
+# them is not scanned (the lazy region prefix makes each scan try every start position).
+_NPC, _CPPCC, _VERB = ("人大",), ("政协",), ("举行", "召开")
+_ABBR_LITERALS: dict[re.Pattern[str], tuple[tuple[str, ...], ...]] = dict(zip(
+    (pat for _, pat in _ABBR_PATTERNS),
+    [(_NPC,), (_CPPCC,), (_NPC,), (_CPPCC,), (_NPC,), (_CPPCC,), (_CPPCC,),
+     (("人大", "人民代表大会"), _VERB), (_CPPCC, _VERB),
+     (("人大常委会", "人民代表大会常务委员会"),), (("政协常委会", "政协常务委员会"),)],
+    strict=True))
+
 _REGION_SUFFIX = re.compile(alternation(lexicon.REGION_SUFFIXES) + "$")
 _NOT_REGION_CHARS = set(lexicon.NOT_REGION_CHARS)
 _LEVEL_END = re.compile(_LEVEL + "$")
@@ -213,10 +223,12 @@ def abbr_needle(kind: str) -> str:
 def abbr_finditer(pat: re.Pattern[str], s: str,
                   lines: list[tuple[int, int]] | None = None, needle: str = "届") -> Iterator[re.Match[str]]:
     """`pat.finditer(s)` for an _ABBR_PATTERNS pattern: same matches, same order. Only runs
-    holding `needle` (届, or 次会议 for names without a term) can hold one."""
+    holding `needle` (届, or 次会议 for names without a term) and the pattern's literals can hold one."""
+    literals = _ABBR_LITERALS.get(pat, ())
     for start, end in (lines_holding(s, needle) if lines is None or needle != "届" else lines):
         for run in _ABBR_RUN.finditer(s, start, end):
-            if needle in run.group():
+            text = run.group()
+            if needle in text and all(any(w in text for w in group) for group in literals):
                 # pos/endpos keep the whole string: lookbehinds still see the character before the run.
                 yield from pat.finditer(s, run.start(), run.end())
 
