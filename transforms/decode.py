@@ -347,7 +347,8 @@ def _html_meta(tree) -> tuple[str | None, str | None]:
 # and its publisher in the footer (`主办：平昌县人大常委会办公室`). Links and list items (related
 # articles, menus) are never the page's own.
 _STAMP_CUE = re.compile(r"发布|时间|日期|来源|稿源|更新")
-_PUBLISHER = re.compile(r"(?:主办单位|主办|版权所有)\s*[:：]?\s*([\u4e00-\u9fff]{4,30})")
+_PUBLISHER = re.compile(r"(?:主办单位|主办|版权所有)\s*[:：]\s*([\u4e00-\u9fff]{2,30}?"
+                        r"(?:办公室|委员会|常委会|人大|政协|人民政府|政府|融媒体中心|中心|报社|日报|网|局|台))(?![\u4e00-\u9fff])")
 _NOT_OWN = {"a", "li", "option", "script", "style", "title", "head"}
 
 
@@ -369,6 +370,19 @@ def _page_lines(tree) -> tuple[str | None, str | None]:
         if date and publisher:
             break
     return date, publisher
+
+
+_NOT_TEXT = re.compile(r"[\s|]+")
+
+
+def _visible_chars_of(text: str) -> int:
+    return len(_NOT_TEXT.sub("", text))
+
+
+def _visible_chars(tree) -> int:
+    """Characters of the page's text (an upper bound of any extraction's; scripts counted too)."""
+    root = tree.body if tree.body is not None else tree
+    return _visible_chars_of(root.text_content())
 
 
 def _unwrap_layout_tables(tree) -> None:
@@ -409,10 +423,14 @@ def _decode_html(data: bytes, name: str) -> Document:
         # extraction, the page layout fooled it and the recall result is used instead.
         options = dict(include_comments=False, include_tables=True, include_images=False,
                        include_links=False, deduplicate=False, with_metadata=False)
+        page = _visible_chars(tree)
         body = trafilatura.extract(copy.deepcopy(tree), **options) or ""
-        recall = trafilatura.extract(tree, favor_recall=True, **options) or ""
-        if len(body.strip()) < 0.5 * len(recall.strip()):
-            body = recall
+        # The recall extraction is a part of the page's text: when the default one kept half the
+        # page already, the recall one cannot be twice as long, so it need not run (~2 ms a page).
+        if _visible_chars_of(body) < 0.5 * page:
+            recall = trafilatura.extract(tree, favor_recall=True, **options) or ""
+            if len(body.strip()) < 0.5 * len(recall.strip()):
+                body = recall
     except Exception as exc:  # malformed markup must not take the run down
         defects.append(f"HTML could not be parsed ({type(exc).__name__}: {exc})")
     if not body.strip() and not defects:
