@@ -106,9 +106,9 @@ FINAL = "决算报告"
 AUDIT = "审计工作报告"
 ADJUST = "预算调整方案的报告"
 
-# A terminal noun ends a title. 报告工作 (`向大会报告工作`) is a delivery of a work report.
-# `向大会报告…提案工作情况`: the proposals report delivered without the word 报告 after it.
-_TERMINAL = re.compile(r"报告(?:政府|常委会|常务委员会)?工作|报告|决议|纲要(?:\(草案\)|草案)?|决算(?:草案|\(草案\))?(?![的和与及]|草案)|"
+# A terminal noun ends a title. 报告工作 (`向大会报告工作`, `向大会报告过去五年的工作`) is a delivery of
+# a work report. `向大会报告…提案工作情况`: the proposals report delivered without the word 报告 after it.
+_TERMINAL = re.compile(r"报告(?:政府|常委会|常务委员会)?工作|(?<=向大会|向会议)报告[^,，。；;\n]{1,12}?的工作|报告|决议|纲要(?:\(草案\)|草案)?|决算(?:草案|\(草案\))?(?![的和与及]|草案)|"
                        r"预算调整方案(?![的和与及])|提案(?:工作)?情况(?!的?(?:报告|汇报))")
 _DELIVERED_TO = compile_words(lexicon.DELIVERY_CUES)
 _DISCUSSION = compile_words(lexicon.DISCUSSION_OF_REPORTS)

@@ -420,7 +420,7 @@ _REPORT_RE = re.compile(
     r"(?:所)?(?:作|做)了?(?:题为[《“\"][^》”\"\n]{1,40}[》”\"])?的?\s*(?:[《“\"][^》”\"\n]{0,16}?)?(?P<rep>政府工作报告|工作报告)"
     r"|(?:报告|汇报)了?(?P<rep3>政府工作)(?!报告)"
     # `代表县人民政府向大会报告工作`: only counts with a government behind 代表.
-    r"|向(?:大会|会议)(?:报告|汇报)(?P<rep4>工作)"
+    r"|向(?:大会|会议)(?:报告|汇报)(?:[^,，。;；]{0,12}?的)?(?P<rep4>工作)"
 )
 _NOT_GOVERNMENT = compile_words(lexicon.NOT_GOVERNMENT)
 _GOVERNMENT = compile_words(lexicon.GOVERNMENT)

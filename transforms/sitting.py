@@ -45,7 +45,7 @@ _FORMAL_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"第{_SP}(?P<term>{N}){_SP}届{_SP}全国人民代表大会{_SP}{_GLOSS}{_SP}(?P<sc>常务委员会)?{_SP}"
         rf"第{_SP}(?P<session>{N}){_SP}次{_SP}{_GLOSS}{_SP}会议")),
     ("cppcc_nat", re.compile(
-        rf"{_ORG}{_SP}第{_SP}(?P<term>{N}){_SP}届{_SP}全国委员会{_SP}"
+        rf"{_ORG}{_SP}第?{_SP}(?P<term>{N}){_SP}届{_SP}全国委员会{_SP}"
         rf"(?P<sc>常务委员会)?{_SP}第{_SP}(?P<session>{N}){_SP}次{_SP}{_GLOSS}{_SP}会议")),
     ("cppcc", re.compile(
         rf"{_ORG}{_SP}(?P<region>{_CJK}{{2,30}}?){_SP}(?:委员会)?{_SP}"
@@ -422,7 +422,8 @@ def _cue_span(view: TextView, name: NameMatch) -> tuple[int, int] | None:
     # `关于召开…会议的决定`, `会议决定：…召开…常委会议`: what is decided about the sitting.
     if _ABOUT_THE_SITTING.search(s, st, name.start):
         return None
-    # `传达学习…会议精神`: the sitting is what is studied; `应到代表____名`: a script with blanks.
+    # `传达学习…会议精神`: the sitting is what is studied; `建议…会议于明年3月3日召开`: proposed;
+    # `应到代表____名`: a script with blanks.
     if _STUDIED.search(s, clause, name.start) or _BLANKS.search(sent):
         return None
     # `出席…会议的代表陆续报到`: the people of the sitting, not the sitting.

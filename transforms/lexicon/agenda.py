@@ -76,6 +76,7 @@ ENTRUSTED_EXAMPLES = words(
     "受…委托",
     examples={
         _CPPCC + "受政协某县第九届委员会常务委员会的委托，县政协主席莫国华向大会报告工作。": {"agenda_items": ["政协常委会工作报告"]},
+        _CPPCC + "莫国华代表政协某县第九届委员会常务委员会，向大会报告过去五年的工作。": {"agenda_items": ["政协常委会工作报告"]},
     },
 )
 # A transcript carries the agenda out item by item.

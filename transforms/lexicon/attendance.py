@@ -16,12 +16,13 @@ UNITS = words("units of a head count", "人 名 位")
 
 ROSTER_CUES = words(
     "the size of the group the sitting is counted against",
-    "应出席 应到会 应到 应出 应参会 应参加会议 应有 现有 实有 共有 共计 总数 总人数 本届 在册",
+    "应出席 应到会 应到 应出 应参会 应参加会议 应有 现有 实有 共有 共计 总数 总人数 本届 在册 占",
     examples={
         "政协某省第十三届委员会第一次会议举行预备会议。本届省政协委员652人，出席603人，符合规定人数。":
             {"required": 652, "present": 603, "attendance_scope": "members"},
         _LEAD + "本届代表212名，今日到会200名，符合法定人数。": {"required": 212, "present": 200},
         _LEAD + "在册代表215名，出席会议代表203名，符合法定人数。": {"required": 215, "present": 203},
+        _LEAD + "出席198人，占全体代表210人的94%，符合法定人数。": {"required": 210, "present": 198},
         _LEAD + "实到代表186名；缺席13名；应到199名。到会代表超过应到代表的三分之二。":
             {"required": 199, "present": 186, "absent": 13, "quorum_claimed": True},
         _LEAD + "本次会议出席情况——\n应出席代表：2976人\n出席：2911人\n缺席：65人\n出席人数符合法定人数。":
@@ -114,6 +115,6 @@ RATIO_CLAIMS = (
 # A count can only be read in a sentence (or next to one) holding one of these.
 TRIGGERS = words(
     "words one of which every roster, present or absent figure contains",
-    "应 共 现有 实有 总数 总人数 本届 在册 组成人员 代表中 委员中 常委中 成员中 实到 实际 出席 到会 到场 参会 参加 与会 缺席 "
+    "应 共 现有 实有 总数 总人数 本届 在册 占 组成人员 代表中 委员中 常委中 成员中 实到 实际 出席 到会 到场 参会 参加 与会 缺席 "
     "请假 缺会 走进 走入 步入 齐聚",
 )

@@ -19,6 +19,9 @@ CPPCC = words(
             {"meeting_name": "中国人民政治协商会议灵宝市第十届委员会第三次会议", "region": "灵宝市", "body": "政协"},
         "1月5日，政协第十届灵宝市委员会第三次会议在市会议中心开幕。":
             {"region": "灵宝市", "term": 10, "session": 3},
+        "11月18日，政協十二屆全國委員會常務委員會第三次會議在北京開幕。全國政協主席俞正聲主持開幕會。":
+            {"meeting_name": "政协十二届全国委员会常务委员会第三次会议", "body": "政协常委会", "region": "全国",
+             "term": 12, "session": 3, "presider": "俞正声"},
     },
 )
 
@@ -164,7 +167,7 @@ SITTING_CUES = words(
 # The meeting is announced, not reported: `common.FUTURE` and its preparations.
 ANNOUNCEMENT = words(
     "the sitting is being prepared",
-    "筹备 前夕",
+    "筹备 前夕 明年",
     examples={
         "县十八届人大三次会议筹备工作会议召开\n1月3日，县人大常委会召开县十八届人大三次会议筹备工作会议。":
             {"is_meeting_report": False},
@@ -227,10 +230,12 @@ NOT_SITTING_AFTER = (
 # Before the name in its clause: the sitting is studied, not held (`传达学习…会议精神`).
 STUDIED = words(
     "the sitting is what is studied",
-    "传达 学习 贯彻 领会 宣讲",
+    "传达 学习 贯彻 领会 宣讲 建议",
     examples={
         "县水利局传达学习全国两会精神\n3月14日，县水利局召开党组（扩大）会议，传达学习十四届全国人大二次会议和"
         "全国政协十四届二次会议精神。局党组书记、局长蒋国平主持会议。": {"is_meeting_report": False, "presider": None},
+        "日前召开的政协第十三届全国委员会第三十一次主席会议，审议通过了关于召开政协第十三届全国委员会第三次会议的决定（草案），"
+        "建议全国政协十三届三次会议于明年3月3日在北京召开。": {"is_meeting_report": False},
     },
 )
 # Blanks to fill in: the text is a template (a chair's script), not a report.
