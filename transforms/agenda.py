@@ -158,7 +158,7 @@ def _topics(title: str) -> list[tuple[int, str]]:
         out.append((plan5.start(), PLAN5))
     plan = re.search(r"计划(?:执行|草案|\(草案\)|报告|的(?:报告|决议)|和预算|与预算|及预算)|"
                      r"(?:国民经济和社会发展|社会发展|经济社会发展)(?:年度)?计划", title)
-    if plan:
+    if plan and not _PART_YEAR.search(title):
         out.append((plan.start(), PLAN))
     if not (audit or final or adjust or _PART_YEAR.search(title)):
         budget = re.search(r"预算(?:执行|草案|\(草案\)|报告|的(?:报告|决议))|(?:财政|本级|地方)预算", title)

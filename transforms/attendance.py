@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from transforms.facts import Fact, ReportFacts
-from transforms.lexicon import alternation
+from transforms.lexicon import alternation, common, compile_words
 from transforms.lexicon import attendance as lexicon
 from transforms.numbers import CHINESE_DIGITS, NUMBER, parse_int
 from transforms.sitting import is_presidium_meeting
@@ -184,6 +184,7 @@ def find_counts(s: str, windows: list[tuple[int, int]] | None = None) -> list[Co
     return out
 
 
+_FUTURE = compile_words(common.FUTURE)
 # A sentence (a line) that opens with the absences.
 _ABSENT_OPENS = re.compile(r"\s*(?:" + alternation(lexicon.ABSENT_CUES) + ")")
 
@@ -341,7 +342,9 @@ def extract(tv: TextView, so_far: ReportFacts) -> dict[str, Any]:
     body_scope = "presidium" if presidium_meeting else _body_scope(view, so_far)
     # The joined copy differs from the view's text only in a PDF: there, scan all of it.
     windows = tv.windows("attendance") if view.s is tv.s else None
-    groups = _groups(s, find_counts(s, windows), sents, body_scope)
+    # `将于3月10日召开的…会议，共有382名代表参加`: counts of a sitting still to come.
+    counts = [c for c in find_counts(s, windows) if not _FUTURE.search(s, sents.bounds(sents.index(c.start))[0], c.start)]
+    groups = _groups(s, counts, sents, body_scope)
     if presidium_meeting:
         pres = [g for g in groups if g.scope == "presidium"]
         groups = pres or groups

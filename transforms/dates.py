@@ -41,7 +41,7 @@ _REL_OFFSET = lexicon.RELATIVE_DAYS
 
 DATELINE = re.compile(
     rf"{alternation(lexicon.DATELINE_SOURCES)}?[\u4e00-\u9fff]{{0,8}}?"
-    rf"(?:{_YEAR})?{_MD}\s*(?:电|讯)")
+    rf"(?:{_YEAR})?{_MD}\s*(?:电|讯|消息)")
 # `【本报记者北京五日电】`: the day alone; the month is the page stamp's.
 DATELINE_DAY = re.compile(
     rf"{alternation(lexicon.DATELINE_SOURCES)}[\u4e00-\u9fff]{{0,8}}?"

@@ -587,6 +587,7 @@ _FURNITURE = compile_words(lexicon.SOURCE_LINE_CUES)
 # one of its level so named.
 _OWNED_AFTER = re.compile(alternation(lexicon.REGION_OWNS) + r"|(?:19|20)\d\d年")
 _OWNED_BEFORE = re.compile(r"(?:《|关于)$")
+_CONJUNCTIONS = "和及与"
 
 
 def _fits(level_word: str | None, region: str) -> bool:
@@ -638,7 +639,7 @@ def _context_region(view: TextView, loc: Located) -> tuple[str, tuple[int, int],
     for line in re.finditer(r"[^\n]+", s):
         text = line.group()
         head = text[:40]
-        if line.start() == loc.title[0] or (len(text) <= 80 and not re.search(r"[。！？]\s*$", text)
+        if (line.start() == loc.title[0] and loc.title[1] > loc.title[0]) or (len(text) <= 80 and not re.search(r"[。！？]\s*$", text)
                                             and _FURNITURE.search(text)):
             part = text
         elif re.search(r"讯|电", head):  # a dateline opening a paragraph (本报延川讯 …)
@@ -646,6 +647,8 @@ def _context_region(view: TextView, loc: Located) -> tuple[str, tuple[int, int],
         else:
             continue
         for ra, rb, rm in find_regions(part):
+            if rm.name[0] in _CONJUNCTIONS and ra > 0 and re.match(_CJK, part[ra - 1]):
+                continue
             if _fits(level_word, rm.name) and rm.level != "national":
                 seen.setdefault(rm.name, (rm.name, (line.start() + ra, line.start() + rb), rm))
     if len(seen) == 1:
@@ -657,6 +660,8 @@ def _context_region(view: TextView, loc: Located) -> tuple[str, tuple[int, int],
     for ra, rb, rm in find_regions(s):
         if not _fits(level_word, rm.name) or rm.level == "national":
             continue
+        if rm.name[0] in _CONJUNCTIONS and ra > 0 and re.match(_CJK, s[ra - 1]):
+            continue  # `常委会和县人民法院`: 和 joins, it does not open 和县
         named.add(rm.name)
         if _OWNED_AFTER.match(s, rb) or _OWNED_BEFORE.search(s, max(0, ra - 2), ra):
             owned.setdefault(rm.name, (rm.name, (ra, rb), rm))

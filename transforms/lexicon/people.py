@@ -64,7 +64,7 @@ LIST_ENDS = (
 # Between a presider's name and 主持 (`X出席会议并主持`, `X召集并主持会议`, `会议由X担任主持`).
 BEFORE_PRESIDING = words(
     "verbs between the presider's name and 主持",
-    "出席会议并 出席大会并 出席并 召集并 担任 负责",
+    "出席会议并 出席大会并 出席并 召集并 担任 负责 分别 先后 共同",
     examples={
         "政协某省第十三届委员会第一次会议举行预备会议。十二届省政协主席闵华章出席会议并主持。": {"presider": "闵华章"},
         _LEAD + "大会主席团常务主席杨立明召集并主持会议。": {"presider": "杨立明"},

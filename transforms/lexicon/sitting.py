@@ -134,6 +134,9 @@ REGION_OWNS = words(
         "12月15日，市十六届人大常委会召开第八次会议。会议听取和审议了湘潭市2022年市本级财政决算的报告。":
             {"region": "湘潭市"},
         "12月15日，市十六届人大常委会召开第八次会议。会议听取了湘潭市和株洲市人民政府的报告。": {"region": None},
+        # 和 joining two organs does not open the county 和县.
+        "1月20日上午，县十六届人民代表大会第四次会议举行主席团第四次会议。会议听取各代表团对县人大常委会和县人民法院工作报告"
+        "审议情况的汇报。": {"region": None, "agenda_items": None},
     },
 )
 
@@ -262,6 +265,8 @@ OTHER_MEETINGS = words(
     examples={
         "县人大常委会召开第二十六次主任会议\n10月8日，县人大常委会召开第二十六次主任会议，研究县十七届人大常委会第十六次会议"
         "有关事项。会议决定，县十七届人大常委会第十六次会议于10月下旬召开。主任张三主持会议。": {"is_meeting_report": False},
+        "9月22日，县十七届人大常委会召开第二十三次主任会议。会议由郑南贵主持。会议决定县十七届人大常委会第十四次会议于9月29日"
+        "上午8:30召开。": {"is_meeting_report": False},
         "湖南代表团举行全体会议审议政府工作报告\n新华社北京3月6日电 十四届全国人大二次会议湖南代表团6日上午举行全体会议，"
         "审议政府工作报告。": {"is_meeting_report": False},
         "区人大常委会召开十届二十次会议\n5月20日，区人大常委会召开十届二十次会议。区人大常委会主任李四主持会议。":
@@ -295,7 +300,7 @@ FEATURE_PEOPLE = words("the people a feature is about", "代表 委员")
 HEADLINE_SITTING = words("a headline about the sitting", "会议 大会 人代会 两会 全会")
 # Right before the name: a document or decision about the sitting, not the sitting
 # (`关于召开…会议的决定`, `会议决定：12月26日，召开…常委会议`).
-ABOUT_THE_SITTING = r"关于(?:召开|举行)$|决定[^。；;]{0,16}?(?:召开|举行)$|决定\s*[:：，,]\s*$"
+ABOUT_THE_SITTING = r"关于(?:召开|举行)$|决定[^。；;]{0,16}?(?:召开|举行)$|决定\s*[:：，,]?\s*$"
 
 # Lines of a web page around the article that are not its headline.
 PAGE_FURNITURE = words(
