@@ -41,8 +41,10 @@ _APPROX_TAIL = re.compile(r"\s*(?:左右|以上|上下)")
 _BEFORE_COUNT = rf"(?=\s*[\d{CHINESE_DIGITS}])"
 
 ROSTER_RE = re.compile(
-    rf"(?P<cue>{alternation(lexicon.ROSTER_CUES)}|共{_BEFORE_COUNT}"
-    # `常委会组成人员25人，出席会议21人`: the committee's size, read as a roster with a present figure
+    rf"(?P<cue>{alternation(lexicon.ROSTER_CUES)}"
+    # `共` / `全镇` right before a count; `常委会组成人员25人，出席会议21人`: the committee's size, read
+    # as a roster with a present figure
+    rf"|{alternation(w for w in lexicon.ROSTER_BEFORE_COUNT if w != '组成人员')}{_BEFORE_COUNT}"
     rf"|(?<=常委会|委员会)组成人员{_BEFORE_COUNT})"
     rf"(?P<gap>{_GAP})\s*[:：]?\s*{_NUM}\s*(?P<unit>{_UNIT})"
 )
@@ -103,7 +105,7 @@ _NOT_COUNTED = alternation(lexicon.OBSERVERS, lexicon.EXTRA, lexicon.REMOTE)
 CAME_RE = re.compile(
     rf"(?<![\d{CHINESE_DIGITS}.．]){_NUM}\s*(?P<unit>{_UNIT})"
     rf"(?P<gap>(?:(?!{_NOT_COUNTED}){_NO_BREAK}){{0,10}}?{_NOUN})"
-    rf"(?:[、和及与]\s*{NUMBER}\s*(?:多|余)?{_UNIT}{_NO_BREAK}{{0,12}}?)*(?:[,，]?\s*共计?\s*{NUMBER}\s*(?:多|余)?{_UNIT})?"
+    rf"(?:[、和及与,，]\s*{NUMBER}\s*(?:多|余)?{_UNIT}{_NO_BREAK}{{0,12}}?)*(?:[,，]?\s*共计?\s*{NUMBER}\s*(?:多|余)?{_UNIT})?"
     rf"(?:(?!{_NOT_COUNTED}){_NO_BREAK}){{0,14}}?(?P<verb>{_CAME})(?:{_CAME_OBJECT})"
 )
 # `常委会组成人员158人出席会议`, `副主任…及委员共19人出席会议`: the group noun before the count.

@@ -247,7 +247,8 @@ def is_region(name: str) -> bool:
 
 # ---------------------------------------------------------------------------- regions in text
 
-_TOWNSHIP_RE = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:镇|乡|苏木|街道)")
+# The shortest name ending in a township suffix — unless the suffix is doubled (牛镇镇: the town of 牛镇).
+_TOWNSHIP_RE = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:镇镇|乡乡|镇|乡|苏木|街道)")
 # A township name standing alone never opens with a determiner (`全县各乡镇`, `本镇`).
 _NOT_TOWNSHIP_START = set("全各本该每此其这那我")
 

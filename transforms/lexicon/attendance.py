@@ -36,8 +36,18 @@ ROSTER_CUES = words(
             {"required": 215, "present": 203, "attendance_scope": "deputies"},
     },
 )
-# `共` alone and `组成人员` (常委会组成人员25人) are roster cues only right before a count.
-ROSTER_BEFORE_COUNT = words("roster cues that need the count right after them", "共 组成人员")
+# `共` alone, `组成人员` (常委会组成人员25人, after 常委会 / 委员会) and the whole place (`全镇57名人大代表，
+# 因事因病请假4人，共53名代表…参加了本次会议`) are roster cues only right before a count; a count of
+# the people who came (`全镇55名镇人大代表参加会议`) is never a roster.
+ROSTER_BEFORE_COUNT = words(
+    "roster cues that need the count right after them",
+    "共 组成人员 全镇 全乡 全县 全区 全市 全旗",
+    examples={
+        "9月30日上午，三和镇第十三届人民代表大会第三次会议胜利召开。全镇57名人大代表，因事因病请假4人，共53名代表，"
+        "24名列席人员参加了本次会议。": {"required": 57, "present": 53, "absent": 4, "attendance_scope": "deputies"},
+        "2月26日，双沟镇第十八届三次人民代表大会召开，全镇55名镇人大代表参加会议。": {"required": None, "present": 55},
+    },
+)
 
 PRESENT_CUES = words(
     "who attended, before the count",
@@ -117,6 +127,6 @@ RATIO_CLAIMS = (
 # A count can only be read in a sentence (or next to one) holding one of these.
 TRIGGERS = words(
     "words one of which every roster, present or absent figure contains",
-    "应 共 现有 实有 总数 总人数 本届 在册 占 组成人员 代表中 委员中 常委中 成员中 实到 实际 出席 到会 到场 参会 参加 与会 缺席 "
+    "应 共 全镇 全乡 全县 全区 全市 全旗 现有 实有 总数 总人数 本届 在册 占 组成人员 代表中 委员中 常委中 成员中 实到 实际 出席 到会 到场 参会 参加 与会 缺席 "
     "请假 缺会 走进 走入 步入 齐聚",
 )

@@ -164,6 +164,8 @@ SITTING_CUES = words(
             {"is_meeting_report": True, "region": "同庆镇", "event": "开幕"},
         "1月19日，滔溪镇召开了第六届人民代表大会第七次会议。":
             {"is_meeting_report": True, "meeting_name": "滔溪镇第六届人民代表大会第七次会议", "region": "滔溪镇"},
+        "5月12日，牛镇镇胜利召开了第十四届人民代表大会第四次会议。":
+            {"meeting_name": "牛镇镇第十四届人民代表大会第四次会议", "region": "牛镇镇"},
     },
 )
 
