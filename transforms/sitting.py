@@ -137,7 +137,7 @@ _ABBR_LITERALS: dict[re.Pattern[str], tuple[tuple[str, ...], ...]] = dict(zip(
      (("人大常委会", "人民代表大会常务委员会"),), (("政协常委会", "政协常务委员会"),)],
     strict=True))
 
-_REGION_SUFFIX = re.compile(alternation(lexicon.REGION_SUFFIXES) + "$")
+_TOWNSHIP_SUFFIX = re.compile(alternation(lexicon.TOWNSHIP_SUFFIXES) + "$")
 _NOT_REGION_CHARS = set(lexicon.NOT_REGION_CHARS)
 _LEVEL_END = re.compile(_LEVEL + "$")
 
@@ -180,12 +180,13 @@ def _trim_region(text: str, start: int, end: int) -> tuple[int, RegionMatch | No
         m = resolve_region(cand)
         if m is not None:
             return s, m
-    # Unknown to the table: a short name ending in an admin suffix, after the last prose char.
+    # Unknown to the table (townships are not in it): a short name ending in a township suffix,
+    # after the last prose char. A county or city not in the table is prose (`主席团主持市…`).
     s = end
     while s > start and text[s - 1] not in _NOT_REGION_CHARS and end - (s - 1) <= 12:
         s -= 1
     cand = text[s:end]
-    if len(cand) >= 2 and _REGION_SUFFIX.search(cand):
+    if len(cand) >= 2 and _TOWNSHIP_SUFFIX.search(cand):
         return s, None
     return None
 
@@ -297,7 +298,7 @@ def find_names(s: str, lines: list[tuple[int, int]] | None = None) -> list[NameM
                 rstart, rend = m.span("region")
                 cand = s[rstart:rend]
                 rm = resolve_region(cand)
-                if rm is None and not (_REGION_SUFFIX.search(cand) and not set(cand) & _NOT_REGION_CHARS):
+                if rm is None and not (_TOWNSHIP_SUFFIX.search(cand) and not set(cand) & _NOT_REGION_CHARS):
                     continue
                 region_span = (rstart, rend)
             if region_span is not None:

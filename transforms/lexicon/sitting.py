@@ -140,10 +140,15 @@ REGION_OWNS = words(
     },
 )
 
-# The last part of a region's name: what a name without a known region must end with.
-REGION_SUFFIXES = words(
-    "administrative suffixes a region name ends with",
-    "省 自治区 市 自治州 州 盟 地区 县 自治县 区 旗 自治旗 林区 镇 乡 苏木 街道",
+# A region unknown to the division table (it lists divisions down to counties) must be a
+# township: its name ends with one of these.
+TOWNSHIP_SUFFIXES = words(
+    "suffixes of a township's name",
+    "镇 乡 苏木 街道",
+    examples={
+        "12月25日下午，市第九届人民代表大会第三次会议召开预备会议。在预备会议推选出主席团以后，将由主席团主持市第九届人民代表大会"
+        "第三次会议。会议应到代表362名，实到代表316名。": {"meeting_name": "市第九届人民代表大会第三次会议", "region": None},
+    },
 )
 
 # Characters that never occur inside a region name unknown to the division table (they betray
