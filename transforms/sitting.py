@@ -138,6 +138,7 @@ _ABBR_LITERALS: dict[re.Pattern[str], tuple[tuple[str, ...], ...]] = dict(zip(
     strict=True))
 
 _TOWNSHIP_SUFFIX = re.compile(alternation(lexicon.TOWNSHIP_SUFFIXES) + "$")
+_REGION_SUFFIX = re.compile(alternation(lexicon.REGION_SUFFIXES, lexicon.TOWNSHIP_SUFFIXES) + "$")
 _NOT_REGION_CHARS = set(lexicon.NOT_REGION_CHARS)
 _LEVEL_END = re.compile(_LEVEL + "$")
 
@@ -298,7 +299,8 @@ def find_names(s: str, lines: list[tuple[int, int]] | None = None) -> list[NameM
                 rstart, rend = m.span("region")
                 cand = s[rstart:rend]
                 rm = resolve_region(cand)
-                if rm is None and not (_TOWNSHIP_SUFFIX.search(cand) and not set(cand) & _NOT_REGION_CHARS):
+                # (a region unknown to the table still names the CPPCC's committee: a suffix will do)
+                if rm is None and not (_REGION_SUFFIX.search(cand) and not set(cand) & _NOT_REGION_CHARS):
                     continue
                 region_span = (rstart, rend)
             if region_span is not None:

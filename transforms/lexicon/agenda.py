@@ -6,7 +6,7 @@ from __future__ import annotations
 from transforms.lexicon import words
 
 _LEAD = "某县第十八届人民代表大会第三次会议今天上午在县人民会堂开幕。"
-_CPPCC = "政协某县第九届委员会第三次会议今天上午在县会议中心开幕。"
+_CPPCC = "政协平遥县第九届委员会第三次会议今天上午在县会议中心开幕。"
 
 # A report title ends in one of these (its terminal noun).
 TITLE_TRIGGERS = words("terminal nouns of report titles", "报告 决议 纲要 决算 预算调整方案 提案工作情况 提案情况")
@@ -35,7 +35,7 @@ DELIVERY_CUES = words(
     "the report is delivered to the meeting",
     "向大会报告 向会议报告 向大会汇报 向会议汇报",
     examples={
-        _CPPCC + "受政协某县第九届委员会常务委员会委托，县政协副主席李红梅向大会报告九届二次会议以来的提案工作情况。":
+        _CPPCC + "受政协平遥县第九届委员会常务委员会委托，县政协副主席李红梅向大会报告九届二次会议以来的提案工作情况。":
             {"agenda_items": ["提案工作情况报告"]},
     },
 )
@@ -75,8 +75,8 @@ ENTRUSTED_EXAMPLES = words(
     "reports delivered on an organ's behalf",
     "受…委托",
     examples={
-        _CPPCC + "受政协某县第九届委员会常务委员会的委托，县政协主席莫国华向大会报告工作。": {"agenda_items": ["政协常委会工作报告"]},
-        _CPPCC + "莫国华代表政协某县第九届委员会常务委员会，向大会报告过去五年的工作。": {"agenda_items": ["政协常委会工作报告"]},
+        _CPPCC + "受政协平遥县第九届委员会常务委员会的委托，县政协主席莫国华向大会报告工作。": {"agenda_items": ["政协常委会工作报告"]},
+        _CPPCC + "莫国华代表政协平遥县第九届委员会常务委员会，向大会报告过去五年的工作。": {"agenda_items": ["政协常委会工作报告"]},
     },
 )
 # A transcript carries the agenda out item by item.

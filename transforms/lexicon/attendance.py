@@ -18,7 +18,7 @@ ROSTER_CUES = words(
     "the size of the group the sitting is counted against",
     "应出席 应到会 应到 应出 应参会 应参加会议 应有 现有 实有 共有 共计 总数 总人数 本届 在册 占",
     examples={
-        "政协某省第十三届委员会第一次会议举行预备会议。本届省政协委员652人，出席603人，符合规定人数。":
+        "政协江西省第十三届委员会第一次会议举行预备会议。本届省政协委员652人，出席603人，符合规定人数。":
             {"required": 652, "present": 603, "attendance_scope": "members"},
         _LEAD + "本届代表212名，今日到会200名，符合法定人数。": {"required": 212, "present": 200},
         _LEAD + "在册代表215名，出席会议代表203名，符合法定人数。": {"required": 215, "present": 203},
@@ -55,7 +55,7 @@ PRESENT_CUES = words(
     examples={
         _LEAD + "应到代表２１０名，实到代表１９６名（另有１４名代表因病请假），符合法定人数。":
             {"required": 210, "present": 196, "absent": 14},
-        "政协某县第九届委员会第二次会议闭幕。闭幕大会实到委员186名。": {"present": 186, "attendance_scope": "members"},
+        "政协平遥县第九届委员会第二次会议闭幕。闭幕大会实到委员186名。": {"present": 186, "attendance_scope": "members"},
     },
 )
 # Characters that, right before a present cue, make it something else (应出席, 未出席, 列席).

@@ -140,8 +140,15 @@ REGION_OWNS = words(
     },
 )
 
-# A region unknown to the division table (it lists divisions down to counties) must be a
-# township: its name ends with one of these.
+# Suffixes of the divisions the table lists: a place between 政协 and 委员会 that the table does
+# not know still names the committee when it ends with one of these (or a township's).
+REGION_SUFFIXES = words(
+    "administrative suffixes of counties and above",
+    "省 自治区 市 自治州 州 盟 地区 县 自治县 区 旗 自治旗 林区",
+)
+
+# A region unknown to the division table (it lists divisions down to counties) before a session
+# name must be a township: its name ends with one of these.
 TOWNSHIP_SUFFIXES = words(
     "suffixes of a township's name",
     "镇 乡 苏木 街道",
