@@ -208,7 +208,8 @@ def _clause_left(before: str) -> int:
 
 
 # `通过了关于政府工作报告的决议草案，决定提请大会表决`: a draft put to the plenary, not yet its decision.
-_DRAFT_RESOLUTION = re.compile(r"的?决议(?:草案|\(草案\))")
+# …and so is a report's draft put to it (`…提案审查情况的报告（草案），同意提请…全体会议通过`).
+_DRAFT_RESOLUTION = re.compile(r"的?决议(?:草案|\(草案\))|\s*\(草案\)")
 
 
 def _agenda(doc: TextView, s: str, body: str | None, level: str | None = None) -> list[Fact[str]]:

@@ -89,9 +89,10 @@ _ABBR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("npc_abbr", re.compile(
         rf"(?P<pre>{_CJK}{{0,12}}?)(?P<pfx>{_ABBR_PREFIX})?第?(?P<term>{N})届(?P<nat>全国)?人大"
         rf"(?P<sc>常委会)?第?(?P<session>{N})次(?:会议|全体会议)")),
+    # 县政协九届十五次常委会议; 省政协十二届十六次常委会 followed by its own plenary (第二次全体会议).
     ("cppcc_abbr", re.compile(
         rf"(?P<pre>{_CJK}{{0,12}}?)(?P<pfx>{_ABBR_PREFIX})?政协第?(?P<term>{N})届(?:委员会)?(?P<sc>常委会|常务委员会)?第?"
-        rf"(?P<session>{N})次(?P<sc2>常委会?)?会议")),
+        rf"(?P<session>{N})次(?:(?P<sc2>常委会?)?会议|(?P<sc3>常委会)(?=第{N}次全体会议))")),
     # 十七届县人大常委会第十九次会议, 十四届全国政协二次会议: the term before the prefix.
     ("npc_abbr", re.compile(
         rf"(?P<pre>)(?<![{_CJK[1:-1]}])第?(?P<term>{N})届(?P<pfx>{_ABBR_PREFIX})人大"
@@ -352,7 +353,7 @@ def find_names(s: str, lines: list[tuple[int, int]] | None = None) -> list[NameM
             if overlaps(start, end):
                 continue
             family = "政协" if kind.startswith("cppcc") else "人大"
-            sc = m.group("sc") or (m.groupdict().get("sc2"))
+            sc = m.group("sc") or m.groupdict().get("sc2") or m.groupdict().get("sc3")
             body = family + ("常委会" if sc else "")
             taken.append((start, end))
             value = _clean_value(s[start:end])

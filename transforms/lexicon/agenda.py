@@ -53,11 +53,16 @@ DISCUSSION_OF_REPORTS = words(
 # `讨论政府工作报告等情况的汇报`), not the report.
 DISCUSSED_AFTER = words(
     "the discussion of the report, after its title",
-    "审议情况 讨论情况 审议意见 讨论意见 等情况 情况的汇报 情况汇报",
+    "审议情况 讨论情况 审议意见 讨论意见 等情况 情况的汇报 情况汇报 起草情况 修改情况",
     examples={
         "1月30日上午，市八届人大三次会议主席团举行第三次会议。会议听取了各代表团对市人大常委会和市法院、检察院工作报告的"
         "审议情况汇报。": {"agenda_items": None},
         "县政协十一届四次会议主席团举行会议。会议听取了各讨论组讨论政府工作报告等情况的汇报。": {"agenda_items": None},
+        # how a report was drafted, and drafts put to the plenary, are not the report heard
+        "6月12日，政协第十三届全国委员会常务委员会第二十次会议在京开幕。会议听取了关于政协全国委员会常务委员会工作报告（草案）"
+        "修改情况的说明。": {"agenda_items": None},
+        "4月20日，湖南省政协十二届第七次常委会议在长沙召开。会议表决通过了政协湖南省第十二届委员会提案委员会关于十二届四次会议"
+        "提案审查情况的报告（草案），同意提请省政协十二届四次会议第三次全体会议通过。": {"agenda_items": None},
     },
 )
 # Part of the year: a budget or plan report for it is not the session's annual report.
