@@ -121,6 +121,7 @@ _AGENDA_DONE = re.compile(r"进行第[一二三四五六七八九十\d]{1,3}项�
 _DISCUSSED = re.compile(r"[^，,。；;]{0,6}?(?:的)?" + alternation(lexicon.DISCUSSED_AFTER))
 # `common.FUTURE`, and in agenda sentences a bare 将 / 拟 (`会议将听取…`).
 _FUTURE = re.compile(alternation(common.FUTURE) + r"|将(?:要|在|于)?|拟")
+_FUTURE_REVIEW = re.compile(r"(?:将|拟)(?:要|于[^，,。；;]{0,12}?)?" + alternation(lexicon.REVIEW_CUES))
 # `人大工作报告` alone: a township's 人大 reports through its presidium, a county's and above's
 # through its standing committee.
 _ORG = re.compile(r"常务委员会|常委会|主席团|人民法院|法院|人民检察院|检察院|人民政府|国务院|政府"
@@ -257,6 +258,9 @@ def _agenda(doc: TextView, s: str, body: str | None, level: str | None = None) -
                 continue
             first_cue = cue.start() if cue else t_start
             if _FUTURE.search(before[:first_cue + 1]) and not re.search(r"将(?:重点|着力|继续)", before):
+                continue
+            # `根据表决通过的会议议程，…会议将听取和审议…；审查和批准…`: the reviews are still to come.
+            if _FUTURE_REVIEW.search(before):
                 continue
             # --- classify
             names: list[tuple[int, str]] = []

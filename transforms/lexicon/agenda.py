@@ -17,6 +17,9 @@ REVIEW_CUES = words(
     examples={
         _LEAD + "会议听取和审议了县人民政府工作报告、县人民法院工作报告和县人民检察院工作报告。":
             {"agenda_items": ["政府工作报告", "人民法院工作报告", "人民检察院工作报告"]},
+        # a preparatory meeting adopts the agenda: the reports are still to come
+        "某县第十八届人民代表大会第三次会议举行预备会议。根据表决通过的会议议程，大会将听取和审议县人民政府工作报告；审查和批准"
+        "县财政预算执行情况与预算草案的报告；听取和审议县人大常委会工作报告。": {"agenda_items": None},
     },
 )
 # A township's 人大 reports through its presidium: `人大工作报告` there is the presidium's.
