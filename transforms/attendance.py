@@ -114,7 +114,7 @@ CAME_AFTER_NOUN_RE = re.compile(
 )
 # `出席会议的有158（应到170，实到158）位委员`: both figures in brackets after the count.
 PAREN_RE = re.compile(
-    rf"(?<![\d{CHINESE_DIGITS}]){_NUM}\s*[（(]\s*应到\s*(?P<req>{NUMBER})\s*[,，、]\s*实到\s*{NUMBER}\s*[)）]"
+    rf"(?<![\d{CHINESE_DIGITS}]){_NUM}\s*[（(]\s*应到\s*(?P<req>{NUMBER})\s*[,，、;；]\s*实到\s*{NUMBER}\s*[)）]"
     rf"\s*(?P<unit>{_UNIT})(?P<gap>{_NOUN}?)"
 )
 
@@ -272,8 +272,8 @@ def _groups(s: str, counts: list[Count], sents: Sentences, body_scope: str | Non
         # Absent: in the stretch from the roster to the end of the present figure's sentence, or
         # of the line after it when that line gives the absences (`出席：2911人` / `缺席：65人`).
         a_hi = s_hi
-        if _ABSENT_OPENS.match(s, s_hi):
-            a_hi = sents.bounds(sents.index(s_hi))[1]
+        if (opens := _ABSENT_OPENS.match(s, s_hi)) is not None:
+            a_hi = sents.bounds(sents.index(opens.end() - 1))[1]
         absent = next((a for a in absents if lo <= a.start < a_hi and not r.start <= a.start < r.end
                        and a.start < nxt_roster and (present is None or not present.start <= a.start < present.end)),
                       None)
