@@ -1,8 +1,7 @@
 """Extraction on the real-world development set (`tests/cases/realworld/`), field by field.
 
 The batches listed in TUNED are the ones the extractor has been developed against: every gold
-value must be produced (a disputed one: the value the conventions give, see DISPUTED) and every
-produced value grounded in its span. Their scores before the
+value must be produced and every produced value grounded in its span. Their scores before the
 extractor was changed for them are in `tests/cases/realworld/SCORES.md`; a new batch is scored
 with `congress-etl eval` first and added here only once the work on it is done.
 """
@@ -21,16 +20,6 @@ from transforms.facts import GOLD_FIELDS, LIST_FIELDS
 
 HERE = Path(__file__).resolve().parent / "cases" / "realworld"
 TUNED = ("batch1", "batch2", "batch5", "variants6")
-# Gold values disputed under the schema (tests/cases/realworld/README.md), reported in
-# /work/coord/NOTES.md for the lead to arbitrate; the extractor's value is asserted instead, so a
-# change to either side shows. (batch, file, field) → (value the conventions give, why).
-DISPUTED = {
-    ("batch5", "16_heilongjiang_renda_bimu_kongge_trad.txt", "venue"):
-        ("哈尔滨", "在哈爾濱閉幕: a city alone after 在 is the venue (README conventions; batch5/14 在杭州闭会 → 杭州)"),
-    ("batch5", "46_chengguan_zhen_renda_trad.txt", "agenda_items"):
-        (["政府工作报告", "人大主席团工作报告"],
-         "聽取了…財政、人大工作報告: a township's 人大工作报告 is its presidium's (batch1/38, batch1/41)"),
-}
 
 
 def _gold() -> list[tuple[str, dict]]:
@@ -50,7 +39,7 @@ def test_fields_match_gold(batch: str, gold: dict) -> None:
     doc = decode(path.read_bytes(), path.name)
     facts = extract(doc)
     got = facts.record()
-    want = {f: DISPUTED.get((batch, gold["file"], f), (gold.get(f),))[0] for f in GOLD_FIELDS if f in gold}
+    want = {f: gold[f] for f in GOLD_FIELDS if f in gold}
     # List fields are sets, as `congress-etl eval` scores them (gold may list them in another order).
     wrong = {f: (got[f], want[f]) for f in want
              if (set(got[f] or ()) != set(want[f] or ()) if f in LIST_FIELDS else got[f] != want[f])}
