@@ -122,25 +122,21 @@ def _stamp(doc: Document, s: str) -> tuple[dt.date, int, int] | None:
                 return dt.date(y, mo, d), b.start(), b.end()
         break
     # Every date before the related links, in text order (one scan), read with its line.
-    skip_line = -1
+    line_at, text, cue = -1, "", False
     for m in STAMP_DATE.finditer(s, 0, limit):
         ls = s.rfind("\n", 0, m.start()) + 1
-        if ls == skip_line:
-            continue
-        le = s.find("\n", m.end(), limit)
-        le = limit if le < 0 else le
-        text = s[ls:le]
-        if NOT_OWN_STAMP.search(text):
-            skip_line = ls
-            continue
+        if ls != line_at:
+            le = s.find("\n", m.end(), limit)
+            line_at, text = ls, s[ls:limit if le < 0 else le]
+            cue = None if NOT_OWN_STAMP.search(text) else bool(STAMP_CUE.search(text))
+        if cue is None:
+            continue  # somebody else's post, or the page's clock
         a, b = m.start() - ls, m.end() - ls
-        after = text[b:b + 12]
         # A line that is only a date, or a source name and a date, with its clock, weekday or
         # page (`广州日报 2025-01-08`, `（本网2011年3月13日讯）`, `19.03.2016 09:12`, `2023-01-21` closing
-        # the article) is a stamp too.
-        rest = _STAMP_FURNITURE.sub("", text[:a] + text[b:])
-        bare = re.fullmatch(r"[\u4e00-\u9fff]{0,16}", rest)
-        if not (STAMP_CUE.search(text) or re.match(r"\s*\d{1,2}:\d{2}", after) or bare):
+        # the article) is a stamp too (a long line of prose never is).
+        if not (cue or re.match(r"\s*\d{1,2}:\d{2}", text[b:b + 12])
+                or (len(text) <= 64 and re.fullmatch(r"[\u4e00-\u9fff]{0,16}", _STAMP_FURNITURE.sub("", text[:a] + text[b:])))):
             continue
         # A stamp line is furniture, not a sentence about the meeting.
         if SITTING.search(text) and not STAMP_CUE.search(text[:a]):
@@ -341,13 +337,13 @@ def _meeting_time(view: TextView, loc: Located, limit: int, stamp_span) -> tuple
     s = view.s
     start = max(0, loc.lead_sentence[0])
     # A transcript's header (`【时间】…上午9时`) may stand above the lead.
-    label = _TIME_LABEL.search(s, 0, start)
-    if label is not None:
+    label = _TIME_LABEL.search(s, 0, limit)
+    if label is not None and label.start() < start:
         start = label.start()
     for m in TIME.finditer(s, start, limit):
         line_s = s.rfind("\n", 0, m.start()) + 1
         # `【时间】2019年3月13日上午9时`, `会议时间：…`: a time under its label is the sitting's.
-        labelled = bool(_TIME_LABEL.search(s, line_s, m.start()))
+        labelled = label is not None and bool(_TIME_LABEL.search(s, line_s, m.start()))
         if stamp_span and stamp_span[0] <= m.start() < stamp_span[1] + 10 and "\n" not in s[stamp_span[1]:m.start()] \
                 and not labelled:
             continue  # the stamp's own clock time, on the stamp's line
@@ -389,12 +385,11 @@ def _meeting_time(view: TextView, loc: Located, limit: int, stamp_span) -> tuple
         if not START_CUE.search(clause) and not START_CUE.search(s[sent_start:m.start()]) and not heads_lead \
                 and not labelled:
             continue
-        # `上午8时许，代表们开始签到入场`: the members arriving, not the sitting starting.
-        nxt_clock = TIME.search(s, m.end(), sent_end)
-        if ARRIVAL.search(s, m.end(), nxt_clock.start() if nxt_clock else sent_end) and not labelled:
-            continue
         # End cues count up to the next clock time (`上午9时开始，下午5时结束`).
         nxt = TIME.search(s, m.end(), sent_end)
+        # `上午8时许，代表们开始签到入场`: the members arriving, not the sitting starting.
+        if ARRIVAL.search(s, m.end(), nxt.start() if nxt else sent_end) and not labelled:
+            continue
         own = s[m.end():nxt.start() if nxt and nxt.start() > m.end() else sent_end]
         # `9时在…举行闭幕会`: the closing sitting is what starts then.
         own_end = _HELD_CLOSING.sub("", own)

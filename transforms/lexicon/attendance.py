@@ -124,9 +124,11 @@ RATIO_CLAIMS = (
     r"(?<=[,，])(?:会议)?可以(?:开会|开始会议)",
 )
 
-# A count can only be read in a sentence (or next to one) holding one of these.
+# A count can only be read in a sentence (or next to one) holding one of these. (`全镇` / `全县` are
+# no triggers: every review paragraph says 全县上下…; a roster told with them stands beside the
+# absences or the count that came, which are.)
 TRIGGERS = words(
     "words one of which every roster, present or absent figure contains",
-    "应 共 全镇 全乡 全县 全区 全市 全旗 现有 实有 总数 总人数 本届 在册 占 组成人员 代表中 委员中 常委中 成员中 实到 实际 出席 到会 到场 参会 参加 与会 缺席 "
+    "应 共 现有 实有 总数 总人数 本届 在册 占 组成人员 代表中 委员中 常委中 成员中 实到 实际 出席 到会 到场 参会 参加 与会 缺席 "
     "请假 缺会 走进 走入 步入 齐聚",
 )
