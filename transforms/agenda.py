@@ -209,8 +209,9 @@ def _clause_left(before: str) -> int:
 
 
 # `通过了关于政府工作报告的决议草案，决定提请大会表决`: a draft put to the plenary, not yet its decision.
-# …and so is a report's draft put to it (`…提案审查情况的报告（草案），同意提请…全体会议通过`).
-_DRAFT_RESOLUTION = re.compile(r"的?决议(?:草案|\(草案\))|\s*\(草案\)")
+_DRAFT_RESOLUTION = re.compile(r"的?决议(?:草案|\(草案\))")
+# A report's draft (`…提案审查情况的报告（草案）`) is never the report the sitting heard.
+_DRAFT_REPORT = re.compile(r"\s*\(草案\)(?!的)")
 
 
 def _agenda(doc: TextView, s: str, body: str | None, level: str | None = None) -> list[Fact[str]]:
@@ -249,7 +250,7 @@ def _agenda(doc: TextView, s: str, body: str | None, level: str | None = None) -
                 continue
             resolution = m.group() == "决议" or bool(re.match(r"[^。]*?的?决议", after) and
                                                    re.search(r"通过|表决|批准", sent))
-            if _DRAFT_RESOLUTION.match(after) and "提请" in sent:
+            if _DRAFT_RESOLUTION.match(after) and "提请" in sent or m.group() == "报告" and _DRAFT_REPORT.match(after):
                 continue
             if not (cue or delivered or resolution):
                 continue

@@ -169,8 +169,11 @@ _SPEECH_NOT_DECLARING = re.compile(alternation(w for w in lexicon.SPEECH_VERBS i
 
 
 # The reported event, right after 主持 (`主持闭幕大会`) or just before it (`闭幕大会由X主持`).
-_EVENT_WORDS = {"开幕": re.compile(r"(?:了)?(?:开幕|开幕会|开幕大会|开幕式)"),
-                "闭幕": re.compile(r"(?:了)?(?:闭幕|闭幕会|闭幕大会|闭幕式)")}
+_EVENT_WORDS = {"开幕": re.compile(r"(?:了)?(?:开幕大会|开幕会|开幕式|开幕)"),
+                "闭幕": re.compile(r"(?:了)?(?:闭幕大会|闭幕会|闭幕式|闭幕)")}
+# Before 主持, only the sitting as a noun (`闭幕大会由X主持`), not the session's closing told as a verb.
+_EVENT_NOUNS = {"开幕": re.compile(r"开幕(?:大会|会|式)"), "闭幕": re.compile(r"闭幕(?:大会|会|式)")}
+_BEFORE_AFTER = re.compile(r"(?:之|以)?[前后]")
 _BEFORE_PRESIDING = re.compile(alternation(lexicon.BEFORE_PRESIDING) + "$")
 _SEATS = re.compile(r"席(?:位|上|前|中|间|就座|就坐|$|[,，。、\s])")
 
@@ -397,8 +400,15 @@ def _presider(view: Derived, is_presidium_meeting: bool, event: str | None) -> N
     s = view.s
     found = list(_presiders(view, is_presidium_meeting))
     if len({ns.name for ns, _ in found}) > 1 and event in _EVENT_WORDS:
+        rx = _EVENT_WORDS[event]
         for ns, after in found:
-            if _EVENT_WORDS[event].match(s, after) or _EVENT_WORDS[event].search(s, max(0, after - 12), after - 2):
+            # the event right after 主持, or in its sentence or the one before (`随后，会议举行闭幕大会。大会由X
+            # 主持`) — not one the sitting came before (`闭幕大会前，在Y的主持下，举行选举大会`)
+            lo = max(0, after - 40)
+            stops = [i for i in range(lo, after) if s[i] in "。！？!?\n"]
+            lo = stops[-2] + 1 if len(stops) >= 2 else lo
+            if rx.match(s, after) or any(not _BEFORE_AFTER.match(s, e.end())
+                                         for e in _EVENT_NOUNS[event].finditer(s, lo, after - 2)):
                 return ns
     if found:
         return found[0][0]

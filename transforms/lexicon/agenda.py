@@ -45,10 +45,12 @@ DELIVERY_CUES = words(
 # The meeting heard how the delegations discussed the reports, not the reports themselves.
 DISCUSSION_OF_REPORTS = words(
     "the delegations' discussion of the reports",
-    "代表团审议 代表团讨论 分组审议 分组讨论 小组审议 小组讨论 各组讨论",
+    "代表团审议 代表团讨论 分组审议 分组讨论 小组审议 小组讨论 各组讨论 讨论组 关于讨论",
     examples={
         "某县第十八届人民代表大会第三次会议主席团举行第二次会议。会议听取了各代表团审议政府工作报告、计划报告和预算报告情况的汇报。":
             {"agenda_items": None},
+        "1月8日上午，县政协十届二十一次常委会议召开。会议听取了各讨论组关于讨论政府工作报告及其他报告情况的汇报；讨论通过了"
+        "县政协提案委员会关于十届四次会议提案审查情况的报告（草案）。": {"agenda_items": None},
     },
 )
 
