@@ -88,6 +88,11 @@ ROSTER_AMONG_RE = re.compile(
     rf"(?<![\d{CHINESE_DIGITS}]){_NUM}\s*(?P<unit>{_UNIT})"
     rf"(?P<gap>(?:(?!出席|到会|实到|列席)[^\d,，。;；!?！？\n]){{0,8}}?(?:代表|委员|常委|成员))中"
 )
+# `主席团成员45名，出席42名`: the group's size told by its noun alone, right before a present count.
+ROSTER_NOUN_RE = re.compile(
+    rf"(?<![\u4e00-\u9fff])(?P<gap>{alternation(lexicon.ROSTER_NOUNS)})共?\s*{_NUM}\s*(?P<unit>{_UNIT})"
+    rf"(?=\s*[,，;；]\s*(?:今天|今日|本次|会议)?(?:实际)?(?:出席|实到|到会)(?:会议|大会)?的?(?:代表|委员|成员)?\s*{NUMBER})"
+)
 PRESENT_AMONG_RE = re.compile(
     rf"(?:有|其中)\s*{_NUM}\s*(?P<unit>{_UNIT})(?P<gap>(?:代表|委员|常委会委员|常委)?)(?:出席|到会|参加)(?:了)?(?:会议|大会)"
 )
@@ -145,7 +150,7 @@ def find_counts(s: str, windows: list[tuple[int, int]] | None = None) -> list[Co
     stretches that can hold one (around the attendance trigger words), when known."""
     out: list[Count] = []
     spans = [(0, len(s))] if windows is None else windows
-    for kind, rx in (("roster", ROSTER_RE), ("roster", ROSTER_AMONG_RE), ("present", PRESENT_RE),
+    for kind, rx in (("roster", ROSTER_RE), ("roster", ROSTER_AMONG_RE), ("roster", ROSTER_NOUN_RE), ("present", PRESENT_RE),
                      ("present", PRESENT_AMONG_RE), ("absent", ABSENT_RE)):
         for a, b in spans:
             for m in rx.finditer(s, a, b):

@@ -36,6 +36,16 @@ ROSTER_CUES = words(
             {"required": 215, "present": 203, "attendance_scope": "deputies"},
     },
 )
+# A group named right before its size and then the present count (`主席团成员45名，出席42名`): the roster.
+ROSTER_NOUNS = words(
+    "groups whose size opens an attendance statement",
+    "主席团成员 常委会组成人员 组成人员 代表 委员 常委",
+    examples={
+        "平遥县第十八届人民代表大会第三次会议主席团举行第一次会议\n1月5日晚，大会主席团第一次会议召开。主席团成员45名，出席42名，"
+        "符合法定人数。": {"required": 45, "present": 42, "attendance_scope": "presidium"},
+    },
+)
+
 # `共` alone, `组成人员` (常委会组成人员25人, after 常委会 / 委员会) and the whole place (`全镇57名人大代表，
 # 因事因病请假4人，共53名代表…参加了本次会议`) are roster cues only right before a count; a count of
 # the people who came (`全镇55名镇人大代表参加会议`) is never a roster.
