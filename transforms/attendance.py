@@ -44,7 +44,10 @@ ROSTER_RE = re.compile(
     rf"(?P<cue>{alternation(lexicon.ROSTER_CUES)}"
     # `共` / `全镇` right before a count; `常委会组成人员25人，出席会议21人`: the committee's size, read
     # as a roster with a present figure
-    rf"|{alternation(w for w in lexicon.ROSTER_BEFORE_COUNT if w != '组成人员')}{_BEFORE_COUNT}"
+    rf"|共{_BEFORE_COUNT}"
+    # `全镇57名人大代表，…请假4人，共53名代表…参加`: the whole place's count, with the sentence telling who came
+    rf"|{alternation(w for w in lexicon.ROSTER_BEFORE_COUNT if w not in ('共', '组成人员'))}{_BEFORE_COUNT}"
+    rf"(?=[^。！？!?\n]*?(?:{alternation(lexicon.ABSENT_CUES, lexicon.CAME_VERBS)}))"
     rf"|(?<=常委会|委员会)组成人员{_BEFORE_COUNT})"
     rf"(?P<gap>{_GAP})\s*[:：]?\s*{_NUM}\s*(?P<unit>{_UNIT})"
 )
@@ -119,7 +122,8 @@ CAME_AFTER_NOUN_RE = re.compile(
 )
 # `出席会议的有158（应到170，实到158）位委员`: both figures in brackets after the count.
 PAREN_RE = re.compile(
-    rf"(?<![\d{CHINESE_DIGITS}]){_NUM}\s*[（(]\s*应到\s*(?P<req>{NUMBER})\s*[,，、;；]\s*实到\s*{NUMBER}\s*[)）]"
+    rf"(?<![\d{CHINESE_DIGITS}]){_NUM}\s*[（(]\s*{alternation(lexicon.ROSTER_CUES)}\s*(?P<req>{NUMBER})\s*[,，、;；]\s*"
+    rf"{alternation(lexicon.PRESENT_CUES)}\s*{NUMBER}\s*[)）]"
     rf"\s*(?P<unit>{_UNIT})(?P<gap>{_NOUN}?)"
 )
 

@@ -525,9 +525,9 @@ def _locate(view: TextView) -> Located | None:
                                                   and n.term == lead.term and lead.session is None]
     # Without a formal name, the abbreviation written with its region (黔东南州十三届人大六次会议 in
     # the headline, 州十三届人大六次会议 in the lead) names it best.
+    regioned = [n for n in group if n.region is not None] if not lead.region else []
     chosen = max(formal, key=lambda n: (len(n.value), -n.start)) if formal else \
-        next((n for n in group if n.region is not None and n is not lead and n.value.endswith(lead.value[len(lead.abbr_prefix or ""):])
-              and not lead.region), lead)
+        max(regioned, key=lambda n: (len(n.value), -n.start)) if regioned else lead
     return Located(names, evidence, lead, lead_cue, chosen, group, (tl_s, tl_e), view.sentences.around(lead.start))
 
 
