@@ -36,7 +36,7 @@ VENUE_NOUN = alternation(lexicon.VENUE_NOUNS)
 _VENUE_END = re.compile(VENUE_NOUN + "$")
 _VENUE_CHARS = r"[^\s，。、；：,;:!?！？“”\"《》（）()]"
 VENUE_PATTERNS = [
-    re.compile(rf"(?:在|于)(?P<v>{_VENUE_CHARS[:-1]}在于]{{2,24}}?){alternation(lexicon.VENUE_ADVERBS)}?"
+    re.compile(rf"(?:在|于)(?P<v>{_VENUE_CHARS[:-1]}在于]{{2,24}}?)(?:{alternation(lexicon.VENUE_ADVERBS)}){{0,2}}"
                rf"{alternation(lexicon.VENUE_VERBS)}"),
     re.compile(rf"(?:^|[，,。；;！!？?\n])\s*(?P<v>{_VENUE_CHARS}{{2,20}}?{VENUE_NOUN})(?:内|里)"
                rf"{alternation(lexicon.SCENE_WORDS)}"),
