@@ -188,8 +188,10 @@ SITTING_CUES = words(
 # The meeting is announced, not reported: `common.FUTURE` and its preparations.
 ANNOUNCEMENT = words(
     "the sitting is being prepared",
-    "筹备 前夕 明年",
+    "筹备 前夕 于明年",
     examples={
+        # next year's work planned at a sitting is not a sitting planned for next year
+        "12月20日，平遥县第十八届人民代表大会第五次会议隆重召开，会议部署了明年工作。": {"is_meeting_report": True},
         "县十八届人大三次会议筹备工作会议召开\n1月3日，县人大常委会召开县十八届人大三次会议筹备工作会议。":
             {"is_meeting_report": False},
     },
