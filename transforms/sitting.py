@@ -130,7 +130,7 @@ _ABBR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 # Literals every match of each _ABBR_PATTERNS entry holds (one of each group): a run without
 # them is not scanned (the lazy region prefix makes each scan try every start position).
-_NPC, _CPPCC, _VERB = ("人大",), ("政协",), ("举行", "召开")
+_NPC, _CPPCC, _VERB = ("人大",), ("政协",), tuple(lexicon.SPLIT_VERBS)
 _ABBR_LITERALS: dict[re.Pattern[str], tuple[tuple[str, ...], ...]] = dict(zip(
     (pat for _, pat in _ABBR_PATTERNS),
     [(_NPC,), (_CPPCC,), (_NPC,), (_CPPCC,), (_NPC,), (_CPPCC,), (_CPPCC,),
