@@ -65,11 +65,12 @@ def _working_text(view: TextView, paged: bool = False) -> str:
 
 
 def _sentences(view: TextView, s: str, family: str) -> list[tuple[int, int]]:
-    """(start, end) of the full sentences of the working text `s` (a title list may run over
-    `；`) that hold one of the family's trigger words: no pattern can match in the others."""
+    """(start, end) of the sentences of the working text `s` (a title list may run over `；`,
+    which parts clauses, not sentences) that hold one of the family's trigger words: no pattern
+    can match in the others."""
     sents = view.memo.get("agenda_sentences")
     if sents is None or sents[0] is not s:
-        sents = view.memo["agenda_sentences"] = (s, Sentences(s, FULL_STOP + "\n"))
+        sents = view.memo["agenda_sentences"] = (s, view.sentences if s is view.s else Sentences(s))
     found = sents[1]
     return [found.bounds(i) for i in view.sentences_with(family, found)]
 
@@ -105,9 +106,9 @@ FINAL = "决算报告"
 AUDIT = "审计工作报告"
 ADJUST = "预算调整方案的报告"
 
-# A terminal noun ends a title. 报告工作 (`向大会报告工作`) is a delivery of a work report.
-# `向大会报告…提案工作情况`: the proposals report delivered without the word 报告 after it.
-_TERMINAL = re.compile(r"报告(?:政府|常委会|常务委员会)?工作|报告|决议|纲要(?:\(草案\)|草案)?|决算(?:草案|\(草案\))?(?![的和与及]|草案)|"
+# A terminal noun ends a title. 报告工作 (`向大会报告工作`, `向大会报告过去五年的工作`) is a delivery of
+# a work report. `向大会报告…提案工作情况`: the proposals report delivered without the word 报告 after it.
+_TERMINAL = re.compile(r"报告(?:政府|常委会|常务委员会)?工作|(?<=向大会|向会议)报告[^,，。；;\n]{1,12}?的工作|报告|决议|纲要(?:\(草案\)|草案)?|决算(?:草案|\(草案\))?(?![的和与及]|草案)|"
                        r"预算调整方案(?![的和与及])|提案(?:工作)?情况(?!的?(?:报告|汇报))")
 _DELIVERED_TO = compile_words(lexicon.DELIVERY_CUES)
 _DISCUSSION = compile_words(lexicon.DISCUSSION_OF_REPORTS)
@@ -116,8 +117,11 @@ _LEFT_BOUND = re.compile(r"[,，:：;；。！？!?\n\"“”]")
 _REVIEW_CUE = compile_words(lexicon.REVIEW_CUES)
 _DELIVERY_BEFORE = re.compile(r"(?:(?<![工合创写])作|做|宣读|提交|提请)了?(?:书面)?\s*$")
 _AGENDA_LIST = re.compile(r"议程(?:是|为|共有|共|包括|有|如下|主要有)?[^。，,]{0,8}[:：]")
+_AGENDA_DONE = re.compile(r"进行第[一二三四五六七八九十\d]{1,3}项议程[:：]")
+_DISCUSSED = re.compile(r"[^，,。；;]{0,6}?(?:的)?" + alternation(lexicon.DISCUSSED_AFTER))
 # `common.FUTURE`, and in agenda sentences a bare 将 / 拟 (`会议将听取…`).
 _FUTURE = re.compile(alternation(common.FUTURE) + r"|将(?:要|在|于)?|拟")
+_FUTURE_REVIEW = re.compile(r"(?:将|拟)(?:要|于[^，,。；;]{0,12}?)?" + alternation(lexicon.REVIEW_CUES))
 # `人大工作报告` alone: a township's 人大 reports through its presidium, a county's and above's
 # through its standing committee.
 _ORG = re.compile(r"常务委员会|常委会|主席团|人民法院|法院|人民检察院|检察院|人民政府|国务院|政府"
@@ -132,6 +136,10 @@ _ORG_TO_NAME = {
     "国务院": GOV,
     "政府": GOV,
 }
+
+
+# A budget told for part of the year (`上半年预算执行情况的报告`) is not the session's budget report.
+_PART_YEAR = compile_words(lexicon.PART_YEAR)
 
 
 def _topics(title: str) -> list[tuple[int, str]]:
@@ -151,9 +159,9 @@ def _topics(title: str) -> list[tuple[int, str]]:
         out.append((plan5.start(), PLAN5))
     plan = re.search(r"计划(?:执行|草案|\(草案\)|报告|的(?:报告|决议)|和预算|与预算|及预算)|"
                      r"(?:国民经济和社会发展|社会发展|经济社会发展)(?:年度)?计划", title)
-    if plan:
+    if plan and not _PART_YEAR.search(title):
         out.append((plan.start(), PLAN))
-    if not (audit or final or adjust):
+    if not (audit or final or adjust or _PART_YEAR.search(title)):
         budget = re.search(r"预算(?:执行|草案|\(草案\)|报告|的(?:报告|决议))|(?:财政|本级|地方)预算", title)
         if budget:
             out.append((budget.start(), BUDGET))
@@ -202,6 +210,8 @@ def _clause_left(before: str) -> int:
 
 # `通过了关于政府工作报告的决议草案，决定提请大会表决`: a draft put to the plenary, not yet its decision.
 _DRAFT_RESOLUTION = re.compile(r"的?决议(?:草案|\(草案\))")
+# A report's draft (`…提案审查情况的报告（草案）`) is never the report the sitting heard.
+_DRAFT_REPORT = re.compile(r"\s*\(草案\)(?!的)")
 
 
 def _agenda(doc: TextView, s: str, body: str | None, level: str | None = None) -> list[Fact[str]]:
@@ -234,19 +244,24 @@ def _agenda(doc: TextView, s: str, body: str | None, level: str | None = None) -
             ) or m.group().startswith("提案") and bool(_DELIVERED_TO.search(before, _clause_left(before)))
             if m.group().startswith("提案") and not delivered:
                 continue
-            # `听取了各代表团审议政府工作报告…情况的汇报`: their discussion, not the reports.
-            if _DISCUSSION.search(before) and re.match(r"[^，,。；;]{0,24}?情况", after):
+            # `听取了各代表团审议政府工作报告…情况的汇报`, `…工作报告的审议情况汇报`: their discussion,
+            # not the reports.
+            if (_DISCUSSION.search(before) and re.match(r"[^，,。；;]{0,24}?情况", after)) or _DISCUSSED.match(after):
                 continue
             resolution = m.group() == "决议" or bool(re.match(r"[^。]*?的?决议", after) and
                                                    re.search(r"通过|表决|批准", sent))
-            if _DRAFT_RESOLUTION.match(after) and "提请" in sent:
+            if _DRAFT_RESOLUTION.match(after) and "提请" in sent or m.group() == "报告" and _DRAFT_REPORT.match(after):
                 continue
             if not (cue or delivered or resolution):
                 continue
-            if _AGENDA_LIST.search(before) or "列席" in before:
+            # `议程是：…` announces the items; `现在进行第一项议程：通过…` (a transcript) carries one out.
+            if (_AGENDA_LIST.search(before) and not _AGENDA_DONE.search(before)) or "列席" in before:
                 continue
             first_cue = cue.start() if cue else t_start
             if _FUTURE.search(before[:first_cue + 1]) and not re.search(r"将(?:重点|着力|继续)", before):
+                continue
+            # `根据表决通过的会议议程，…会议将听取和审议…；审查和批准…`: the reviews are still to come.
+            if _FUTURE_REVIEW.search(before):
                 continue
             # --- classify
             names: list[tuple[int, str]] = []
@@ -266,6 +281,12 @@ def _agenda(doc: TextView, s: str, body: str | None, level: str | None = None) -
                     if rep:
                         names = _orgs(rep[-1].group(1), body, hint, level)
                         names_from_rep = rep[-1].start() if names else None
+                if not names and delivery_terminal:
+                    # `受政协…常务委员会的委托，X向大会报告工作`: the entrusting organ's report.
+                    entrusted = list(re.finditer(r"受([^,，。；;]{2,40}?)的?委托", before))
+                    if entrusted:
+                        names = _orgs(entrusted[-1].group(1), body, hint, level)
+                        names_from_rep = entrusted[-1].start() if names else None
                 if not names:
                     names = _orgs(flat, body, hint, level)
                     # a person's role in the window (院长, 主任) is not the report's organ when
@@ -350,7 +371,7 @@ _COUNT = r"(\d+|[一二两三四五六七八九十]+|几)"
 _TASK_CUE = re.compile(
     rf"(?:(?:重点|着力|全力|扎实|集中|突出|聚焦|切实|努力)?(?:抓好|做好|抓|做|推进|实施|落实|突出|聚焦|开展|完成)"
     rf"|重点|着力|部署|安排|提出|明确)[^。:：]{{0,12}}?(?:以下)?{_COUNT}(?:个)?(?:方面|项|件)"
-    rf"(?:(?:的)?(?:重点|主要|具体)?(?:工作|任务|举措)|(?=[:：]))"
+    rf"(?:(?:的)?(?:重点|主要|具体)?{alternation(lexicon.TASK_NOUNS)}|(?=[:：]))"
     rf"|(?:重点|着力|全力|扎实|集中|突出|聚焦|切实|努力)?(?:抓好|做好|推进|实施|落实|完成|部署|提出|明确)[^。:：]{{0,12}}?{_COUNT}大(?:重点|主要)?(?:任务|工作)"
     rf"|从{_COUNT}(?:个)?方面(?:部署|安排|提出|明确)(?:了)?[^。:：]{{0,12}}?(?:工作|任务)"
     # `重点实施“五大工程”：一是…`: a named bundle of actions, listed after the colon.

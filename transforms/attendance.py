@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from transforms.facts import Fact, ReportFacts
-from transforms.lexicon import alternation
+from transforms.lexicon import alternation, common, compile_words
 from transforms.lexicon import attendance as lexicon
 from transforms.numbers import CHINESE_DIGITS, NUMBER, parse_int
 from transforms.sitting import is_presidium_meeting
@@ -41,8 +41,13 @@ _APPROX_TAIL = re.compile(r"\s*(?:左右|以上|上下)")
 _BEFORE_COUNT = rf"(?=\s*[\d{CHINESE_DIGITS}])"
 
 ROSTER_RE = re.compile(
-    rf"(?P<cue>{alternation(lexicon.ROSTER_CUES)}|共{_BEFORE_COUNT}"
-    # `常委会组成人员25人，出席会议21人`: the committee's size, read as a roster with a present figure
+    rf"(?P<cue>{alternation(lexicon.ROSTER_CUES)}"
+    # `共` / `全镇` right before a count; `常委会组成人员25人，出席会议21人`: the committee's size, read
+    # as a roster with a present figure
+    rf"|共{_BEFORE_COUNT}"
+    # `全镇57名人大代表，…请假4人，共53名代表…参加`: the whole place's count, with the sentence telling who came
+    rf"|{alternation(w for w in lexicon.ROSTER_BEFORE_COUNT if w not in ('共', '组成人员'))}{_BEFORE_COUNT}"
+    rf"(?=[^。！？!?\n]*?(?:{alternation(lexicon.ABSENT_CUES, lexicon.CAME_VERBS)}))"
     rf"|(?<=常委会|委员会)组成人员{_BEFORE_COUNT})"
     rf"(?P<gap>{_GAP})\s*[:：]?\s*{_NUM}\s*(?P<unit>{_UNIT})"
 )
@@ -86,6 +91,11 @@ ROSTER_AMONG_RE = re.compile(
     rf"(?<![\d{CHINESE_DIGITS}]){_NUM}\s*(?P<unit>{_UNIT})"
     rf"(?P<gap>(?:(?!出席|到会|实到|列席)[^\d,，。;；!?！？\n]){{0,8}}?(?:代表|委员|常委|成员))中"
 )
+# `主席团成员45名，出席42名`: the group's size told by its noun alone, right before a present count.
+ROSTER_NOUN_RE = re.compile(
+    rf"(?<![\u4e00-\u9fff])(?P<gap>{alternation(lexicon.ROSTER_NOUNS)})共?\s*{_NUM}\s*(?P<unit>{_UNIT})"
+    rf"(?=\s*[,，;；]\s*(?:今天|今日|本次|会议)?(?:实际)?(?:出席|实到|到会)(?:会议|大会)?的?(?:代表|委员|成员)?\s*{NUMBER})"
+)
 PRESENT_AMONG_RE = re.compile(
     rf"(?:有|其中)\s*{_NUM}\s*(?P<unit>{_UNIT})(?P<gap>(?:代表|委员|常委会委员|常委)?)(?:出席|到会|参加)(?:了)?(?:会议|大会)"
 )
@@ -103,7 +113,7 @@ _NOT_COUNTED = alternation(lexicon.OBSERVERS, lexicon.EXTRA, lexicon.REMOTE)
 CAME_RE = re.compile(
     rf"(?<![\d{CHINESE_DIGITS}.．]){_NUM}\s*(?P<unit>{_UNIT})"
     rf"(?P<gap>(?:(?!{_NOT_COUNTED}){_NO_BREAK}){{0,10}}?{_NOUN})"
-    rf"(?:[、和及与]\s*{NUMBER}\s*(?:多|余)?{_UNIT}{_NO_BREAK}{{0,12}}?)*(?:[,，]?\s*共计?\s*{NUMBER}\s*(?:多|余)?{_UNIT})?"
+    rf"(?:[、和及与,，]\s*{NUMBER}\s*(?:多|余)?{_UNIT}{_NO_BREAK}{{0,12}}?)*(?:[,，]?\s*共计?\s*{NUMBER}\s*(?:多|余)?{_UNIT})?"
     rf"(?:(?!{_NOT_COUNTED}){_NO_BREAK}){{0,14}}?(?P<verb>{_CAME})(?:{_CAME_OBJECT})"
 )
 # `常委会组成人员158人出席会议`, `副主任…及委员共19人出席会议`: the group noun before the count.
@@ -112,7 +122,8 @@ CAME_AFTER_NOUN_RE = re.compile(
 )
 # `出席会议的有158（应到170，实到158）位委员`: both figures in brackets after the count.
 PAREN_RE = re.compile(
-    rf"(?<![\d{CHINESE_DIGITS}]){_NUM}\s*[（(]\s*应到\s*(?P<req>{NUMBER})\s*[,，、]\s*实到\s*{NUMBER}\s*[)）]"
+    rf"(?<![\d{CHINESE_DIGITS}]){_NUM}\s*[（(]\s*{alternation(lexicon.ROSTER_CUES)}\s*(?P<req>{NUMBER})\s*[,，、;；]\s*"
+    rf"{alternation(lexicon.PRESENT_CUES)}\s*{NUMBER}\s*[)）]"
     rf"\s*(?P<unit>{_UNIT})(?P<gap>{_NOUN}?)"
 )
 
@@ -143,7 +154,7 @@ def find_counts(s: str, windows: list[tuple[int, int]] | None = None) -> list[Co
     stretches that can hold one (around the attendance trigger words), when known."""
     out: list[Count] = []
     spans = [(0, len(s))] if windows is None else windows
-    for kind, rx in (("roster", ROSTER_RE), ("roster", ROSTER_AMONG_RE), ("present", PRESENT_RE),
+    for kind, rx in (("roster", ROSTER_RE), ("roster", ROSTER_AMONG_RE), ("roster", ROSTER_NOUN_RE), ("present", PRESENT_RE),
                      ("present", PRESENT_AMONG_RE), ("absent", ABSENT_RE)):
         for a, b in spans:
             for m in rx.finditer(s, a, b):
@@ -182,6 +193,11 @@ def find_counts(s: str, windows: list[tuple[int, int]] | None = None) -> list[Co
     out.sort(key=lambda c: c.start)
     # A roster cue inside a present cue's gap (e.g. `出席…应到`) is not a present figure.
     return out
+
+
+_FUTURE = compile_words(common.FUTURE)
+# A sentence (a line) that opens with the absences.
+_ABSENT_OPENS = re.compile(r"\s*(?:" + alternation(lexicon.ABSENT_CUES) + ")")
 
 
 def _noun_scope(text: str) -> str | None:
@@ -241,7 +257,12 @@ def _groups(s: str, counts: list[Count], sents: Sentences, body_scope: str | Non
     for r in rosters:
         si = sents.index(r.start)
         strong = s[r.start:r.start + 2] in ("应出", "应到", "应参", "应有", "总数", "总人")
-        cand = [p for p in presents if p.start >= r.end and sents.index(p.start) in (si, si + 1)]
+        # The present figure follows in the same sentence or the next — or the one after, when
+        # the sentence between holds no count (`代表共2979人。截至三日，已报到的代表2961人。今天的
+        # 预备会议，出席2903人`).
+        cand = [p for p in presents if p.start >= r.end and sents.index(p.start) in (si, si + 1, si + 2)]
+        cand = [p for p in cand if sents.index(p.start) < si + 2 or not any(
+            o.kind == "present" and o is not p and sents.index(o.start) == si + 1 for o in counts)]
         # Nothing may sit between: another roster figure ends the group.
         nxt_roster = min((o.start for o in rosters if o.start > r.start), default=len(s))
         cand = [p for p in cand if p.start < nxt_roster]
@@ -258,10 +279,10 @@ def _groups(s: str, counts: list[Count], sents: Sentences, body_scope: str | Non
         s_lo, _ = sents.bounds(sents.index(lo))
         _, s_hi = sents.bounds(sents.index(hi))
         # Absent: in the stretch from the roster to the end of the present figure's sentence, or
-        # of the clause after it when only a semicolon parts them (`实到73名；因故缺席55人`).
+        # of the line after it when that line gives the absences (`出席：2911人` / `缺席：65人`).
         a_hi = s_hi
-        if s[s_hi - 1:s_hi] in ("；", ";"):
-            a_hi = sents.bounds(sents.index(s_hi))[1]
+        if (opens := _ABSENT_OPENS.match(s, s_hi)) is not None:
+            a_hi = sents.bounds(sents.index(opens.end() - 1))[1]
         absent = next((a for a in absents if lo <= a.start < a_hi and not r.start <= a.start < r.end
                        and a.start < nxt_roster and (present is None or not present.start <= a.start < present.end)),
                       None)
@@ -332,7 +353,9 @@ def extract(tv: TextView, so_far: ReportFacts) -> dict[str, Any]:
     body_scope = "presidium" if presidium_meeting else _body_scope(view, so_far)
     # The joined copy differs from the view's text only in a PDF: there, scan all of it.
     windows = tv.windows("attendance") if view.s is tv.s else None
-    groups = _groups(s, find_counts(s, windows), sents, body_scope)
+    # `将于3月10日召开的…会议，共有382名代表参加`: counts of a sitting still to come.
+    counts = [c for c in find_counts(s, windows) if not _FUTURE.search(s, sents.bounds(sents.index(c.start))[0], c.start)]
+    groups = _groups(s, counts, sents, body_scope)
     if presidium_meeting:
         pres = [g for g in groups if g.scope == "presidium"]
         groups = pres or groups

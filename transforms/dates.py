@@ -15,7 +15,9 @@ Never: related-link tails (相关阅读…), forum/repost stamps, image names, y
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from transforms.document import Document
@@ -29,23 +31,57 @@ from transforms.numbers import parse_int
 _CN = "零〇一二两三四五六七八九十"
 _YEAR = rf"(?P<y>(?:19|20)\d\d|[{_CN}]{{4}})\s*年\s*"
 # A day range written with one 日 (`1月10—12日`) dates the sitting by its first day.
+# `3月4下午3:00`: a day without 日 right before the part of the day.
 _MD = (rf"(?P<m>\d{{1,2}}|[{_CN}]{{1,3}}|元)\s*月\s*(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})"
-       rf"\s*(?:[日号]|(?=[—－\-~～至到]\s*(?:\d{{1,2}}|[{_CN}]{{1,3}})\s*日))")
+       rf"\s*(?:[日号]|(?=[—－\-~～至到]\s*(?:\d{{1,2}}|[{_CN}]{{1,3}})\s*日)|(?=(?:{alternation(lexicon.HALF_DAY)})))")
 FULL_DATE = re.compile(rf"(?:{_YEAR})?{_MD}")
 # `15日上午`, `8日下午在…`: a bare day, not preceded by a month or digit.
 _HALF_DAY = alternation(lexicon.HALF_DAY)
-REL_DAY = re.compile(rf"(?<![月\d{_CN}])(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})\s*日(?=\s*(?:{_HALF_DAY}|[,，]|在|于|举行|召开|开幕|闭幕))")
+REL_DAY = re.compile(rf"(?<![月\d{_CN}])(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})\s*[日号](?=\s*(?:{_HALF_DAY}|[,，]|在|于|举行|召开|开幕|闭幕))")
 REL_WORD = compile_words(lexicon.RELATIVE_DAYS)
 _REL_OFFSET = lexicon.RELATIVE_DAYS
 
 DATELINE = re.compile(
     rf"{alternation(lexicon.DATELINE_SOURCES)}?[\u4e00-\u9fff]{{0,8}}?"
-    rf"(?:{_YEAR})?{_MD}\s*(?:电|讯)")
-STAMP_DATE = re.compile(r"(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?")
+    rf"(?:{_YEAR})?{_MD}\s*(?:电|讯|消息)")
+# `【本报记者北京五日电】`: the day alone; the month is the page stamp's.
+DATELINE_DAY = re.compile(
+    rf"{alternation(lexicon.DATELINE_SOURCES)}[\u4e00-\u9fff]{{0,8}}?"
+    rf"(?<![月\d{_CN}])(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})\s*日\s*(?:电|讯)")
+# Y-M-D in any separator (`2025 3月6日`: a space before a month written with 月), and D.M.Y.
+# (Spaces only inside one line: a stamp never runs over a line break.) Three shapes, scanned
+# apart and merged in text order: one pattern with the three alternatives scans twice as slowly.
+_SP = r"[ \t\u3000]*"
+STAMP_DATES = (
+    re.compile(rf"(?P<y>(?:19|20)\d\d){_SP}(?:[-/.年]|[ \t\u3000](?={_SP}\d{{1,2}}{_SP}月)){_SP}"
+               rf"(?P<m>\d{{1,2}}){_SP}[-/.月]{_SP}(?P<d>\d{{1,2}}){_SP}日?"),
+    # D.M.Y (`19.03.2016`); not inside a longer run of digits and dots (checked in `_stamp_dates`)
+    re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d\d)(?![\d.])"),
+    re.compile(rf"(?P<y>[{_CN}]{{4}}){_SP}年{_SP}(?P<m>[{_CN}]{{1,3}}){_SP}月{_SP}(?P<d>[{_CN}]{{1,3}}){_SP}日"),
+)
+
+
+def _stamp_dates(s: str, limit: int) -> Iterator[re.Match[str]]:
+    """Every stamp-shaped date in s[:limit], in text order."""
+    scans = [rx.finditer(s, 0, limit) for rx in STAMP_DATES]
+    for m in heapq.merge(*scans, key=lambda m: m.start()):
+        if m.re is STAMP_DATES[1] and m.start() > 0 and s[m.start() - 1] in "0123456789.":
+            continue
+        yield m
+
+
 # A newspaper page stamp (`人民日报 2024年3月11日 第01版`) dates the article as well.
 STAMP_CUE = re.compile(lexicon.STAMP_CUES)
+# What a stamp line holds besides its date and the outlet's name: clock, weekday, page, brackets.
+_STAMP_FURNITURE = re.compile(
+    r"\d{1,2}:\d{2}(?::\d{2})?|[(（]?(?:星期|周|礼拜)[一二三四五六日天][)）]?|(?:版次[:：]?\s*)?第?\s*[A-Z]?\d{1,3}\s*版"
+    r"|版次[:：]?\s*\d{1,3}|[\s()（）【】\[\]:：,，|/·\-]")
+
+
+def _stamp_ymd(m: re.Match[str]) -> tuple[int | None, int | None, int | None]:
+    return _int(m["y"]), _int(m["m"]), _int(m["d"])
 NOT_OWN_STAMP = compile_words(lexicon.NOT_OWN_STAMP)
-TAIL = compile_words(lexicon.TAIL)
+_CMS_STAMP = re.compile(r"[（(【\[]\s*((?:19|20)\d\d)[-/.](\d{1,2})[-/.](\d{1,2})\s+\d{1,2}:\d{2}(?::\d{2})?\s*[)）】\]]")
 
 # The half-day word, then the hour (whitespace only between them, never before the hour: the
 # match starts where the time does).
@@ -54,6 +90,9 @@ TIME = re.compile(
     rf"(?P<h>\d{{1,2}}|[{_CN}]{{1,3}})\s*(?:(?P<unit>[时点])\s*(?:(?P<min>\d{{1,2}}|[{_CN}]{{1,3}})\s*分|(?P<half>半)|整|许|左右)?"
     rf"|[:：](?P<mm>\d{{2}})(?!\d))")
 START_CUE = compile_words(lexicon.START_CUES)
+ARRIVAL = compile_words(lexicon.ARRIVAL)
+_TIME_LABEL = re.compile(r"(?:[【\[]\s*(?:会议)?时间\s*[】\]]|(?:会议|开会)时间\s*[:：])")
+_HELD_CLOSING = re.compile(r"(?:举行|召开)了?(?:闭幕|闭会)(?:会议|大会|会|式)?")
 END_CUE = compile_words(lexicon.END_CUES)
 FUTURE = compile_words(common.FUTURE, common.FUTURE_DAYS)
 SITTING = compile_words(lexicon.SITTING_VERBS)
@@ -75,17 +114,22 @@ def _valid(y: int | None, m: int | None, d: int | None) -> bool:
     return y is None or 1949 <= y <= 2100
 
 
-def _stamp(doc: Document, s: str, body_start: int) -> tuple[dt.date, int, int] | None:
-    """The article's own publication date: metadata, else a stamp line above or near the lead."""
+def _tail(s: str) -> int:
+    """Where the related links begin (the first TAIL word), else the end: no date after it is the
+    meeting's. (One `str.find` per word: a regex alternation of them scans several times slower.)"""
+    found = [i for i in (s.find(w) for w in lexicon.TAIL) if i >= 0]
+    return min(found) if found else len(s)
+
+
+def _stamp(doc: Document, s: str, limit: int) -> tuple[dt.date, int, int] | None:
+    """The article's own publication date: metadata, else the first stamp line before the related
+    links (which begin at `limit`)."""
     if doc.published_at and doc.format not in ("docx", "pdf"):
         m = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", doc.published_at)
         if m and _valid(int(m[1]), int(m[2]), int(m[3])):
             return dt.date(int(m[1]), int(m[2]), int(m[3])), 0, 0
-    tail = TAIL.search(s)
-    limit = tail.start() if tail else len(s)
     # `（2024-01-10 18:30）` closing a paragraph: a CMS stamp with its clock time.
-    cms = re.search(r"[（(【\[]\s*((?:19|20)\d\d)[-/.](\d{1,2})[-/.](\d{1,2})\s+\d{1,2}:\d{2}(?::\d{2})?\s*[)）】\]]",
-                    s[:limit])
+    cms = _CMS_STAMP.search(s, 0, limit)
     if cms and _valid(int(cms[1]), int(cms[2]), int(cms[3])):
         return dt.date(int(cms[1]), int(cms[2]), int(cms[3])), cms.start(), cms.end()
     for b in _BRACKET_STAMP.finditer(s, 0, limit):
@@ -94,35 +138,48 @@ def _stamp(doc: Document, s: str, body_start: int) -> tuple[dt.date, int, int] |
             if y and mo and d and _valid(y, mo, d):
                 return dt.date(y, mo, d), b.start(), b.end()
         break
-    for line in re.finditer(r"[^\n]+", s[:limit]):
-        text = line.group()
-        if NOT_OWN_STAMP.search(text):
+    # Every date before the related links, in text order (one scan), read with its line.
+    line_at, text, cue = -1, "", False
+    for m in _stamp_dates(s, limit):
+        ls = s.rfind("\n", 0, m.start()) + 1
+        if ls != line_at:
+            le = s.find("\n", m.end(), limit)
+            line_at, text = ls, s[ls:limit if le < 0 else le]
+            cue = None if NOT_OWN_STAMP.search(text) else bool(STAMP_CUE.search(text))
+        if cue is None:
+            continue  # somebody else's post, or the page's clock
+        a, b = m.start() - ls, m.end() - ls
+        # A line that is only a date, or a source name and a date, with its clock, weekday or
+        # page (`广州日报 2025-01-08`, `（本网2011年3月13日讯）`, `19.03.2016 09:12`, `2023-01-21` closing
+        # the article) is a stamp too (a long line of prose never is).
+        if not (cue or re.match(r"\s*\d{1,2}:\d{2}", text[b:b + 12])
+                or (len(text) <= 64 and re.fullmatch(r"[\u4e00-\u9fff]{0,16}", _STAMP_FURNITURE.sub("", text[:a] + text[b:])))):
             continue
-        for m in STAMP_DATE.finditer(text):
-            after = text[m.end():m.end() + 12]
-            # A line that is only a source name and a date (`广州日报 2025-01-08`) is a stamp too.
-            rest = re.sub(r"\s+", "", text[:m.start()] + text[m.end():])
-            bare = re.fullmatch(r"[\u4e00-\u9fff]{2,12}", rest) or (
-                # …or only a date (and a clock time) on a line above the lead
-                line.start() < body_start and re.fullmatch(r"(?:\d{1,2}:\d{2}(?::\d{2})?)?", rest))
-            if not (STAMP_CUE.search(text) or re.match(r"\s*\d{1,2}:\d{2}", after) or bare):
-                continue
-            # A stamp line is furniture, not a sentence about the meeting.
-            if SITTING.search(text) and not STAMP_CUE.search(text[:m.start()]):
-                continue
-            y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
-            if _valid(y, mo, d):
-                return dt.date(y, mo, d), line.start() + m.start(), line.start() + m.end()
-        if line.start() > body_start + 2000:
-            break
+        # A stamp line is furniture, not a sentence about the meeting.
+        if SITTING.search(text) and not STAMP_CUE.search(text[:a]):
+            continue
+        y, mo, d = _stamp_ymd(m)
+        if y is not None and _valid(y, mo, d):
+            return dt.date(y, mo, d), m.start(), m.end()
     return None
 
 
-def _dateline(s: str, limit: int) -> tuple[int | None, int, int, int, int] | None:
+def _dateline(s: str, limit: int, stamp: dt.date | None) -> tuple[int | None, int, int, int, int] | None:
     for m in DATELINE.finditer(s, 0, limit):
         y, mo, d = _int(m.group("y")), _int(m.group("m")), _int(m.group("d"))
         if _valid(y, mo, d):
             return y, mo, d, m.start(), m.end()  # type: ignore[return-value]
+    if stamp is not None:
+        # The day alone (`北京五日电`): the stamp's month, or the month before for a later day.
+        for m in DATELINE_DAY.finditer(s, 0, limit):
+            d = _int(m.group("d"))
+            if d is None:
+                continue
+            y, mo = stamp.year, stamp.month
+            if d > stamp.day + 1:
+                y, mo = (y, mo - 1) if mo > 1 else (y - 1, 12)
+            if _valid(y, mo, d):
+                return y, mo, d, m.start(), m.end()
     return None
 
 
@@ -141,10 +198,11 @@ def extract(view: TextView, so_far: ReportFacts) -> dict[str, Any]:
     loc = locate(view)
     if loc is None:
         return {}
-    lead_s, lead_e = loc.lead_sentence
-    stamp = _stamp(view.doc, s, lead_s)
+    lead_e = loc.lead_sentence[1]
+    limit = _tail(s)
+    stamp = _stamp(view.doc, s, limit)
     stamp_date = stamp[0] if stamp else None
-    dl = _dateline(s, min(len(s), lead_e + 1))
+    dl = _dateline(s, min(len(s), lead_e + 1), stamp_date)
     dl_span = (dl[3], dl[4]) if dl else (0, 0)
     dl_date: dt.date | None = None
     if dl:
@@ -153,10 +211,8 @@ def extract(view: TextView, so_far: ReportFacts) -> dict[str, Any]:
             dl_date = dt.date(y, dl[1], dl[2])
     ref = dl_date or stamp_date
 
-    tail = TAIL.search(s)
-    limit = tail.start() if tail else len(s)
     out: dict[str, Any] = {}
-    date = _meeting_date(view, loc, dl, dl_span, ref, stamp_date, limit)
+    date = _meeting_date(view, loc, dl, dl_span, ref, stamp_date, limit, stamp[1:] if stamp else None)
     if date is not None:
         out["date"] = view.fact(*date)
     time = _meeting_time(view, loc, limit, stamp[1:] if stamp else None)
@@ -200,14 +256,13 @@ def _bracketed_stamp(s: str, m: re.Match[str]) -> bool:
     return not s[line_start:b.start()].strip()
 
 
-def _meeting_date(view: TextView, loc: Located, dl, dl_span, ref, stamp_date, limit):
+def _meeting_date(view: TextView, loc: Located, dl, dl_span, ref, stamp_date, limit, stamp_span=None):
     s = view.s
-    for a, b in _candidate_sentences(view, loc, limit):
+
+    def first_in(a: int, b: int) -> tuple[str, int, int] | None:
         found = []
         for m in FULL_DATE.finditer(s, a, b):
-            if dl_span[0] <= m.start() < dl_span[1]:
-                continue
-            if _bracketed_stamp(s, m):
+            if dl_span[0] <= m.start() < dl_span[1] or _bracketed_stamp(s, m):
                 continue
             found.append(("full", m))
         for m in REL_DAY.finditer(s, a, b):
@@ -217,17 +272,31 @@ def _meeting_date(view: TextView, loc: Located, dl, dl_span, ref, stamp_date, li
                 continue
             found.append(("rel", m))
         for m in REL_WORD.finditer(s, a, b):
-            if s[m.end():m.end() + 2] in ("的会", "会议") and False:
-                continue
             found.append(("word", m))
         found.sort(key=lambda x: x[1].start())
         for kind, m in found:
             got = _resolve(kind, m, dl, ref, stamp_date)
             if got is not None:
                 return got, m.start(), m.end()
-        # A dateline in the lead sentence dates the report itself (本报福州2015年1月26日讯 … 今天).
-    if dl is not None and dl_span[1] > dl_span[0] and loc.lead_sentence[0] <= dl_span[0] < loc.lead_sentence[1]:
-        pass
+        return None
+
+    for a, b in _candidate_sentences(view, loc, limit):
+        got = first_in(a, b)
+        if got is not None:
+            return got
+    # No sentence about the sitting is dated: the article's opening sentence, above the lead
+    # (`今天上午10时，委员们陆续进入会场。…宣布…开幕`), dates it — not a stamp or furniture line.
+    pos = loc.title[1] + (1 if loc.title[1] > loc.title[0] else 0)
+    while pos < loc.lead_sentence[0]:
+        a, b = view.sentences.around(pos)
+        if b <= a or not s[a:b].strip():
+            pos = b + 1
+            continue
+        if (stamp_span and a <= stamp_span[0] < b + 1) or (dl_span[1] > dl_span[0] and a <= dl_span[0] < b) \
+                or STAMP_CUE.search(s, a, b) or len(s[a:b].strip()) < 12:
+            pos = b + 1
+            continue
+        return first_in(a, b)
     return None
 
 
@@ -283,8 +352,15 @@ def _resolve(kind, m, dl, ref: dt.date | None, stamp_date: dt.date | None) -> st
 def _meeting_time(view: TextView, loc: Located, limit: int, stamp_span) -> tuple[str, int, int] | None:
     s = view.s
     start = max(0, loc.lead_sentence[0])
+    # A transcript's header (`【时间】…上午9时`) may stand above the lead.
+    label = _TIME_LABEL.search(s, 0, limit) if "时间" in s else None
+    if label is not None and label.start() < start:
+        start = label.start()
     for m in TIME.finditer(s, start, limit):
-        if stamp_span and stamp_span[0] <= m.start() < stamp_span[1] + 10 and "\n" not in s[stamp_span[1]:m.start()]:
+        # `【时间】2019年3月13日上午9时`, `会议时间：…`: a time under its label is the sitting's.
+        labelled = label is not None and bool(_TIME_LABEL.search(s, s.rfind("\n", 0, m.start()) + 1, m.start()))
+        if stamp_span and stamp_span[0] <= m.start() < stamp_span[1] + 10 and "\n" not in s[stamp_span[1]:m.start()] \
+                and not labelled:
             continue  # the stamp's own clock time, on the stamp's line
         h = _int(m.group("h"))
         if h is None:
@@ -301,9 +377,8 @@ def _meeting_time(view: TextView, loc: Located, limit: int, stamp_span) -> tuple
             minute = 30 if m.group("half") else (_int(m.group("min")) or 0)
         if re.search(r"[\d月]\s*$", s[max(0, m.start() - 1):m.start()]) and not ap:
             continue
-        line_s = s.rfind("\n", 0, m.start()) + 1
         line_e = s.find("\n", m.end())
-        line = s[line_s:line_e if line_e >= 0 else len(s)]
+        line = s[s.rfind("\n", 0, m.start()) + 1:line_e if line_e >= 0 else len(s)]
         if re.search(r"来源|发布|编辑|作者", line) and not re.search(r"开幕|开始|举行|召开", line):
             continue
         if not (0 <= h <= 24 and 0 <= minute < 60):
@@ -322,12 +397,18 @@ def _meeting_time(view: TextView, loc: Located, limit: int, stamp_span) -> tuple
         # a sentence that names the meeting. After the name it is an end time.
         heads_lead = any(n.key == loc.lead.key and sent_start <= m.start() and m.end() <= n.start < sent_end
                          for n in loc.names) and bool(SITTING.search(clause))
-        if not START_CUE.search(clause) and not START_CUE.search(s[sent_start:m.start()]) and not heads_lead:
+        if not START_CUE.search(clause) and not START_CUE.search(s[sent_start:m.start()]) and not heads_lead \
+                and not labelled:
             continue
         # End cues count up to the next clock time (`上午9时开始，下午5时结束`).
         nxt = TIME.search(s, m.end(), sent_end)
+        # `上午8时许，代表们开始签到入场`: the members arriving, not the sitting starting.
+        if ARRIVAL.search(s, m.end(), nxt.start() if nxt else sent_end) and not labelled:
+            continue
         own = s[m.end():nxt.start() if nxt and nxt.start() > m.end() else sent_end]
-        if END_CUE.search(own) and not re.search(r"开始|开幕(?!式)", own) and not heads_lead:
+        # `9时在…举行闭幕会`: the closing sitting is what starts then.
+        own_end = _HELD_CLOSING.sub("", own)
+        if END_CUE.search(own_end) and not re.search(r"开始|开幕(?!式)", own) and not heads_lead:
             continue
         if re.search(r"结束|散会", own):
             continue

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from transforms.facts import ReportFacts
-from transforms.lexicon import alternation, compile_words
+from transforms.lexicon import alternation, common, compile_words
 from transforms.lexicon import meeting as lexicon
 from transforms.numbers import NUMBER
 from transforms.regions import is_place
@@ -36,7 +36,7 @@ VENUE_NOUN = alternation(lexicon.VENUE_NOUNS)
 _VENUE_END = re.compile(VENUE_NOUN + "$")
 _VENUE_CHARS = r"[^\s，。、；：,;:!?！？“”\"《》（）()]"
 VENUE_PATTERNS = [
-    re.compile(rf"(?:在|于)(?P<v>{_VENUE_CHARS[:-1]}在于]{{2,24}}?){alternation(lexicon.VENUE_ADVERBS)}?"
+    re.compile(rf"(?:在|于)(?P<v>{_VENUE_CHARS[:-1]}在于]{{2,24}}?)(?:{alternation(lexicon.VENUE_ADVERBS)}){{0,2}}"
                rf"{alternation(lexicon.VENUE_VERBS)}"),
     re.compile(rf"(?:^|[，,。；;！!？?\n])\s*(?P<v>{_VENUE_CHARS}{{2,20}}?{VENUE_NOUN})(?:内|里)"
                rf"{alternation(lexicon.SCENE_WORDS)}"),
@@ -100,9 +100,11 @@ def extract(view: TextView, so_far: ReportFacts) -> dict[str, Any]:
     if reg_src is not None and reg_src.region:
         region, rspan, rm = reg_src.region, reg_src.region_span or (reg_src.start, reg_src.end), reg_src.region_match
     elif (ctx := context_region(view, loc)) is not None:
-        # The name stands without its region (`延陵镇召开了第十九届…`, `县第十八届…` + the source
-        # line): the name is that region + the name as written, without its level word.
         region, rspan, rm = ctx
+    if region is not None and not chosen.region and region != "全国":
+        # The name stands without its region (`延陵镇召开了第十九届…`, `县第十八届…` + the source
+        # line, the region in another mention of it): the name is that region + the name as
+        # written, without its level word.
         written = chosen.value
         if chosen.abbr_prefix and written.startswith(chosen.abbr_prefix) and region.endswith(chosen.abbr_prefix):
             written = written[len(chosen.abbr_prefix):]
@@ -128,12 +130,38 @@ def extract(view: TextView, so_far: ReportFacts) -> dict[str, Any]:
             out["level"] = view.fact(level, src.start, src.end)
 
     event = _event(view, lead, (tl_s, tl_e))
+    if event is not None and event[0] in ("开幕", "闭幕") and _whole_session(view, (tl_s, tl_e)):
+        held = _HELD.search(s, tl_s, tl_e)
+        event = ("other", held.start(), held.end())  # type: ignore[union-attr]
     if event is not None:
         out["event"] = view.fact(*event)
     venue = _venue(view, lead, evidence)
     if venue is not None:
         out["venue"] = view.fact(*venue)
     return out
+
+
+_OPENING = compile_words(lexicon.OPENING)
+_CLOSING = compile_words(lexicon.CLOSING)
+_HELD = compile_words(lexicon.HELD)
+_ABOUT_LATER = compile_words(common.FUTURE, lexicon.LATER)
+
+
+def _whole_session(view: TextView, title: tuple[int, int]) -> bool:
+    """The story tells the whole session — its headline says it was held (`…胜利召开`), and the
+    text has both its opening and its closing (`…拉开序幕。…当天下午，大会胜利闭幕`)."""
+    s = view.s
+    head = s[title[0]:title[1]]
+    if not _HELD.search(head) or _OPENING.search(head) or _CLOSING.search(head):
+        return False
+    told = {"open": False, "close": False}
+    for kind, rx in (("open", _OPENING), ("close", _CLOSING)):
+        for m in rx.finditer(s, title[1]):
+            a, b = view.sentences.around(m.start())
+            if not _ABOUT_LATER.search(s, a, b) and not re.match(r"式|以来|前|后", s[m.end():m.end() + 2]):
+                told[kind] = True
+                break
+    return told["open"] and told["close"]
 
 
 def _level_from_suffix(name: str) -> str | None:

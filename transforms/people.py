@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import Any
 
 from transforms.facts import Fact, Person, ReportFacts
@@ -92,14 +93,37 @@ def split_names(text: str, offset: int = 0, max_len: int = 6) -> list[NameSpan]:
             tok, start = tok[1:], start + 1  # `王芳（女）和李明`: the marker hid the delimiter
         if tok.endswith("同志") and len(tok) > 3:
             tok = tok[:-2]
-        name, off = strip_title(tok)
-        start += off
-        pieces = _split_conjunction(name, max_len)
+        # `…、王晓燕四位同志`: the count closing the list.
+        tok = _LIST_COUNT.sub("", tok) if len(tok) > 3 else tok
+        pieces = []
+        for part, poff0 in _split_titled(tok):
+            name, off = strip_title(part)
+            got = _split_conjunction(name, max_len)
+            if not got:
+                pieces = []
+                break
+            pieces += [(piece, poff0 + off + poff) for piece, poff in got]
         if not pieces:
             break
         for piece, poff in pieces:
             out.append(NameSpan(piece, offset + start + poff, offset + start + poff + len(piece)))
     return out
+
+
+_LIST_COUNT = re.compile(r"[一二三四五六七八九十两\d]{1,3}(?:位|名|人)$")
+
+
+def _split_titled(tok: str) -> list[tuple[str, int]]:
+    """`省政协主席莫国华和省政协副主席蒲晓梅`: titled names joined by 和 / 及 / 与 are two names (a
+    conjunction inside a name, 唐永和, has no title on both sides)."""
+    for m in re.finditer(r"[和及与]", tok):
+        left, right = tok[:m.start()], tok[m.end():]
+        if _TITLE_RE.search(left) and _TITLE_RE.search(right):
+            lname, _ = strip_title(left)
+            rname, _ = strip_title(right)
+            if is_name(lname, 4) and is_name(rname, 4):
+                return [(left, 0)] + [(p, o + m.end()) for p, o in _split_titled(right)]
+    return [(tok, 0)]
 
 
 def _split_conjunction(tok: str, max_len: int) -> list[tuple[str, int]]:
@@ -144,13 +168,23 @@ _SPEECH = re.compile(alternation(lexicon.SPEECH_VERBS))
 _SPEECH_NOT_DECLARING = re.compile(alternation(w for w in lexicon.SPEECH_VERBS if w != "宣布"))
 
 
+# The reported event, right after 主持 (`主持闭幕大会`) or just before it (`闭幕大会由X主持`).
+_EVENT_WORDS = {"开幕": re.compile(r"(?:了)?(?:开幕大会|开幕会|开幕式|开幕)"),
+                "闭幕": re.compile(r"(?:了)?(?:闭幕大会|闭幕会|闭幕式|闭幕)")}
+# Before 主持, only the sitting as a noun (`闭幕大会由X主持`), not the session's closing told as a verb.
+_EVENT_NOUNS = {"开幕": re.compile(r"开幕(?:大会|会|式)"), "闭幕": re.compile(r"闭幕(?:大会|会|式)")}
+_BEFORE_AFTER = re.compile(r"(?:之|以)?[前后]")
+_BEFORE_PRESIDING = re.compile(alternation(lexicon.BEFORE_PRESIDING) + "$")
+_SEATS = re.compile(r"席(?:位|上|前|中|间|就座|就坐|$|[,，。、\s])")
+
+
 def _chairs(view: Derived) -> list[NameSpan]:
     s = view.s
     out: list[NameSpan] = []
     seen: set[str] = set()
     for m in re.finditer("执行主席", s):
-        if s[m.end():m.end() + 1] in ("席", "团"):
-            continue  # 执行主席席 (the seats), not a label
+        if s[m.end():m.end() + 1] == "团" or _SEATS.match(s, m.end()):
+            continue  # 执行主席席 (the seats), not a label; 执行主席席振国 is a label and a name
         # `A、B、C担任本次会议执行主席`: the names come before the label.
         chosen = _CHAIRS_CHOSEN.search(s, max(0, m.start() - 120), m.end())
         if chosen is not None and chosen.end() == m.end():
@@ -240,6 +274,8 @@ def _name_from_segment(seg: str, seg_start: int) -> NameSpan | None:
     # `县长X受县人民政府委托所作的…`: the mandate and 所 follow the name.
     seg = re.sub(r"(?:受[^,，。;；]{0,25}委托)?所?$", "", seg)
     seg = re.sub(r"(?:向大会|在大会上|在会上|向会议|在开幕会上|在闭幕会上|同志)$", "", seg)
+    # `X出席会议并主持`, `X召集并主持`, `由X担任主持`: the verbs before 主持.
+    seg = _BEFORE_PRESIDING.sub("", seg)
     rest, off = strip_title(seg)
     rest = rest.strip()
     if not rest:
@@ -264,11 +300,18 @@ def _name_from_segment(seg: str, seg_start: int) -> NameSpan | None:
 
 def _name_after(s: str, pos: int) -> NameSpan | None:
     """The name that follows `pos` (`主持人：县人大常委会主任刘明宣布…` → 刘明)."""
-    m = re.match(r"\s*(?:是|为)?\s*[:：]?\s*", s[pos:])
+    m = re.match(r"\s*[】\]]?\s*(?:是|为)?\s*[:：]?\s*", s[pos:])
     i = pos + (m.end() if m else 0)
     j = i
     while j < len(s) and j - i < 24 and re.match(rf"[{NAME_CHARS}]", s[j]):
         j += 1
+    # `【主持人】全国政协主席 尹正东`: a title run, a space, then the name.
+    if j > i and not strip_title(s[i:j])[0] and re.match(r"[ \u3000]", s[j:j + 1]):
+        k = j + 1
+        while k < len(s) and k - j < 8 and re.match(rf"[{NAME_CHARS}]", s[k]):
+            k += 1
+        if is_name(s[j + 1:k], 5):
+            return NameSpan(s[j + 1:k], j + 1, k)
     run = s[i:j]
     for cut in _SPEECH.finditer(run):
         if cut.start() >= 2:
@@ -300,7 +343,8 @@ def _name_after(s: str, pos: int) -> NameSpan | None:
 _PRESIDIUM_MEETING_AFTER = re.compile(r"^[^,，。;；\n]{0,10}主席团(?:第[^,，。\n]{1,4}次)?会议")
 
 
-def _presider(view: Derived, is_presidium_meeting: bool) -> NameSpan | None:
+def _presiders(view: Derived, is_presidium_meeting: bool) -> Iterator[tuple[NameSpan, int]]:
+    """Every name said to 主持, in text order, with the end of its 主持."""
     s = view.s
     for m in re.finditer(r"主持", s):
         if s[m.start() - 1:m.start()] in ("(", "（") and s[m.end():m.end() + 2] in ("人)", "人）"):
@@ -308,19 +352,19 @@ def _presider(view: Derived, is_presidium_meeting: bool) -> NameSpan | None:
             cs = _clause_start(s, m.start() - 1, _CLAUSE_BOUND + "、")
             got = _name_from_segment(s[cs:m.start() - 1], cs)
             if got:
-                return got
+                yield got, m.end()
             continue
         if s[m.end():m.end() + 1] == "人":
             got = _name_after(s, m.end() + 1)
             if got:
-                return got
+                yield got, m.end()
             continue
         if s[m.end():m.end() + 1] in ("词",):
             continue
         if s[m.end():m.end() + 1] in (":", "："):
             got = _name_after(s, m.end() + 1)  # `主持：X`
             if got:
-                return got
+                yield got, m.end()
             continue
         if not is_presidium_meeting and _PRESIDIUM_MEETING_AFTER.match(s[m.end():]):
             continue
@@ -331,7 +375,7 @@ def _presider(view: Derived, is_presidium_meeting: bool) -> NameSpan | None:
         if after and not seg.strip():
             got = _name_after(s, m.end() + after.end())
             if got:
-                return got
+                yield got, m.end()
             continue
         # 在X的主持下 / 在X主持下
         if "在" in seg and (seg.endswith("的") or s[m.end():m.end() + 1] == "下"):
@@ -339,14 +383,35 @@ def _presider(view: Derived, is_presidium_meeting: bool) -> NameSpan | None:
             inner = seg[i + 1:-1] if seg.endswith("的") else seg[i + 1:]
             got = _name_from_segment(inner, cs + i + 1)
             if got:
-                return got
+                yield got, m.end()
             continue
         if "由" in seg:
             i = seg.rfind("由")
             seg, cs = seg[i + 1:], cs + i + 1
         got = _name_from_segment(seg, cs)
         if got:
-            return got
+            yield got, m.end()
+
+
+def _presider(view: Derived, is_presidium_meeting: bool, event: str | None) -> NameSpan | None:
+    """Who presided over the reported sitting: the first said to 主持 — or, when several are and
+    one of them presided over the reported event (`选举之后，王立群主持闭幕大会` after `在副主席高振东的
+    主持下，举行选举大会`), that one; else the person who declares the meeting open."""
+    s = view.s
+    found = list(_presiders(view, is_presidium_meeting))
+    if len({ns.name for ns, _ in found}) > 1 and event in _EVENT_WORDS:
+        rx = _EVENT_WORDS[event]
+        for ns, after in found:
+            # the event right after 主持, or in its sentence or the one before (`随后，会议举行闭幕大会。大会由X
+            # 主持`) — not one the sitting came before (`闭幕大会前，在Y的主持下，举行选举大会`)
+            lo = max(0, after - 40)
+            stops = [i for i in range(lo, after) if s[i] in "。！？!?\n"]
+            lo = stops[-2] + 1 if len(stops) >= 2 else lo
+            if rx.match(s, after) or any(not _BEFORE_AFTER.match(s, e.end())
+                                         for e in _EVENT_NOUNS[event].finditer(s, lo, after - 2)):
+                return ns
+    if found:
+        return found[0][0]
     # Nobody is said to 主持: the person who declares the meeting open.
     for m in re.finditer(r"宣布", s):
         tail = s[m.end():m.end() + 60]
@@ -365,7 +430,7 @@ _REPORT_RE = re.compile(
     r"(?:所)?(?:作|做)了?(?:题为[《“\"][^》”\"\n]{1,40}[》”\"])?的?\s*(?:[《“\"][^》”\"\n]{0,16}?)?(?P<rep>政府工作报告|工作报告)"
     r"|(?:报告|汇报)了?(?P<rep3>政府工作)(?!报告)"
     # `代表县人民政府向大会报告工作`: only counts with a government behind 代表.
-    r"|向(?:大会|会议)(?:报告|汇报)(?P<rep4>工作)"
+    r"|向(?:大会|会议)(?:报告|汇报)(?:[^,，。;；]{0,12}?的)?(?P<rep4>工作)"
 )
 _NOT_GOVERNMENT = compile_words(lexicon.NOT_GOVERNMENT)
 _GOVERNMENT = compile_words(lexicon.GOVERNMENT)
@@ -466,7 +531,7 @@ def extract(tv: TextView, so_far: ReportFacts) -> dict[str, Any]:
     if chairs:
         out["executive_chairs"] = [fact(ns) for ns in chairs]
         leaders += [fact(ns, Person(ns.name, "执行主席")) for ns in chairs]
-    presider = _presider(view, presidium_meeting)
+    presider = _presider(view, presidium_meeting, so_far.event.value if so_far.event is not None else None)
     if presider:
         out["presider"] = fact(presider)
         leaders.append(fact(presider, Person(presider.name, "主持人")))

@@ -247,7 +247,8 @@ def is_region(name: str) -> bool:
 
 # ---------------------------------------------------------------------------- regions in text
 
-_TOWNSHIP_RE = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:镇|乡|苏木|街道)")
+# The shortest name ending in a township suffix — unless the suffix is doubled (牛镇镇: the town of 牛镇).
+_TOWNSHIP_RE = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:镇镇|乡乡|镇|乡|苏木|街道)")
 # A township name standing alone never opens with a determiner (`全县各乡镇`, `本镇`).
 _NOT_TOWNSHIP_START = set("全各本该每此其这那我")
 
@@ -307,10 +308,11 @@ def find_regions(text: str, townships: bool = False) -> list[tuple[int, int, Reg
 
 @lru_cache(maxsize=1)
 def _place_stems() -> frozenset[str]:
-    """Short forms of provinces and cities (北京, 呼和浩特, 内蒙古) that name a place on their own."""
+    """Short forms of provinces, cities and county-level cities (北京, 呼和浩特, 内蒙古, 延吉) that name a
+    place on their own (a county's short form, 宁乡, is left out: many are ordinary words too)."""
     table = _table()
     return frozenset(stem(name) for name, divs in table.by_name.items()
-                     if any(d.rank <= 1 for d in divs) and len(stem(name)) >= 2)
+                     if any(d.rank <= 1 or name.endswith("市") for d in divs) and len(stem(name)) >= 2)
 
 
 def is_place(name: str) -> bool:

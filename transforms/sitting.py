@@ -45,7 +45,7 @@ _FORMAL_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"第{_SP}(?P<term>{N}){_SP}届{_SP}全国人民代表大会{_SP}{_GLOSS}{_SP}(?P<sc>常务委员会)?{_SP}"
         rf"第{_SP}(?P<session>{N}){_SP}次{_SP}{_GLOSS}{_SP}会议")),
     ("cppcc_nat", re.compile(
-        rf"{_ORG}{_SP}第{_SP}(?P<term>{N}){_SP}届{_SP}全国委员会{_SP}"
+        rf"{_ORG}{_SP}第?{_SP}(?P<term>{N}){_SP}届{_SP}全国委员会{_SP}"
         rf"(?P<sc>常务委员会)?{_SP}第{_SP}(?P<session>{N}){_SP}次{_SP}{_GLOSS}{_SP}会议")),
     ("cppcc", re.compile(
         rf"{_ORG}{_SP}(?P<region>{_CJK}{{2,30}}?){_SP}(?:委员会)?{_SP}"
@@ -55,41 +55,62 @@ _FORMAL_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("cppcc_mid", re.compile(
         rf"{_ORG}{_SP}第{_SP}(?P<term>{N}){_SP}届{_SP}(?P<region>{_CJK}{{2,30}}?){_SP}委员会{_SP}"
         rf"(?P<sc>常务委员会)?{_SP}第{_SP}(?P<session>{N}){_SP}次{_SP}{_GLOSS}{_SP}会议")),
-    # The place (or only its level word, or nothing) before 政协: 县政协第九届委员会第三次会议.
+    # The place (or only its level word, or nothing) before 政协: 县政协第九届委员会第三次会议,
+    # 宁国市政协第十届常务委员会第十五次会议.
     ("cppcc_pre", re.compile(
-        rf"(?P<pre>{_CJK}{{0,30}}?){_SP}政协{_SP}第{_SP}(?P<term>{N}){_SP}届{_SP}委员会{_SP}(?P<sc>常务委员会)?{_SP}"
+        rf"(?P<pre>{_CJK}{{0,30}}?){_SP}政协{_SP}第{_SP}(?P<term>{N}){_SP}届{_SP}(?:委员会)?{_SP}(?P<sc>常务委员会)?{_SP}"
         rf"第{_SP}(?P<session>{N}){_SP}次{_SP}{_GLOSS}{_SP}会议")),
     # The place (or only its level word, or nothing) before the term: 延陵镇召开了第十九届…;
     # 第 may be left out (某县十八届人民代表大会三次会议).
     ("npc", re.compile(
         rf"(?P<pre>{_CJK}{{0,30}}?){_SP}{_GLOSS}{_SP}第?{_SP}(?P<term>{N}){_SP}届{_SP}人民代表大会{_SP}{_GLOSS}{_SP}"
         rf"(?P<sc>常务委员会)?{_SP}第?{_SP}(?P<session>{N}){_SP}次{_SP}{_GLOSS}{_SP}会议")),
-    # Township form: 宣风镇第十九届第一次人民代表大会.
+    # Township form: 宣风镇第十九届第一次人民代表大会, 双沟镇第十八届三次人民代表大会.
     ("npc_twp", re.compile(
-        rf"(?P<pre>{_CJK}{{0,30}}?){_SP}第{_SP}(?P<term>{N}){_SP}届{_SP}第{_SP}(?P<session>{N}){_SP}次{_SP}"
+        rf"(?P<pre>{_CJK}{{0,30}}?){_SP}第{_SP}(?P<term>{N}){_SP}届{_SP}第?{_SP}(?P<session>{N}){_SP}次{_SP}"
         rf"人民代表大会(?P<sc>)(?!常务委员会|代表|主席团)")),
+    # Only the term, no session (城关镇第十三届人民代表大会于2016年4月22日召开): a name only when a
+    # sitting verb follows in its clause.
+    ("npc_term", re.compile(
+        rf"(?P<pre>{_CJK}{{0,30}}?){_SP}第{_SP}(?P<term>{N}){_SP}届{_SP}人民代表大会(?P<sc>)(?P<session>)"
+        rf"(?=[^，,。；;！!？?\n第次]{{0,20}}?(?:{alternation(lexicon.TERM_ONLY_VERBS)}))"
+        rf"(?!{_SP}(?:常务委员会|代表|主席团|[{CHINESE_DIGITS}\d]))")),
 ]
 # Kinds whose region is what precedes them, trimmed to the longest real region; without one the
 # name stands alone (its region may come from the context, see `context_region`).
-_PRE_KINDS = ("npc", "npc_twp", "cppcc_pre")
+_PRE_KINDS = ("npc", "npc_twp", "npc_term", "cppcc_pre")
 
 _ABBR_PREFIX = _LEVEL
 # Between the body and its verb, when and where (今天下午在杭举行第四十一次会议).
 _WHEN_WHERE = r"(?:今天|今日|昨天|昨日|当天|[上下]午|晚上|\d{1,2}日|[一二三四五六七八九十]{1,3}日|在[\u4e00-\u9fff]{1,12}?)*"
 _SPLIT_VERB = rf"{_WHEN_WHERE}{alternation(lexicon.SPLIT_VERBS)}了?"
+_BODY_VERB = rf"{alternation(lexicon.SPLIT_VERBS)}了?"
 _ABBR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("npc_abbr", re.compile(
         rf"(?P<pre>{_CJK}{{0,12}}?)(?P<pfx>{_ABBR_PREFIX})?第?(?P<term>{N})届(?P<nat>全国)?人大"
         rf"(?P<sc>常委会)?第?(?P<session>{N})次(?:会议|全体会议)")),
+    # 县政协九届十五次常委会议; 省政协十二届十六次常委会 followed by its own plenary (第二次全体会议).
     ("cppcc_abbr", re.compile(
         rf"(?P<pre>{_CJK}{{0,12}}?)(?P<pfx>{_ABBR_PREFIX})?政协第?(?P<term>{N})届(?:委员会)?(?P<sc>常委会|常务委员会)?第?"
-        rf"(?P<session>{N})次(?P<sc2>常委会?)?会议")),
+        rf"(?P<session>{N})次(?:(?P<sc2>常委会?)?会议|(?P<sc3>常委会)(?=第{N}次全体会议))")),
     # 十七届县人大常委会第十九次会议, 十四届全国政协二次会议: the term before the prefix.
     ("npc_abbr", re.compile(
         rf"(?P<pre>)(?<![{_CJK[1:-1]}])第?(?P<term>{N})届(?P<pfx>{_ABBR_PREFIX})人大"
         rf"(?P<sc>常委会)?第?(?P<session>{N})次(?:会议|全体会议)")),
     ("cppcc_abbr", re.compile(
         rf"(?P<pre>)(?<![{_CJK[1:-1]}])第?(?P<term>{N})届(?P<pfx>{_ABBR_PREFIX})政协(?P<sc>常委会)?第?"
+        rf"(?P<session>{N})次(?P<sc2>常委会?)?会议")),
+    # The body before the term: 郴州市人大六届四次会议, 当涂县人大常委会十八届二十次会议, 县政协常委会十届五次会议.
+    # Its verb may stand between the body and the term (区人大常委会召开十届二十次会议).
+    ("npc_abbr", re.compile(
+        rf"(?P<pre>{_CJK}{{0,12}}?)(?P<pfx>{_ABBR_PREFIX})?(?P<head>人大)(?P<sc>常委会)?(?P<verb>{_BODY_VERB})?"
+        rf"第?(?P<term>{N})届第?(?P<session>{N})次(?:会议|全体会议)")),
+    ("cppcc_abbr", re.compile(
+        rf"(?P<pre>{_CJK}{{0,12}}?)(?P<pfx>{_ABBR_PREFIX})?(?P<head>政协)(?P<sc>常委会)?(?P<verb>{_BODY_VERB})?"
+        rf"第?(?P<term>{N})届第?(?P<session>{N})次(?P<sc2>常委会?)?会议")),
+    # The place after 政协: 政协宁远县十届三次会议.
+    ("cppcc_abbr_mid", re.compile(
+        rf"(?P<pre>)(?P<pfx>)(?P<head>政协)(?P<region>{_CJK}{{2,12}}?)第?(?P<term>{N})届(?:委员会)?(?P<sc>常委会|常务委员会)?第?"
         rf"(?P<session>{N})次(?P<sc2>常委会?)?会议")),
     # The name split by its verb: 县十七届人大常委会举行第五次会议, 县政协十一届常委会召开第十八次会议.
     ("npc_split", re.compile(
@@ -102,9 +123,23 @@ _ABBR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("npc_sc_noterm", re.compile(
         rf"(?P<pre>{_CJK}{{0,12}}?)(?P<pfx>{_ABBR_PREFIX})?(?P<term>)(?P<sc>人大常委会|人民代表大会常务委员会)"
         rf"(?P<verb>{_SPLIT_VERB})?第(?P<session>{N})次(?:全体)?会议")),
+    ("cppcc_sc_noterm", re.compile(
+        rf"(?P<pre>{_CJK}{{0,12}}?)(?P<pfx>{_ABBR_PREFIX})?(?P<term>)(?P<sc>政协常委会|政协常务委员会)"
+        rf"(?P<verb>{_SPLIT_VERB})?第(?P<session>{N})次(?:全体)?会议")),
 ]
 
-_REGION_SUFFIX = re.compile(alternation(lexicon.REGION_SUFFIXES) + "$")
+# Literals every match of each _ABBR_PATTERNS entry holds (one of each group): a run without
+# them is not scanned (the lazy region prefix makes each scan try every start position).
+_NPC, _CPPCC, _VERB = ("人大",), ("政协",), tuple(lexicon.SPLIT_VERBS)
+_ABBR_LITERALS: dict[re.Pattern[str], tuple[tuple[str, ...], ...]] = dict(zip(
+    (pat for _, pat in _ABBR_PATTERNS),
+    [(_NPC,), (_CPPCC,), (_NPC,), (_CPPCC,), (_NPC,), (_CPPCC,), (_CPPCC,),
+     (("人大", "人民代表大会"), _VERB), (_CPPCC, _VERB),
+     (("人大常委会", "人民代表大会常务委员会"),), (("政协常委会", "政协常务委员会"),)],
+    strict=True))
+
+_TOWNSHIP_SUFFIX = re.compile(alternation(lexicon.TOWNSHIP_SUFFIXES) + "$")
+_REGION_SUFFIX = re.compile(alternation(lexicon.REGION_SUFFIXES, lexicon.TOWNSHIP_SUFFIXES) + "$")
 _NOT_REGION_CHARS = set(lexicon.NOT_REGION_CHARS)
 _LEVEL_END = re.compile(_LEVEL + "$")
 
@@ -147,12 +182,13 @@ def _trim_region(text: str, start: int, end: int) -> tuple[int, RegionMatch | No
         m = resolve_region(cand)
         if m is not None:
             return s, m
-    # Unknown to the table: a short name ending in an admin suffix, after the last prose char.
+    # Unknown to the table (townships are not in it): a short name ending in a township suffix,
+    # after the last prose char. A county or city not in the table is prose (`主席团主持市…`).
     s = end
     while s > start and text[s - 1] not in _NOT_REGION_CHARS and end - (s - 1) <= 12:
         s -= 1
     cand = text[s:end]
-    if len(cand) >= 2 and _REGION_SUFFIX.search(cand):
+    if len(cand) >= 2 and _TOWNSHIP_SUFFIX.search(cand):
         return s, None
     return None
 
@@ -190,10 +226,12 @@ def abbr_needle(kind: str) -> str:
 def abbr_finditer(pat: re.Pattern[str], s: str,
                   lines: list[tuple[int, int]] | None = None, needle: str = "届") -> Iterator[re.Match[str]]:
     """`pat.finditer(s)` for an _ABBR_PATTERNS pattern: same matches, same order. Only runs
-    holding `needle` (届, or 次会议 for names without a term) can hold one."""
+    holding `needle` (届, or 次会议 for names without a term) and the pattern's literals can hold one."""
+    literals = _ABBR_LITERALS.get(pat, ())
     for start, end in (lines_holding(s, needle) if lines is None or needle != "届" else lines):
         for run in _ABBR_RUN.finditer(s, start, end):
-            if needle in run.group():
+            text = run.group()
+            if needle in text and all(any(w in text for w in group) for group in literals):
                 # pos/endpos keep the whole string: lookbehinds still see the character before the run.
                 yield from pat.finditer(s, run.start(), run.end())
 
@@ -208,6 +246,7 @@ _FORMAL_NEEDLES: dict[str, tuple[str, ...]] = {
     "cppcc_pre": ("届", "政协"),
     "npc": ("届", "人民代表大会"),
     "npc_twp": ("届", "人民代表大会"),
+    "npc_term": ("届", "人民代表大会"),
 }
 
 
@@ -261,6 +300,7 @@ def find_names(s: str, lines: list[tuple[int, int]] | None = None) -> list[NameM
                 rstart, rend = m.span("region")
                 cand = s[rstart:rend]
                 rm = resolve_region(cand)
+                # (a region unknown to the table still names the CPPCC's committee: a suffix will do)
                 if rm is None and not (_REGION_SUFFIX.search(cand) and not set(cand) & _NOT_REGION_CHARS):
                     continue
                 region_span = (rstart, rend)
@@ -282,7 +322,8 @@ def find_names(s: str, lines: list[tuple[int, int]] | None = None) -> list[NameM
                 abbr_prefix=level_word))
     for kind, pat in _ABBR_PATTERNS:
         for m in abbr_finditer(pat, s, lines, abbr_needle(kind)):
-            start = m.start("pfx") if m.group("pfx") else m.start("term")
+            head = m.groupdict().get("head")
+            start = m.start("pfx") if m.group("pfx") else m.start("head") if head else m.start("term")
             if m.group("pfx") and m.start("term") < m.start("pfx"):
                 start = m.start()  # 十七届县人大…: the name opens with its term
             if s[start - 1:start] == "第" and not m.group("pfx"):
@@ -291,7 +332,13 @@ def find_names(s: str, lines: list[tuple[int, int]] | None = None) -> list[NameM
             region = region_span = rm = None
             pre_s, pre_e = m.span("pre")
             pfx = m.group("pfx")
-            if kind.startswith("npc") and m.groupdict().get("nat"):
+            if m.groupdict().get("region") is not None:
+                # 政协宁远县十届三次会议: the place between the body and the term must be a region.
+                rm = resolve_region(m.group("region"))
+                if rm is None or rm.level == "national":
+                    continue
+                region, region_span = m.group("region"), m.span("region")
+            elif kind.startswith("npc") and m.groupdict().get("nat"):
                 region, rm = "全国", resolve_region("全国")
             elif pfx == "全国":
                 region, rm = "全国", resolve_region("全国")
@@ -306,7 +353,7 @@ def find_names(s: str, lines: list[tuple[int, int]] | None = None) -> list[NameM
             if overlaps(start, end):
                 continue
             family = "政协" if kind.startswith("cppcc") else "人大"
-            sc = m.group("sc") or (m.groupdict().get("sc2"))
+            sc = m.group("sc") or m.groupdict().get("sc2") or m.groupdict().get("sc3")
             body = family + ("常委会" if sc else "")
             taken.append((start, end))
             value = _clean_value(s[start:end])
@@ -339,10 +386,24 @@ _EARLIER_SETTING = re.compile(alternation(lexicon.EARLIER) + r"[^，,。；;]{0,
 _ATTENDEES_OF = re.compile(r"(?:出席|列席|参加)$")
 _ABOUT_THE_SITTING = re.compile(lexicon.ABOUT_THE_SITTING)
 _OF_PEOPLE = re.compile(r"的(?:全体)?(?:人大代表|代表|委员|政协委员|人员|同志)")
-# A decision or notice that calls the session (`关于召开…第四次会议的决定`) is no report of it.
-_CALLING_NOTICE = re.compile(r"^关于(?:召开|举行)[^。]*(?:的)?(?:决定|通知|公告)$")
+# A decision or notice that calls the session (`关于召开…第四次会议的决定`, with its issuer before it) is
+# no report of it; nor is a script or a notice (`…全体会议主持词`).
+_CALLING_NOTICE = re.compile(r"^[^。\n]{0,40}?关于(?:召开|举行)[^。]*(?:的)?(?:决定|通知|公告)$")
+_OTHER_MEETING = compile_words(lexicon.OTHER_MEETINGS)
+_NOT_A_REPORT_TITLE = re.compile(alternation(lexicon.DOCUMENT_TITLES) + r"\s*$")
+# The sitting as what is studied (`传达学习十四届全国人大二次会议…精神`).
+_STUDIED = re.compile(alternation(lexicon.STUDIED))
+# Blanks to fill in (`应到代表____名`): a template, not a report.
+_BLANKS = re.compile(lexicon.BLANKS)
 NOT_SITTING_AFTER = re.compile(rf"^\s*(?:{lexicon.NOT_SITTING_AFTER})")
 _SITTING_VERB = re.compile(r"开幕|闭幕|闭会|召开|举行")
+# Preparations that are over (`经过近一个月筹备，…召开`) announce nothing.
+_DONE = re.compile(alternation(lexicon.DONE) + r"[^，,。；;]{0,8}$")
+
+
+def _future(s: str, a: int, b: int) -> bool:
+    """A future or preparation cue in s[a:b] that is not told as done."""
+    return any(not _DONE.search(s, a, m.start()) for m in FUTURE_CUE.finditer(s, a, b))
 # ---------------------------------------------------------------------------- locate
 
 
@@ -355,7 +416,7 @@ def _cue_span(view: TextView, name: NameMatch) -> tuple[int, int] | None:
     sent = s[st:en]
     # A future cue in the sentence: only a sitting verb of the name's own (…举行第四十一次会议，为即将
     # 召开的…作准备) or a completed one after it keeps the sitting reported.
-    if FUTURE_CUE.search(sent) and not name.split and not re.search(r"开幕|闭幕|闭会|召开了|举行了", s[name.end:en]):
+    if _future(s, st, en) and not name.split and not re.search(r"开幕|闭幕|闭会|召开了|举行了", s[name.end:en]):
         return None
     # `在去年1月召开的…会议上`: a sitting of an earlier year the story refers back to; `在今年召开的…
     # 会议上提交了两件建议`: a sitting of this year, told as the setting of something else.
@@ -364,6 +425,10 @@ def _cue_span(view: TextView, name: NameMatch) -> tuple[int, int] | None:
         return None
     # `关于召开…会议的决定`, `会议决定：…召开…常委会议`: what is decided about the sitting.
     if _ABOUT_THE_SITTING.search(s, st, name.start):
+        return None
+    # `传达学习…会议精神`: the sitting is what is studied; `建议…会议于明年3月3日召开`: proposed;
+    # `应到代表____名`: a script with blanks.
+    if _STUDIED.search(s, clause, name.start) or _BLANKS.search(sent):
         return None
     # `出席…会议的代表陆续报到`: the people of the sitting, not the sitting.
     if _ATTENDEES_OF.search(s, clause, name.start) and _OF_PEOPLE.match(s, name.end):
@@ -436,7 +501,12 @@ def _locate(view: TextView) -> Located | None:
     if not evidence:
         return None
     tl_s, tl_e = _title_line(view)
-    if _CALLING_NOTICE.match(s[tl_s:tl_e]):
+    title = s[tl_s:tl_e]
+    if _CALLING_NOTICE.match(title) or _NOT_A_REPORT_TITLE.search(title):
+        return None
+    if _OTHER_MEETING.search(title) and not any(tl_s <= n.start < tl_e for n in names):
+        return None
+    if _feature_story(view, (tl_s, tl_e), names):
         return None
     # The report's meeting: the one named in the title line, else the first with a sitting cue.
     title_names = [n for n, _ in evidence if n.start < tl_e] or [n for n in names if n.start < tl_e]
@@ -449,10 +519,41 @@ def _locate(view: TextView) -> Located | None:
             lead, lead_cue = (body_same or same)[0]
     key = lead.key
     group = [n for n in names if n.key == key]
-    formal = [n for n in group if n.formal] or [n for n in names if n.formal and n.family == lead.family
-                                                  and n.term == lead.term]
-    chosen = max(formal, key=lambda n: (len(n.value), -n.start)) if formal else lead
+    # Its formal name, else a formal name of the same body and term whose session the lead does
+    # not state (a standing committee's `…常委会议` and the plenary session are different sittings).
+    formal = [n for n in group if n.formal] or [n for n in names if n.formal and n.body == lead.body
+                                                  and n.term == lead.term and lead.session is None]
+    # Without a formal name, the abbreviation written with its region (黔东南州十三届人大六次会议 in
+    # the headline, 州十三届人大六次会议 in the lead) names it best.
+    regioned = [n for n in group if n.region is not None] if not lead.region else []
+    chosen = max(formal, key=lambda n: (len(n.value), -n.start)) if formal else \
+        max(regioned, key=lambda n: (len(n.value), -n.start)) if regioned else lead
     return Located(names, evidence, lead, lead_cue, chosen, group, (tl_s, tl_e), view.sentences.around(lead.start))
+
+
+_FEATURE_WORDS = compile_words(lexicon.FEATURE_HEADLINE)
+_FEATURE_PROPOSALS = compile_words(lexicon.FEATURE_PROPOSALS)
+_FEATURE_PEOPLE = compile_words(lexicon.FEATURE_PEOPLE)
+_HEADLINE_SITTING = compile_words(lexicon.SITTING_CUES, lexicon.HEADLINE_SITTING)
+
+
+def _feature_story(view: TextView, title: tuple[int, int], names: list[NameMatch]) -> bool:
+    """A story about people at the session (a delegation's proposals, a deputy's work) whose
+    headline lines name no sitting and tell no sitting, however its lead refers to it."""
+    s = view.s
+    tl_s, tl_e = title
+    if tl_e <= tl_s:
+        return False
+    # The headline and a subtitle right under it (short lines without a full stop).
+    end = tl_e
+    nxt = re.match(r"\n[ \t\u3000]*([^\n]{1,40})(?=\n)", s[tl_e:])
+    if nxt and not re.search(r"[。！？]", nxt.group(1)):
+        end = tl_e + nxt.end()
+    head = re.sub(r"(?:会议|大会|两会)精神", "", s[tl_s:end])  # what deputies pass on, not the sitting
+    about_people = _FEATURE_WORDS.search(head) or (_FEATURE_PROPOSALS.search(head) and _FEATURE_PEOPLE.search(head))
+    if not about_people or _HEADLINE_SITTING.search(head):
+        return False
+    return not any(tl_s <= n.start < end for n in names)
 
 
 _PRESIDIUM_MEETING_RE = re.compile(r"主席团(?:举行|召开)?(?:第[^,，。\n]{1,4}次)?会议")
@@ -483,8 +584,14 @@ def is_presidium_meeting(view: TextView, so_far: ReportFacts) -> bool:
 
 # ---------------------------------------------------------------------------- region from context
 
-# Lines that are page furniture rather than prose: the headline, source and byline lines.
-_FURNITURE = re.compile(r"来源|稿源|出处|作者|记者|通讯员|编辑|发布|融媒体|讯|电")
+# Lines that are page furniture rather than prose: the headline, source, byline and footer lines.
+_FURNITURE = compile_words(lexicon.SOURCE_LINE_CUES)
+# A region that owns an organ, a document or a budget named in the text (`青海省人大常委会工作报告`,
+# `《浙江省乡村旅游促进条例》`, `湘潭市2022年市本级财政决算`): the report's own region when it is the only
+# one of its level so named.
+_OWNED_AFTER = re.compile(alternation(lexicon.REGION_OWNS) + r"|(?:19|20)\d\d年")
+_OWNED_BEFORE = re.compile(r"(?:《|关于)$")
+_CONJUNCTIONS = "和及与"
 
 
 def _fits(level_word: str | None, region: str) -> bool:
@@ -525,11 +632,18 @@ def _context_region(view: TextView, loc: Located) -> tuple[str, tuple[int, int],
             return best
     if level_word is None:
         return None
+    # Another session named with its region and the same level word (a standing committee's
+    # sitting during its plenary: 省政协十二届九次常委会议 + 政协甘肃省第十二届委员会第四次会议).
+    others = {n.region: n for n in loc.names if n.region and n.region_match is not None and n.region_span
+              and _fits(level_word, n.region) and n.region_match.level != "national"}
+    if len(others) == 1:
+        n = next(iter(others.values()))
+        return n.region, n.region_span, n.region_match  # type: ignore[return-value]
     seen: dict[str, tuple[str, tuple[int, int], RegionMatch]] = {}
     for line in re.finditer(r"[^\n]+", s):
         text = line.group()
         head = text[:40]
-        if line.start() == loc.title[0] or (len(text) <= 80 and not re.search(r"[。！？]\s*$", text)
+        if (line.start() == loc.title[0] and loc.title[1] > loc.title[0]) or (len(text) <= 80 and not re.search(r"[。！？]\s*$", text)
                                             and _FURNITURE.search(text)):
             part = text
         elif re.search(r"讯|电", head):  # a dateline opening a paragraph (本报延川讯 …)
@@ -537,8 +651,24 @@ def _context_region(view: TextView, loc: Located) -> tuple[str, tuple[int, int],
         else:
             continue
         for ra, rb, rm in find_regions(part):
+            if rm.name[0] in _CONJUNCTIONS and ra > 0 and re.match(_CJK, part[ra - 1]):
+                continue
             if _fits(level_word, rm.name) and rm.level != "national":
                 seen.setdefault(rm.name, (rm.name, (line.start() + ra, line.start() + rb), rm))
     if len(seen) == 1:
         return next(iter(seen.values()))
+    if seen:
+        return None
+    named: set[str] = set()
+    owned: dict[str, tuple[str, tuple[int, int], RegionMatch]] = {}
+    for ra, rb, rm in find_regions(s):
+        if not _fits(level_word, rm.name) or rm.level == "national":
+            continue
+        if rm.name[0] in _CONJUNCTIONS and ra > 0 and re.match(_CJK, s[ra - 1]):
+            continue  # `常委会和县人民法院`: 和 joins, it does not open 和县
+        named.add(rm.name)
+        if _OWNED_AFTER.match(s, rb) or _OWNED_BEFORE.search(s, max(0, ra - 2), ra):
+            owned.setdefault(rm.name, (rm.name, (ra, rb), rm))
+    if len(named) == 1 and len(owned) == 1:
+        return next(iter(owned.values()))
     return None

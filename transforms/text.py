@@ -5,8 +5,8 @@
 * `s` — `doc.clean` in simplified script, same length, so a position in `s` is a position in
   `doc.clean` (`fact()` maps it back to the decoded text). OpenCC runs only when the clean text
   still holds a character it would change (`transforms.script`);
-* `sentences` — sentence boundaries of `s` (`SENTENCE_END`), and `full_sentences` (only at
-  `FULL_STOP` and line breaks, for lists that run over `；`);
+* `sentences` — sentence boundaries of `s` (`SENTENCE_END`: full stops and line breaks; a
+  semicolon parts clauses, not sentences);
 * `joined` / `spaced` — working copies for the attendance and people grammars: a PDF's soft
   line wraps removed, and (spaced) the spaces that normalisation dropped between two runs of
   two or more characters put back as separators (`张三 李四` is a name list), each with a map
@@ -39,11 +39,12 @@ if TYPE_CHECKING:  # document.py imports normalize.py, which imports these const
 
 # Ends a full sentence.
 FULL_STOP = "。！？!?"
-# Ends a sentence as the extractors read it: a full stop, a semicolon (clauses of a list of
-# facts: `应到代表200人；实到190人`) or a line break (titles, datelines, list lines).
-SENTENCE_END = FULL_STOP + "；;\n"
+# Ends a sentence as every extractor reads it: a full stop or a line break (titles, datelines,
+# list lines). A semicolon does not: it parts the clauses of one statement (`实到代表186名；缺席13名；
+# 应到199名。`, a list of report titles) — one definition for every family.
+SENTENCE_END = FULL_STOP + "\n"
 # Ends a clause inside a sentence.
-CLAUSE_END = SENTENCE_END + "，,：:"
+CLAUSE_END = SENTENCE_END + "；;，,：:"
 # A line that ends with one of these ends its sentence there (it is not a soft line wrap).
 LINE_FINAL = FULL_STOP + "；：;:.…」』”\"'）)】]》"
 
@@ -147,10 +148,6 @@ class TextView:
     @cached_property
     def sentences(self) -> Sentences:
         return Sentences(self.s)
-
-    @cached_property
-    def full_sentences(self) -> Sentences:
-        return Sentences(self.s, FULL_STOP + "\n")
 
     def first_line(self) -> tuple[int, int]:
         """[start, end) of the first line with text, without its surrounding whitespace."""

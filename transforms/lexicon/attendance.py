@@ -16,16 +16,48 @@ UNITS = words("units of a head count", "人 名 位")
 
 ROSTER_CUES = words(
     "the size of the group the sitting is counted against",
-    "应出席 应到会 应到 应出 应参会 应参加会议 应有 现有 实有 共有 共计 总数 总人数",
+    "应出席 应到会 应到 应出 应参会 应参加会议 应有 现有 实有 共有 共计 总数 总人数 本届 在册 占",
     examples={
+        "政协江西省第十三届委员会第一次会议举行预备会议。本届省政协委员652人，出席603人，符合规定人数。":
+            {"required": 652, "present": 603, "attendance_scope": "members"},
+        _LEAD + "本届代表212名，今日到会200名，符合法定人数。": {"required": 212, "present": 200},
+        _LEAD + "在册代表215名，出席会议代表203名，符合法定人数。": {"required": 215, "present": 203},
+        _LEAD + "出席198人，占全体代表210人的94%，符合法定人数。": {"required": 210, "present": 198},
+        _LEAD + "实到代表186名；缺席13名；应到199名。到会代表超过应到代表的三分之二。":
+            {"required": 199, "present": 186, "absent": 13, "quorum_claimed": True},
+        _LEAD + "本次会议出席情况——\n应出席代表：2976人\n出席：2911人\n缺席：65人\n出席人数符合法定人数。":
+            {"required": 2976, "present": 2911, "absent": 65, "quorum_claimed": True},
+        "第十四屆全國人民代表大會第一次會議四日上午舉行預備會議。十四屆全國人大代表共二千九百七十九人。大會秘書處說，"
+        "截至三日，已向秘書處報到的代表二千九百六十一人。今天的預備會議，出席二千九百零三人，缺席七十六人，出席人數符合法定人數。":
+            {"required": 2979, "present": 2903, "absent": 76, "attendance_scope": "deputies"},
         _LEAD + "会议应出席代表150人，实际出席142人，8人因事请假，出席人数超过法定人数。":
             {"required": 150, "present": 142, "absent": 8, "quorum_claimed": True},
         _LEAD + "大会现有代表215名，出席本次会议的代表203名，符合法定人数。":
             {"required": 215, "present": 203, "attendance_scope": "deputies"},
     },
 )
-# `共` alone and `组成人员` (常委会组成人员25人) are roster cues only right before a count.
-ROSTER_BEFORE_COUNT = words("roster cues that need the count right after them", "共 组成人员")
+# A group named right before its size and then the present count (`主席团成员45名，出席42名`): the roster.
+ROSTER_NOUNS = words(
+    "groups whose size opens an attendance statement",
+    "主席团成员 常委会组成人员 组成人员 代表 委员 常委",
+    examples={
+        "平遥县第十八届人民代表大会第三次会议主席团举行第一次会议\n1月5日晚，大会主席团第一次会议召开。主席团成员45名，出席42名，"
+        "符合法定人数。": {"required": 45, "present": 42, "attendance_scope": "presidium"},
+    },
+)
+
+# `共` alone, `组成人员` (常委会组成人员25人, after 常委会 / 委员会) and the whole place (`全镇57名人大代表，
+# 因事因病请假4人，共53名代表…参加了本次会议`) are roster cues only right before a count; a count of
+# the people who came (`全镇55名镇人大代表参加会议`) is never a roster.
+ROSTER_BEFORE_COUNT = words(
+    "roster cues that need the count right after them",
+    "共 组成人员 全镇 全乡 全县 全区 全市 全旗",
+    examples={
+        "10月12日上午，石岭镇第十四届人民代表大会第二次会议胜利召开。全镇61名人大代表，因事因病请假5人，共56名代表，"
+        "20名列席人员参加了本次会议。": {"required": 61, "present": 56, "absent": 5, "attendance_scope": "deputies"},
+        "2月26日，双沟镇第十八届三次人民代表大会召开，全镇55名镇人大代表参加会议。": {"required": None, "present": 55},
+    },
+)
 
 PRESENT_CUES = words(
     "who attended, before the count",
@@ -33,7 +65,7 @@ PRESENT_CUES = words(
     examples={
         _LEAD + "应到代表２１０名，实到代表１９６名（另有１４名代表因病请假），符合法定人数。":
             {"required": 210, "present": 196, "absent": 14},
-        "政协某县第九届委员会第二次会议闭幕。闭幕大会实到委员186名。": {"present": 186, "attendance_scope": "members"},
+        "政协平遥县第九届委员会第二次会议闭幕。闭幕大会实到委员186名。": {"present": 186, "attendance_scope": "members"},
     },
 )
 # Characters that, right before a present cue, make it something else (应出席, 未出席, 列席).
@@ -60,6 +92,8 @@ CAME_VERBS = words(
         "12月30日，归昌乡第十七届人民代表大会第一次会议召开，来自全乡各战线的71名正式代表和30余名列席代表齐聚一堂。":
             {"present": 71, "attendance_scope": "deputies"},
         _LEAD + "近300名代表出席会议。": {"present": None},
+        "县九届人大常委会召开第14次会议\n日前召开的县九届人大常委会第14次会议表决通过了有关名单草案。\n据了解，将于2月26日召开的"
+        "县九届人大二次会议，共有296名代表参加。": {"present": None},
         _LEAD + "会议应到代表200名，实到190名，另有12名代表通过视频线上参会。": {"present": 190, "required": 200},
     },
 )
@@ -100,9 +134,11 @@ RATIO_CLAIMS = (
     r"(?<=[,，])(?:会议)?可以(?:开会|开始会议)",
 )
 
-# A count can only be read in a sentence (or next to one) holding one of these.
+# A count can only be read in a sentence (or next to one) holding one of these. (`全镇` / `全县` are
+# no triggers: every review paragraph says 全县上下…; a roster told with them stands beside the
+# absences or the count that came, which are.)
 TRIGGERS = words(
     "words one of which every roster, present or absent figure contains",
-    "应 共 现有 实有 总数 总人数 组成人员 代表中 委员中 常委中 成员中 实到 实际 出席 到会 到场 参会 参加 与会 缺席 "
+    "应 共 现有 实有 总数 总人数 本届 在册 占 组成人员 代表中 委员中 常委中 成员中 实到 实际 出席 到会 到场 参会 参加 与会 缺席 "
     "请假 缺会 走进 走入 步入 齐聚",
 )

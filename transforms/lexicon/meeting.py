@@ -21,6 +21,21 @@ OPENING = words(
         "12月8日上午，同庆镇第十六届人民代表大会第四次会议在国歌声中拉开序幕。": {"event": "开幕"},
     },
 )
+# A headline that says the session was held, and a story that tells both its opening and its
+# closing: a whole-session report (event `other`).
+HELD = words(
+    "the session was held",
+    "胜利召开 隆重召开 圆满召开 召开 举行",
+    examples={
+        "播扬镇第十六届人民代表大会第四次会议胜利召开\n12月8日上午，播扬镇第十六届人民代表大会第四次会议在国歌声中拉开序幕。"
+        "本次大会应到代表68名，实到代表59名。\n当天下午，大会在雄壮的国歌声中胜利闭幕。": {"event": "other"},
+        "某县第十八届人民代表大会第三次会议隆重召开\n1月8日上午，某县第十八届人民代表大会第三次会议在县会堂开幕。"
+        "大会会期三天，将于1月10日下午闭幕。": {"event": "开幕"},
+    },
+)
+# A closing (or opening) told as to come, beside the common future cues.
+LATER = words("told as still to come", "会期 届时")
+
 # 预备会议 that only says where the presidium came from (`由预备会议选举产生的主席团举行第一次会议`).
 NOT_THE_PREPARATORY = r"选举产生|产生的|通过的|确定的|选出的"
 
@@ -30,7 +45,7 @@ NOT_THE_PREPARATORY = r"选举产生|产生的|通过的|确定的|选出的"
 VENUE_NOUNS = words(
     "nouns a venue ends with",
     "会议中心 会展中心 会议厅 会议室 大礼堂 礼堂 会堂 剧院 影剧院 大剧院 剧场 文化中心 活动中心 艺术中心 中心 "
-    "宾馆 酒店 饭店 大厦 广场 体育馆 文化馆 文化宫 报告厅 宫 馆 厅 堂 室 楼 院",
+    "宾馆 酒店 饭店 大厦 广场 体育馆 文化馆 文化宫 报告厅 党校 学校 学院 中学 宫 馆 厅 堂 室 楼 院",
     examples={
         "1月6日上午，开封市第十六届人民代表大会第四次会议在东京艺术中心开幕。": {"venue": "东京艺术中心"},
         "3月1日，灵宝市第十届人民代表大会第三次会议在市会展中心二楼1号会议厅胜利闭幕。":
@@ -49,6 +64,8 @@ TOWN_WORDS = words(
     examples={
         "1月8日，柞水县第十八届人民代表大会第四次会议在县城隆重开幕。": {"venue": "县城"},
         "3月4日，政协浙江省第十三届委员会第二次会议在杭州胜利闭幕。": {"venue": "杭州"},
+        "1月9日上午，延边朝鲜族自治州第十五届人民代表大会第四次会议在延吉隆重开幕。": {"venue": "延吉"},
+        "1月9日下午，平遥县第十八届人民代表大会第三次会议在县会堂圆满胜利闭幕。": {"venue": "县会堂"},
         "1月20日，内蒙古自治区第十四届人民代表大会第三次会议在呼和浩特内蒙古人民会堂隆重开幕。":
             {"venue": "呼和浩特内蒙古人民会堂"},
     },
@@ -64,4 +81,4 @@ SCENE_WORDS = words(
     "what the hall looks like",
     "气氛 庄严 庄重 肃穆 灯火 灯光 座无虚席 张灯结彩 鲜花 红旗 国徽 热烈 喜庆 洋溢 高悬 悬挂",
 )
-VENUE_LABELS = r"会场设在|会议地点[:：]?|会址[:：]|地点[:：]"
+VENUE_LABELS = r"会场设在|会议地点[:：]?|会址[:：]|地点[:：]|[【\[]\s*(?:会议)?地点\s*[】\]]"
