@@ -76,10 +76,11 @@ def test_the_folder_holds_what_the_caps_allow_not_every_report(sample, tmp_path:
     (version,) = [p for p in out.iterdir() if p.name.startswith("data-")]
     meetings = _chunk(version / "meetings.js")["meetings"]
     assert len(meetings) == 5
-    detail = [p for p in version.iterdir() if p.name.startswith("detail-")]
-    assert len(detail) == 1 and set(_chunk(detail[0])) == {m["id"] for m in meetings}
+    detail = sorted((version / "m").glob("*.js"))  # one chunk per listed meeting, opened on demand
+    assert [p.stem for p in detail] == sorted(m["id"] for m in meetings)
+    assert all(_chunk(p)["reports"] for p in detail)
     summary = _chunk(version / "summary.js")
-    assert set(summary["parts"]) >= {"*"} and all((version / f"{n}.js").is_file() for n in summary["parts"].values())
+    assert "parts/all/all" in summary["parts"] and all((version / f"{n}.js").is_file() for n in summary["parts"])
     with duckdb.connect(str(sample["wh"]), read_only=True) as con:
         sittings = con.execute("select count(*) from (select distinct meeting_id, coalesce(event, 'other') "
                                "from meeting_reports)").fetchall()[0][0]
@@ -87,13 +88,13 @@ def test_the_folder_holds_what_the_caps_allow_not_every_report(sample, tmp_path:
                             "coalesce(mr.event, 'other') from meeting_reports mr join meetings m using (meeting_id))"
                             ).fetchall()[0][0]
     assert len(summary["cubes"]["sittings"]["rows"]) == cells < sittings
-    # every text is shipped only for listed meetings: the over-roster sitting is not among 5
-    assert sum(p.stat().st_size for p in version.iterdir()) < sum(
-        p.stat().st_size for p in next(sample["page"].parent.glob("data-*")).iterdir())
+    # texts are shipped only for listed meetings: the over-roster sitting is not among 5
+    full = next(sample["page"].parent.glob("data-*")) / "m"
+    assert sum(p.stat().st_size for p in detail) < sum(p.stat().st_size for p in full.iterdir())
 
 
 def _chunk(path: Path) -> dict:
-    m = re.fullmatch(r'congressData\("[\w-]+",(.*)\);\n', path.read_text(encoding="utf-8"), re.S)
+    m = re.fullmatch(r'congressData\("[\w/-]+",(.*)\);\n', path.read_text(encoding="utf-8"), re.S)
     return json.loads(m.group(1))
 
 
