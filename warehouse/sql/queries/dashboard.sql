@@ -410,6 +410,7 @@ inner join d_removed as r on r.kind = o.kind and r.item = o.item
 union
 select distinct o.kind, o.p, o.l, o.b, o.e
 from old_star_lists as o
+semi join star_affected as a on a.kind = o.kind and a.p = o.p and a.l = o.l and a.b = o.b and a.e = o.e
 left join p_counts as c
     on c.name = o.ord.t[1] and c.p = o.p and c.l = o.l and c.b = o.b and c.e = o.e
 where
