@@ -120,6 +120,7 @@ def _build(db: Path | str, previous: Path | None, stage: Path, *, links: Mapping
         changes = b.compute()
         dim_values, cubes = b.summary_cubes(CUBE_SHAPES)
         listed, write_ids, keep_ids = b.listing()
+        b.release_scope()
         dims = _Dims(dim_values)
         generated_at = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
@@ -141,10 +142,10 @@ def _build(db: Path | str, previous: Path | None, stage: Path, *, links: Mapping
         _write(stage / "meetings.js", chunk_script("meetings", {"meetings": meeting_rows}))
         for mid in keep_ids:
             _link(previous / f"{_meeting_chunk(mid)}.js", stage / f"{_meeting_chunk(mid)}.js")
-        # one read of the source for all of them (each read scans the text column once); at
-        # most detail_meetings meetings, so bounded
-        if write_ids:
-            for mid, payload in _details(b.detail_rows(write_ids)).items():
+        # one read of the source for all of them (each read of a big table scans it), cut
+        # into chunks a batch of meetings at a time
+        for rows in (b.details(write_ids) if write_ids else ()):
+            for mid, payload in _details(rows).items():
                 _write(stage / f"{_meeting_chunk(mid)}.js", chunk_script(_meeting_chunk(mid), payload), mkdir=True)
 
         summary = {

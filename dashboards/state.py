@@ -37,7 +37,7 @@ import duckdb
 from warehouse.sqlfiles import SQL_DIR, named_statements, view_files
 from warehouse.tables import TABLES, VIEW
 
-MEMORY_LIMIT = "500MB"  # DuckDB's share of the run's memory while the dashboard is built
+MEMORY_LIMIT = "300MB"  # DuckDB's share of the run's memory while the dashboard is built (100k full build: 417 MB peak RSS)
 STATE_FORMAT = 1        # bump when the state's tables change shape
 ALL = "all"             # file name of the all-years partition (y = '*')
 
@@ -48,6 +48,11 @@ PARTITIONED: dict[str, str | None] = {
     "violation_cube": "year", "themes": "year",
     "items": "year", "people": "year", "star_lists": None, "parts": None, "listed": None,
 }
+# The temp table each state table is saved from.
+SOURCES = {"years": "new_years", "items": "fresh_items", "people": "fresh_people", "star_lists": "star_lists",
+           "parts": "new_parts", "listed": "new_listed",
+           **{c: f"fresh_{c}" for c in ("sitting_cube", "distribution", "months", "meeting_cube", "violation_cube",
+                                        "themes")}}
 CUBES = ("sitting_cube", "distribution", "months", "meeting_cube", "violation_cube", "themes")
 # Source tables the scope holds (by meeting or by report); the others are empty in the scope.
 BY_MEETING = ("meetings", "meeting_reports", "conflicts", "meeting_checks")
@@ -135,10 +140,9 @@ class StateBuild:
         self._load_previous()
         full = self.previous is None
         if full:
-            years = [r[0] for r in self.con.execute("select year from new_years order by year").fetchall()]
-        else:
-            years = [r[0] for r in self.con.execute(self.q["touched_years"]).fetchall()]
-        self.con.execute("create or replace temp table touched as select unnest($y::integer[]) as year", {"y": years})
+            self.run("no_previous_years")
+        self.run("touched")
+        years = [r[0] for r in self.con.execute("select year from touched order by year").fetchall()]
         self._scope(full)
         self.run("fresh_cubes")
         self.run("fresh_items")
@@ -146,17 +150,17 @@ class StateBuild:
         k = {"k": self.top_k}
         self.run("lists_macro")
         self.run("year_lists", k)
-        # Every row of the page's years: the previous build's where unchanged, the fresh ones.
-        for table in ("items", "people", *CUBES):
-            fresh = f"fresh_{table}"
-            old = "" if full else f"select * from old_{table} where year not in (select year from touched) union all "
-            self.con.execute(f"create or replace temp view all_{table} as {old}select * from {fresh}")
         if full:
+            self.run("no_previous_state")
+            for cube in CUBES:
+                self.run("old_cube", table=cube)
+        for table in ("items", "people", *CUBES):
+            self.run("all_rows", table=table)
+        if full:  # the all-years lists from every row: a computation independent of the merge
             self.run("star_lists_full", k)
         else:
             for table in ("items", "people"):
-                self.con.execute(f"create or replace temp view old_{table}_touched as "
-                                 f"select * from old_{table} where year in (select year from touched)")
+                self.run("old_touched", table=table)
             self.run("star_delta")
             self.run("star_dirty")
             self.run("star_merge", k)
@@ -171,11 +175,12 @@ class StateBuild:
         return self.changes
 
     def _load_previous(self) -> None:
+        """Views old_<table> over the previous state's files (none: no usable previous state)."""
         if self.previous is None:
             return
         for table in PARTITIONED:
             files = sorted(str(p) for p in (self.previous / table).glob("*/*.parquet"))
-            if not files:  # a table the previous build wrote no rows to: no previous state at all
+            if not files:  # a table the previous build wrote no file for: not a whole state
                 self.previous = None
                 return
             listed = ", ".join(f"'{_sql_path(Path(f))}'" for f in files)
@@ -183,11 +188,11 @@ class StateBuild:
                              f"select * from read_parquet([{listed}], hive_partitioning = false)")
 
     def _scope(self, full: bool) -> None:
-        """The source rows of the changed years in catalog `scope`, with the views over them."""
-        present = {r[0] for r in self.con.execute(
-            "select table_name from information_schema.tables where table_catalog = 'src'").fetchall()}
+        """The source rows of the changed years in catalog `scope` (a full build: views over
+        the whole source), with the staging and mart views of warehouse/sql/ over them."""
+        present = {r[0] for r in self.con.execute(self.q["source_tables"]).fetchall()}
+        self.run("scope_meetings")
         if not full:
-            self.run("scope_meetings")
             self.run("scope_reports")
         for t in TABLES:
             if t.write == VIEW or t.name not in present:
@@ -198,49 +203,40 @@ class StateBuild:
             where = ("where_meeting" if t.name in BY_MEETING else "where_report" if t.name in BY_REPORT
                      else "where_quarantine" if t.name == "quarantine" else "where_none")
             self.run("scope_table", table=t.name, where=self.q[where])
-        self.con.execute("use scope")
+        self._in("scope", lambda: [self.con.execute(path.read_text(encoding="utf-8")) for path in view_files()])
+        self.run("materialize_sittings")
+
+    def _in(self, catalog: str, work: Any) -> Any:
+        """Run `work` with `catalog` as the default one (unqualified names resolve there)."""
+        self.con.execute(f"use {catalog}")
         try:
-            for path in view_files():
-                self.con.execute(path.read_text(encoding="utf-8"))
+            return work()
         finally:
             self.con.execute("use memory")
-        self.run("materialize_sittings")
 
     # ---------------------------------------------------------------- state files
 
     def save(self, dest: Path) -> None:
-        """Write the new state's partitions of the changed years (and of all years, for the
-        lists; the small tables whole) under `dest`, one COPY per table; the caller links the
-        kept partitions of the previous state beside them, then calls finish_state."""
+        """Write the new state's partitions of the changed years (the small tables whole) under
+        `dest`, one COPY per table; the caller links the kept partitions of the previous state
+        beside them, then calls finish_state."""
         assert self.changes is not None
         dest.mkdir(parents=True, exist_ok=True)
-        sources = {
-            "years": "select * from new_years",
-            "items": "select * from fresh_items", "people": "select * from fresh_people",
-            "star_lists": "select * from star_lists",
-            "parts": "select * from new_parts",
-            "listed": "select * from new_listed",
-            **{c: f"select * from fresh_{c}" for c in CUBES},
-        }
         for table, column in PARTITIONED.items():
-            target = _sql_path(dest / table)
+            fill = {"source": SOURCES[table], "target": _sql_path(dest / table)}
             if column is None:
                 (dest / table / "part=all").mkdir(parents=True)
-                self.con.execute(f"copy ({sources[table]}) to '{target}/part=all/data_0.parquet' (format parquet)")
-                continue
-            self.con.execute(f"copy (select *, cast({column} as varchar) as part from ({sources[table]})) to '{target}' "
-                             "(format parquet, partition_by (part), write_partition_columns false, overwrite_or_ignore)")
+                self.run("save_whole", **fill)
+            else:
+                self.run("save_years", **fill)
 
     def finish_state(self, dest: Path) -> None:
         """After the kept partitions are linked: a table left without any file gets an empty
         one, so the next build reads its schema; then the key that makes the state usable."""
-        empties = {"items": "fresh_items", "people": "fresh_people",
-                   **{c: f"fresh_{c}" for c in CUBES}}
-        for table, source in empties.items():
-            if not any((dest / table).glob("*/*.parquet")):
+        for table, column in PARTITIONED.items():
+            if column is not None and not any((dest / table).glob("*/*.parquet")):
                 (dest / table / EMPTY).mkdir(parents=True, exist_ok=True)
-                self.con.execute(f"copy (select * from {source} limit 0) to "
-                                 f"'{_sql_path(dest / table / EMPTY / 'data_0.parquet')}' (format parquet)")
+                self.run("save_empty", source=SOURCES[table], target=_sql_path(dest / table / EMPTY))
         (dest / "KEY").write_text(self.key, encoding="ascii")
 
     # ---------------------------------------------------------------- readers of the result
@@ -252,7 +248,7 @@ class StateBuild:
         Encoded in the database: the cubes hold a row per filter cell of every year."""
         self.run("dims")
         dims: dict[str, list[Any]] = {}
-        for dim, value in self.con.execute("select dim, value from dims order by dim, code").fetchall():
+        for dim, value in self.con.execute(self.q["dim_values"]).fetchall():
             dims.setdefault(dim, []).append(int(value) if dim == "year" else value)
         out = {}
         for cube, (extra, measures, coded) in shapes.items():
@@ -262,7 +258,7 @@ class StateBuild:
                     self.run("cube_dict", column=c, cube=cube)
                     columns += f", d_{c}.code"
                     joins += f"\nleft join dict_{c} as d_{c} on d_{c}.value is not distinct from c.{c}"
-                    dicts[c] = [r[0] for r in self.con.execute(f"select value from dict_{c} order by code").fetchall()]
+                    dicts[c] = [r[0] for r in self.con.execute(self.q["dict_values"].replace("{column}", c)).fetchall()]
                 else:
                     columns += f", c.{c}"
                 order += f", c.{c}"
@@ -277,68 +273,42 @@ class StateBuild:
     def parts_to_render(self) -> list[tuple[str, str]]:
         """(province, y) of the list chunks this build writes: every province of the changed
         years and of the all-years lists; `new_parts` lists every chunk that exists."""
-        assert self.changes is not None
-        kept = "" if self.changes.full else (
-            "select p, y from old_parts where y <> '*' and y not in (select cast(year as varchar) from touched) "
-            "union all ")
-        self.con.execute(f"create or replace temp table new_parts as select distinct p, y from ({kept}"
-                         "select p, y from fresh_lists union all select p, y from star_lists)")
-        return [(r[0], r[1]) for r in self.con.execute(
-            "select distinct p, y from (select p, y from fresh_lists union all select p, y from star_lists) "
-            "order by all").fetchall()]
+        self.run("new_parts")
+        return [(r[0], r[1]) for r in self.con.execute(self.q["rendered_parts"]).fetchall()]
 
     def all_parts(self) -> list[tuple[str, str]]:
-        return [(r[0], r[1]) for r in self.con.execute("select p, y from new_parts order by all").fetchall()]
+        return [(r[0], r[1]) for r in self.con.execute(self.q["all_parts"]).fetchall()]
 
     def listing(self) -> tuple[list[dict[str, Any]], list[str], list[str]]:
-        """The meetings the page lists (rows in window order), the ids whose detail chunk must be
-        written (new in the list, or changed), and those whose previous chunk stays valid."""
-        assert self.changes is not None
-        self.con.execute(f"create or replace temp table listed_window as select row_number() over () as rank, * "
-                         f"from ({self.q['window'].rstrip().rstrip(';')})", {"limit": max(0, self.detail_meetings)})
-        reuse = "false" if self.changes.full else (
-            "exists (select 1 from old_listed as o where o.meeting_id = w.meeting_id and o.fp = w.fp)")
-        self.con.execute(f"create or replace temp table listed_plan as select w.*, {reuse} as reused "
-                         "from listed_window as w")
-        self.con.execute("create or replace temp table want as select meeting_id from listed_plan where not reused")
-        fetched = []
-        for catalog, where in (("scope", "in"), ("src", "not in")):
-            if self.changes.full and catalog == "src":
-                continue  # the full build's scope is the whole source
-            name = f"got_{catalog}"
-            self.con.execute(f"use {catalog}")
-            try:
-                self.con.execute(
-                    f"create or replace temp table {name} as {self.q['listed_rows'].rstrip().rstrip(';')} "
-                    f"and d.meeting_id {where} (select meeting_id from scope.dash_scope_meetings)"
-                    if not self.changes.full else
-                    f"create or replace temp table {name} as {self.q['listed_rows'].rstrip().rstrip(';')}")
-            finally:
-                self.con.execute("use memory")
-            fetched.append(f"select * from {name}")
-        old = "" if self.changes.full else (
-            "select w.rank, w.fp, o.* exclude (rank, fp) from listed_plan as w "
-            "inner join old_listed as o on o.meeting_id = w.meeting_id where w.reused union all by name ")
-        self.con.execute(
-            "create or replace temp table new_listed as select * from ("
-            f"{old}select w.rank, w.fp, g.* from listed_plan as w inner join ("
-            f"{' union all by name '.join(fetched)}) as g on g.meeting_id = w.meeting_id) order by rank")
-        rows = self.rows("select * exclude (rank, fp) from new_listed order by started_on desc nulls last, meeting_id")
-        write = [r[0] for r in self.con.execute(
-            "select meeting_id from listed_plan where not reused order by rank").fetchall()]
-        keep = [r[0] for r in self.con.execute(
-            "select meeting_id from listed_plan where reused order by rank").fetchall()]
-        return rows, write, keep
+        """The meetings the page lists (rows, most recent first), the ids whose detail chunk
+        must be written (new in the list, or changed), and those whose previous chunk holds."""
+        self.run("window", {"limit": max(0, self.detail_meetings)})
+        self.run("listing_plan")
+        sql = self.q["listed_rows"].rstrip().rstrip(";")
+        # most are meetings of the changed years, in the scope; the rest are read from the source
+        for catalog, in_scope in (("scope", True), ("src", False)):
+            self._in(catalog, lambda: self.con.execute(f"create or replace temp table got_{catalog} as {sql}",
+                                                       {"in_scope": in_scope}))
+        self.run("new_listed")
+        return (self.rows("listing_rows"), [r[0] for r in self.con.execute(self.q["listing_written"]).fetchall()],
+                [r[0] for r in self.con.execute(self.q["listing_kept"]).fetchall()])
 
-    def detail_rows(self, meeting_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
-        """Reports, failed rules, fact spans and texts of these meetings (read from the source)."""
+    def details(self, meeting_ids: Sequence[str], batch: int = 100) -> Iterable[dict[str, list[dict[str, Any]]]]:
+        """Reports, failed rules, fact spans and texts of these meetings, `batch` meetings at a
+        time (read from the source once; Python holds one batch)."""
         self.con.execute("create or replace temp table want as select unnest($ids::varchar[]) as meeting_id",
                          {"ids": list(meeting_ids)})
-        members = self.rows("meeting_reports")
-        self.con.execute("create or replace temp table want_reports as select unnest($ids::varchar[]) as report_id",
-                         {"ids": sorted({r["report_id"] for r in members})})
-        return {"members": members, "rules": self.rows("report_rules"), "spans": self.rows("spans"),
-                "texts": self.rows("texts")}
+        self.run("detail_fetch")
+        for start in range(0, len(meeting_ids), batch):
+            ids = {"ids": list(meeting_ids[start:start + batch])}
+            yield {"members": self.rows("detail_members", ids), "rules": self.rows("detail_rules", ids),
+                   "spans": self.rows("detail_spans", ids), "texts": self.rows("detail_texts", ids)}
+        for table in ("detail_members", "detail_rules", "detail_spans", "detail_texts"):
+            self.con.execute(f"drop table {table}")
+
+    def release_scope(self) -> None:
+        """The scope's copies are no longer needed once the lists and the listing are made."""
+        self.con.execute("detach scope")
 
     def totals(self) -> dict[str, Any]:
         return self.rows("totals")[0]
@@ -348,11 +318,10 @@ class StateBuild:
 
     def list_entries(self) -> Iterable[tuple]:
         """(p, y, l, b, e, kind, item) of the lists to render, in chunk order."""
-        cur = self.con.execute(
-            "select p, y, l, b, e, kind, item from (select * from fresh_lists union all select * from star_lists) "
-            "order by p, y, l, b, e, kind, rank")
+        cur = self.con.execute(self.q["list_entries"])
         while batch := cur.fetchmany(5000):
             yield from batch
+        self.con.execute("drop table fresh_lists")  # rendered; only the all-years lists are kept
 
 
 def _usable(previous: Path | None, key: str) -> Path | None:

@@ -241,6 +241,23 @@ def test_filters_search_and_drill_down_match_sql_in_chromium(sample) -> None:
             _check(page, con, {})
             page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=False)
 
+            # Violations by rule: every rule named, counted as the base tables say.
+            rules = page.evaluate("""() => {
+                const o = echarts.getInstanceByDom(document.getElementById('chart-rules')).getOption();
+                return o.yAxis[0].data.map((k, i) => [k, o.series[0].data[i]]); }""")
+            want_rules = dict(con.execute(
+                "select 'quarantine: ' || rule, count(*) from quarantine group by rule union all "
+                "select 'conflict: conflict_' || field, count(*) from conflicts group by field union all "
+                "select 'cross_report: ' || rule, count(*) from meeting_checks group by rule").fetchall())
+            assert dict(rules) == want_rules and len(rules) >= 3
+            # Key-task themes: one line per theme of the lexicon, summing to the mart's tasks.
+            themes = page.evaluate("""() => {
+                const o = echarts.getInstanceByDom(document.getElementById('chart-themes')).getOption();
+                return o.series.map(s => [s.name, s.data.reduce((a, b) => a + b, 0)]); }""")
+            want_themes = dict(con.execute("select theme, sum(tasks) from mart_key_task_themes where year <> -1 "
+                                           "group by theme").fetchall())
+            assert dict(themes) == want_themes and len(themes) >= 2
+
             # Each filter alone, then all of them reset, then three together.
             for dim in ("year", "level", "province", "body", "event"):
                 value = _common(con, dim)

@@ -70,13 +70,40 @@ select coalesce(held.year, loose.year) as year, hash(held.h, loose.h) as fp
 from held
 full join loose on loose.year = held.year;
 
--- name: touched_years
+-- name: no_previous_years
+-- A build without a usable previous state: every year is new.
+create or replace temp table old_years as select * from new_years limit 0;
+
+-- name: touched
 -- Years whose fingerprint differs from the previous build's (or that appeared or vanished).
+create or replace temp table touched as
 select coalesce(n.year, o.year) as year
 from new_years as n
 full join old_years as o on o.year = n.year
-where n.fp is distinct from o.fp
-order by 1;
+where n.fp is distinct from o.fp;
+
+-- name: no_previous_state
+-- ... and the rest of an empty previous state, in the shapes this build gives them.
+create or replace temp table old_items as select * from fresh_items limit 0;
+create or replace temp table old_people as select * from fresh_people limit 0;
+create or replace temp table old_star_lists as select * from fresh_lists limit 0;
+create or replace temp table old_parts (p varchar, y varchar);
+create or replace temp table old_listed as select 0::bigint as rank, meeting_id, fp from new_meetings limit 0;
+
+-- name: old_cube
+create or replace temp table old_{table} as select * from fresh_{table} limit 0;
+
+-- name: all_rows
+-- Every row of a year-partitioned table: the previous build's where its year did not change.
+create or replace temp view all_{table} as
+select * from old_{table} where year not in (select year from touched)
+union all
+select * from fresh_{table};
+
+-- name: old_touched
+-- The previous build's rows of the changed years (what the star_* statements diff against).
+create or replace temp view old_{table}_touched as
+select * from old_{table} where year in (select year from touched);
 
 -- ---------------------------------------------------------------- the scope
 
@@ -105,6 +132,9 @@ create or replace table scope.{table} as select * from src.{table} {where};
 -- name: scope_view
 -- A full build reads every row: the scope is views over the source, nothing copied.
 create or replace view scope.{table} as select * from src.{table};
+
+-- name: source_tables
+select table_name from information_schema.tables where table_catalog = 'src';
 
 -- name: where_meeting
 where meeting_id in (select meeting_id from scope.dash_scope_meetings)
@@ -483,7 +513,8 @@ from (select *, unnest(top) as x, generate_subscripts(top, 1) as rank from merge
 -- name: window
 -- Meetings the page lists with their reports and texts: the most recent of every
 -- year × level × province × body cell first, then the second most recent of each, and so on,
--- so that every cell is represented before any cell gets more; the caller keeps $limit.
+-- so that every cell is represented before any cell gets more; the first $limit.
+create or replace temp table listed_window as
 select meeting_id, fp
 from (
     select
@@ -494,6 +525,14 @@ from (
 )
 order by cell_rank, started_on desc nulls last, meeting_id
 limit $limit;
+
+-- name: listing_plan
+-- The listed meetings in window order, and whether the previous build's row and detail chunk
+-- of each still hold (same meeting fingerprint).
+create or replace temp table listed_plan as
+select w.*, exists (select 1 from old_listed as o where o.meeting_id = w.meeting_id and o.fp = w.fp) as reused
+from (select row_number() over () as rank, * from listed_window) as w;
+create or replace temp table want as select meeting_id from listed_plan where not reused;
 
 -- name: listed_rows
 -- What the list shows of each meeting in `want` (read from the catalog in use: scope or src):
@@ -508,34 +547,121 @@ select d.meeting_id, d.meeting_name, d.region, d.year, d.level, d.province, d.bo
         where mr.meeting_id = d.meeting_id) as people
 from mart_meeting_dims as d
 inner join meetings as m on m.meeting_id = d.meeting_id
-where d.meeting_id in (select meeting_id from want)
+where
+    d.meeting_id in (select meeting_id from want)
+    and (d.meeting_id in (select meeting_id from scope.dash_scope_meetings)) = $in_scope;
 
--- name: meeting_reports
+-- name: new_listed
+-- The listing's rows: the previous build's where they hold, the fetched ones (got_scope, got_src).
+create or replace temp table new_listed as
+select w.rank, w.fp, o.* exclude (rank, fp)
+from listed_plan as w
+inner join old_listed as o on o.meeting_id = w.meeting_id
+where w.reused
+union all by name
+select w.rank, w.fp, g.*
+from listed_plan as w
+inner join (select * from got_scope union all by name select * from got_src) as g on g.meeting_id = w.meeting_id;
+
+-- name: listing_rows
+-- As the page lists them: most recent first.
+select * exclude (rank, fp) from new_listed order by started_on desc nulls last, meeting_id;
+
+-- name: listing_written
+select meeting_id from listed_plan where not reused order by rank;
+
+-- name: listing_kept
+select meeting_id from listed_plan where reused order by rank;
+
+-- name: detail_fetch
+-- The reports, failed rules, fact spans and texts of the meetings in `want` whose detail chunks
+-- a build writes, read from the source once (each read of a big table scans it) into temp
+-- tables the chunks are then cut from, a batch of meetings at a time (detail_batch).
+create or replace temp table detail_members as
 select mr.meeting_id, mr.report_id, r.file_path, r.title, coalesce(mr.event, 'other') as event,
        mr.event_date, mr.year_source, mr.duplicate_of, mr.resemblance, r.valid,
        a.scope, a.required, a.present, a.absent
 from src.meeting_reports as mr
 inner join src.reports as r on r.report_id = mr.report_id
 left join src.attendance as a on a.report_id = mr.report_id
-where mr.meeting_id in (select meeting_id from want)
-order by mr.meeting_id, mr.event, mr.report_id;
-
--- name: report_rules
+where mr.meeting_id in (select meeting_id from want);
+create or replace temp table detail_rules as
 select report_id, rule, message
 from src.quarantine
-where report_id in (select report_id from want_reports)
-order by report_id, rule, message;
-
--- name: spans
+where report_id in (select report_id from detail_members);
+create or replace temp table detail_spans as
 select report_id, field, value, start_offset, end_offset, snippet
 from src.fact_spans
-where report_id in (select report_id from want_reports)
-order by report_id, start_offset, end_offset, field, value;
-
--- name: texts
+where report_id in (select report_id from detail_members);
+create or replace temp table detail_texts as
 select report_id, text
 from src.report_texts
-where report_id in (select report_id from want_reports);
+where report_id in (select report_id from detail_members);
+
+-- name: detail_members
+select * from detail_members
+where meeting_id in (select unnest($ids::varchar[]))
+order by meeting_id, event, report_id;
+
+-- name: detail_rules
+select r.* from detail_rules as r
+semi join detail_members as m on m.report_id = r.report_id and m.meeting_id in (select unnest($ids::varchar[]))
+order by r.report_id, r.rule, r.message;
+
+-- name: detail_spans
+select s.* from detail_spans as s
+semi join detail_members as m on m.report_id = s.report_id and m.meeting_id in (select unnest($ids::varchar[]))
+order by s.report_id, s.start_offset, s.end_offset, s.field, s.value;
+
+-- name: detail_texts
+select t.* from detail_texts as t
+semi join detail_members as m on m.report_id = t.report_id and m.meeting_id in (select unnest($ids::varchar[]));
+
+-- ---------------------------------------------------------------- top-list chunks
+
+-- name: new_parts
+-- Every top-list chunk (province, y) of the page: the previous build's of unchanged years, and
+-- those of the lists made now (changed years, all years).
+create or replace temp table new_parts as
+select distinct p, y from (
+    select p, y from old_parts where y <> '*' and y not in (select cast(year as varchar) from touched)
+    union all
+    select p, y from fresh_lists
+    union all
+    select p, y from star_lists
+);
+
+-- name: rendered_parts
+select distinct p, y from (select p, y from fresh_lists union all select p, y from star_lists) order by all;
+
+-- name: all_parts
+select p, y from new_parts order by all;
+
+-- name: list_entries
+-- The entries of the lists made now, in chunk order.
+select p, y, l, b, e, kind, item
+from (select * from fresh_lists union all select * from star_lists)
+order by p, y, l, b, e, kind, rank;
+
+-- name: dim_values
+select dim, value from dims order by dim, code;
+
+-- name: dict_values
+select value from dict_{column} order by code;
+
+-- ---------------------------------------------------------------- the state files
+
+-- name: save_years
+-- A year-partitioned state table: one folder per year it has rows of (`part=<year>`).
+copy (select *, cast(year as varchar) as part from {source}) to '{target}'
+    (format parquet, partition_by (part), write_partition_columns false, overwrite_or_ignore);
+
+-- name: save_whole
+copy (select * from {source}) to '{target}/part=all/data_0.parquet' (format parquet);
+
+-- name: save_empty
+-- A table without rows keeps its schema for the next build.
+copy (select * from {source} limit 0) to '{target}/data_0.parquet' (format parquet);
 
 -- ---------------------------------------------------------------- the summary chunk
 
