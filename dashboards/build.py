@@ -39,7 +39,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from dashboards import assets
 from dashboards.datadocs import localize_data_docs
 from dashboards.render import chunk_script, json_default as _json_default, raw_chunk_script, render_index, segments
-from dashboards.state import ALL, CUBES, PARTITIONED, StateBuild, province_id
+from dashboards.state import ALL, CUBES, StateBuild, province_id
 
 DETAIL_MEETINGS = 2000   # meetings listed with their reports and texts (the rest: BI snapshot)
 TOP_K = 10               # rows of each top list, per filter cell
@@ -338,4 +338,4 @@ def _prune_versions(out_dir: Path, keep: set[str]) -> None:
             shutil.rmtree(p, ignore_errors=True)
 
 
-__all__ = ["DETAIL_MEETINGS", "TOP_K", "PARTITIONED", "dashboard_dir_for", "write_dashboard"]
+__all__ = ["DETAIL_MEETINGS", "TOP_K", "dashboard_dir_for", "write_dashboard"]

@@ -42,17 +42,19 @@ STATE_FORMAT = 1        # bump when the state's tables change shape
 ALL = "all"             # file name of the all-years partition (y = '*')
 
 # State tables → the column that partitions them into files (None: one file).
+# Items and people grow with the warehouse: one file per year, and a build writes its changed years'.
+# The cubes (a row per filter cell) are read whole by every build for the summary: one file each.
 PARTITIONED: dict[str, str | None] = {
     "years": None,
-    "sitting_cube": "year", "distribution": "year", "months": "year", "meeting_cube": "year",
-    "violation_cube": "year", "themes": "year",
+    "sitting_cube": None, "distribution": None, "months": None, "meeting_cube": None,
+    "violation_cube": None, "themes": None,
     "items": "year", "people": "year", "star_lists": None, "parts": None, "listed": None,
 }
 # The temp table each state table is saved from.
 SOURCES = {"years": "new_years", "items": "fresh_items", "people": "fresh_people", "star_lists": "star_lists",
            "parts": "new_parts", "listed": "new_listed",
-           **{c: f"fresh_{c}" for c in ("sitting_cube", "distribution", "months", "meeting_cube", "violation_cube",
-                                        "themes")}}
+           **{c: f"all_{c}" for c in ("sitting_cube", "distribution", "months", "meeting_cube", "violation_cube",
+                                      "themes")}}
 CUBES = ("sitting_cube", "distribution", "months", "meeting_cube", "violation_cube", "themes")
 # Source tables the scope holds (by meeting or by report); the others are empty in the scope.
 BY_MEETING = ("meetings", "meeting_reports", "conflicts", "meeting_checks")
@@ -154,8 +156,10 @@ class StateBuild:
             self.run("no_previous_state")
             for cube in CUBES:
                 self.run("old_cube", table=cube)
-        for table in ("items", "people", *CUBES):
+        for table in ("items", "people"):
             self.run("all_rows", table=table)
+        for table in CUBES:
+            self.run("all_cube", table=table)
         if full:  # the all-years lists from every row: a computation independent of the merge
             self.run("star_lists_full", k)
         else:

@@ -18,6 +18,7 @@ import duckdb
 import pytest
 
 from dashboards.build import write_dashboard
+from dashboards.state import PARTITIONED
 from tests.dashboard_sample import sample_reports
 from tests.dashboard_world import World
 from tests.meeting_reports import T0, load
@@ -131,8 +132,7 @@ def test_a_night_writes_only_what_it_changed(tmp_path: Path) -> None:
     kept = [f"{m['chunk']}.js" for mid, m in listed.items() if mid != max(world.meetings)]
     assert new and not same_file(new[0]) and kept and all(same_file(f) for f in kept)
     # everything it wrote: the year's files, the all-years lists, the page-wide chunks and tables
-    whole = ("summary.js", "meetings.js", "state/KEY", "state/years/", "state/star_lists/", "state/parts/",
-             "state/listed/")
+    whole = ("summary.js", "meetings.js", "state/KEY", *(f"state/{t}/" for t, by in PARTITIONED.items() if by is None))
     written = [f for f in files if not same_file(f)]
     assert all(f.startswith((f"parts/{year}/", "parts/all/", *whole)) or f"/part={year}/" in f or f in new
                for f in written), written

@@ -100,6 +100,13 @@ select * from old_{table} where year not in (select year from touched)
 union all
 select * from fresh_{table};
 
+-- name: all_cube
+-- The same for a cube, kept as a table: the summary reads it several times.
+create or replace temp table all_{table} as
+select * from old_{table} where year not in (select year from touched)
+union all
+select * from fresh_{table};
+
 -- name: old_touched
 -- The previous build's rows of the changed years (what the star_* statements diff against).
 create or replace temp view old_{table}_touched as
