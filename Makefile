@@ -10,10 +10,10 @@ export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: setup run test eval clean help browser bi
+.PHONY: setup run test test-fast eval clean help browser bi
 
 help:  ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "congress-etl needs Python 3.11+ (set PYTHON=...)"; exit 1; }
@@ -50,6 +50,9 @@ browser:  ## make sure /usr/bin/chromium and a CJK font exist (installs the Debi
 
 test: setup browser  ## set up, then run the whole test suite
 	$(BIN)/python -m pytest
+
+test-fast: setup  ## set up, then run the tests not marked slow (no servers, no whole-flow runs)
+	$(BIN)/python -m pytest -m "not slow"
 
 bi: setup  ## build the BI pages (DuckDB 1.x CLI over the snapshot's marts) into data/bi/
 	$(BIN)/python -m dashboards.bi.build --snapshot data/serve/warehouse.duckdb --out data/bi

@@ -21,6 +21,9 @@ import typer  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
+from flows.serve import DEFAULT_CRON, DEFAULT_TIMEZONE  # noqa: E402
+from flows.settings import DEFAULTS  # noqa: E402
+
 app = typer.Typer(
     help="congress-etl: Chinese session reports → validated facts in DuckDB + Parquet.",
     no_args_is_help=True,
@@ -41,13 +44,23 @@ def _fail(message: str, code: int = 1) -> None:
 
 
 def _run_log(warehouse: Path) -> Path:
-    logs = warehouse.parent / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    log_path = logs / f"run-{datetime.now().strftime('%Y%m%dT%H%M%S')}.log"
-    handler = logging.FileHandler(log_path, encoding="utf-8")
+    """The run's log file, `logs/` beside the warehouse; in the system temp folder when that
+    cannot be written (a read-only warehouse folder must still get a one-line error with a log)."""
+    import tempfile
+
+    name = f"run-{datetime.now().strftime('%Y%m%dT%H%M%S')}-{os.getpid()}.log"
+    for logs in (warehouse.parent / "logs", Path(tempfile.gettempdir()) / "congress-etl-logs"):
+        try:
+            logs.mkdir(parents=True, exist_ok=True)
+            handler = logging.FileHandler(logs / name, encoding="utf-8")
+            break
+        except OSError:
+            continue
+    else:
+        return Path(os.devnull)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     logging.getLogger("prefect").addHandler(handler)
-    return log_path
+    return logs / name
 
 
 def _explain(exc: BaseException, warehouse: Path) -> str:
@@ -59,27 +72,42 @@ def _explain(exc: BaseException, warehouse: Path) -> str:
     if "lock" in text.lower() and "conflicting" in text.lower():
         # Not our run lock: some other program (a BI tool?) has the writer's file open.
         return (f"another process holds {warehouse} open; readers should use the published snapshot "
-                f"(<warehouse dir>/serve/warehouse.duckdb) instead ({text})")
+                f"(<warehouse dir>/serve/<warehouse file name>) instead ({text})")
     return f"{type(exc).__name__}: {text}"
 
 
 @app.command()
 def run(
-    inbox: Path = typer.Option(Path("seeds/reports"), "--inbox", help="Folder the crawler drops report files into."),
-    warehouse: Path = typer.Option(Path("data/warehouse.duckdb"), "--warehouse", help="DuckDB warehouse file."),
-    lake: Path = typer.Option(Path("data/lake"), "--lake", help="Parquet lake folder (hive-partitioned by year)."),
-    docs: Path = typer.Option(Path("data/docs"), "--docs", help="Great Expectations Data Docs folder."),
-    workers: int = typer.Option(2, "--workers", min=1, help="Extraction worker processes."),
-    batch_size: int = typer.Option(64, "--batch-size", min=1, help="Files per extraction task."),
+    inbox: Path = typer.Option(DEFAULTS.inbox, "--inbox", help="Folder the crawler drops report files into."),
+    warehouse: Path = typer.Option(DEFAULTS.warehouse, "--warehouse", help="DuckDB warehouse file."),
+    lake: Path = typer.Option(DEFAULTS.lake, "--lake", help="Parquet lake folder (hive-partitioned by year)."),
+    docs: Path = typer.Option(DEFAULTS.docs, "--docs", help="Great Expectations Data Docs folder."),
+    workers: int = typer.Option(DEFAULTS.workers, "--workers", min=1, help="Extraction worker processes."),
+    batch_size: int = typer.Option(DEFAULTS.batch_size, "--batch-size", min=1, help="Files per extraction task."),
     snapshot: Path | None = typer.Option(None, "--snapshot",
                                          help="Read-only DuckDB copy for BI (DuckDB 1.x format) "
-                                              "(default: serve/warehouse.duckdb beside the warehouse)."),
-    runner: str = typer.Option("process", "--runner",
+                                              "(default: serve/<warehouse file name> beside the warehouse)."),
+    dashboard: Path | None = typer.Option(None, "--dashboard",
+                                          help="Folder of the HTML dashboard (default: dashboard/ beside the "
+                                               "warehouse)."),
+    keep_removed: bool = typer.Option(DEFAULTS.keep_removed, "--keep-removed",
+                                      help="Keep the facts of files that were loaded and then removed from the "
+                                           "inbox (they are still marked missing in the ledger)."),
+    verify: bool = typer.Option(DEFAULTS.verify, "--verify",
+                                help="Rehash every known file: catches edits that kept the size and the old "
+                                     "modification time (cp -p, tar x, rsync -t)."),
+    file_timeout: float = typer.Option(DEFAULTS.file_timeout_s, "--file-timeout", min=1,
+                                       help="Seconds one file may take before it is stopped and quarantined "
+                                            "(timeout)."),
+    worker_memory: int = typer.Option(DEFAULTS.worker_memory_mb or 0, "--worker-memory", min=0,
+                                      help="Address-space cap of each worker process in MiB (0: none); a file "
+                                           "that needs more is quarantined (too_large)."),
+    runner: str = typer.Option(DEFAULTS.runner, "--runner",
                                help="Where extraction runs: process (local worker processes) or dask."),
     dask_address: str | None = typer.Option(None, "--dask-address",
                                             help="Scheduler of an existing Dask cluster, e.g. tcp://10.0.0.5:8786 "
-                                                 "[default with --runner dask: a local cluster of --workers "
-                                                 "processes]."),
+                                                 "(default with --runner dask: a local cluster of --workers "
+                                                 "processes)."),
 ) -> None:
     """Run the nightly flow once: new files in the inbox → validated facts in DuckDB + Parquet.
 
@@ -91,41 +119,55 @@ def run(
     """
     if not inbox.is_dir():
         _fail(f"inbox folder not found: {inbox} (pass --inbox DIR)")
-    from flows.runguard import lock_holder
-
-    busy = lock_holder(warehouse)  # before the slow imports: a refused start costs well under a second
-    if busy:
-        _fail(busy)
     if runner not in ("process", "dask"):
         _fail(f"unknown --runner {runner!r}: use process or dask")
     if dask_address and runner != "dask":
         _fail("--dask-address needs --runner dask")
+    from flows.runguard import lock_holder, lock_path
+
+    # Before the slow imports: a refused start costs well under a second, and a warehouse folder
+    # that cannot be written is one line here rather than a failed flow run.
+    busy = lock_holder(warehouse)
+    if busy:
+        _fail(busy)
+    try:
+        warehouse.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(lock_path(warehouse), os.O_RDWR | os.O_CREAT, 0o644))
+    except OSError as exc:
+        message = f"cannot write beside warehouse {warehouse}: {exc.strerror or exc}"
+        log_path = _run_log(warehouse)
+        logging.getLogger("prefect.congress-etl").error(message)
+        _fail(f"{message} (log: {log_path})")
     from flows.nightly import nightly
 
     log_path = _run_log(warehouse)  # after the import: Prefect's logging setup replaces earlier handlers
-
     try:
         summary = nightly(inbox=str(inbox), warehouse=str(warehouse), lake=str(lake), docs=str(docs),
                           workers=workers, batch_size=batch_size,
                           snapshot=str(snapshot) if snapshot else None, runner=runner,
-                          dask_address=dask_address)
+                          dask_address=dask_address, dashboard=str(dashboard) if dashboard else None,
+                          keep_removed=keep_removed, verify=verify, file_timeout_s=file_timeout,
+                          worker_memory_mb=worker_memory)
     except Exception as exc:  # the run itself failed: one line, and where the details are
         _fail(f"run failed: {_explain(exc, warehouse)} (log: {log_path})")
+    from flows.run import RunSummary
+    from flows.settings import RunSettings
+
     table = Table(title=f"congress-etl run {summary['run_id']}")
     table.add_column("figure")
     table.add_column("value", justify="right")
-    for key in ("files_seen", "files_new", "files_unchanged", "files_loaded", "files_quarantined", "meetings",
-                "rows_loaded"):
+    for key in RunSummary.FIGURES:
         table.add_row(key.replace("_", " "), str(summary[key]))
     for rule, n in summary["violations"].items():
         table.add_row(f"violations: {rule}", str(n))
     table.add_row("wall time (s)", f"{summary['wall_seconds']:.2f}")
     console.print(table)
-    if summary["files_new"] == 0:
+    if summary["files_new"] == 0 and summary["files_missing"] == 0:
         console.print("Nothing new in the inbox: no rows loaded, the warehouse is unchanged.")
-    snap = snapshot or warehouse.parent / "serve" / "warehouse.duckdb"
-    console.print(f"Warehouse {warehouse} · BI snapshot {snap} · lake {lake} · Data Docs {docs}/index.html · "
-                  f"dashboard {warehouse.parent / 'dashboard' / 'index.html'} · log {log_path}")
+    settings = RunSettings(inbox=inbox, warehouse=warehouse, lake=lake, docs=docs, snapshot=snapshot,
+                           dashboard=dashboard)
+    console.print(f"Warehouse {warehouse} · BI snapshot {settings.snapshot_path} · lake {lake} · Data Docs "
+                  f"{docs}/index.html · dashboard {settings.dashboard_dir / 'index.html'} · log {log_path}")
 
 
 @app.command()
@@ -162,45 +204,90 @@ def query(
 
 @app.command()
 def serve(
-    cron: str = typer.Option("0 2 * * *", "--cron", help="Cron expression of the nightly schedule."),
-    timezone: str = typer.Option("Asia/Shanghai", "--timezone", help="IANA time zone the cron is read in."),
-    inbox: Path = typer.Option(Path("seeds/reports"), "--inbox", help="Folder the crawler drops report files into."),
-    warehouse: Path = typer.Option(Path("data/warehouse.duckdb"), "--warehouse", help="DuckDB warehouse file."),
-    lake: Path = typer.Option(Path("data/lake"), "--lake", help="Parquet lake folder."),
-    docs: Path = typer.Option(Path("data/docs"), "--docs", help="Great Expectations Data Docs folder."),
-    workers: int = typer.Option(2, "--workers", min=1, help="Extraction worker processes per run."),
+    cron: str = typer.Option(DEFAULT_CRON, "--cron", help="Cron expression of the nightly schedule."),
+    timezone: str = typer.Option(DEFAULT_TIMEZONE, "--timezone", help="IANA time zone the cron is read in."),
+    inbox: Path = typer.Option(DEFAULTS.inbox, "--inbox", help="Folder the crawler drops report files into."),
+    warehouse: Path = typer.Option(DEFAULTS.warehouse, "--warehouse", help="DuckDB warehouse file."),
+    lake: Path = typer.Option(DEFAULTS.lake, "--lake", help="Parquet lake folder."),
+    docs: Path = typer.Option(DEFAULTS.docs, "--docs", help="Great Expectations Data Docs folder."),
+    workers: int = typer.Option(DEFAULTS.workers, "--workers", min=1, help="Extraction worker processes per run."),
     port: int = typer.Option(4200, "--port", help="Port of the local Prefect server started when PREFECT_API_URL is unset."),
+    keep_removed: bool = typer.Option(DEFAULTS.keep_removed, "--keep-removed",
+                                      help="Keep the facts of files removed from the inbox after loading."),
 ) -> None:
-    """Serve deployment nightly/nightly on a cron schedule until stopped (Ctrl-C).
+    """Serve deployment nightly/nightly on a cron schedule until stopped (Ctrl-C or SIGTERM).
 
     Uses the Prefect API at PREFECT_API_URL when set; otherwise starts a local Prefect
-    server on 127.0.0.1 (state in data/prefect/) and serves against it.
+    server on 127.0.0.1 (state in data/prefect/) and serves against it; SIGTERM stops both.
 
     Example: congress-etl serve --cron "0 2 * * *" --timezone Asia/Shanghai
     """
+    import signal
     import subprocess
 
     from flows.serve import serve_nightly
 
     if os.environ.get("PREFECT_API_URL"):
         serve_nightly(cron=cron, timezone=timezone, inbox=inbox, warehouse=warehouse, lake=lake, docs=docs,
-                      workers=workers)
+                      workers=workers, keep_removed=keep_removed)
         return
-    from flows.server import ServerStartError, local_prefect_server
+    from flows.server import ServerStartError, local_prefect_server, stop_process
 
+    class Stopped(Exception):
+        pass
+
+    def on_sigterm(signum: int, frame: object) -> None:
+        raise Stopped()  # systemd, Docker and Kubernetes stop services with SIGTERM: stop whole
+
+    signal.signal(signal.SIGTERM, on_sigterm)
     home = warehouse.parent / "prefect"
+    child = None
     try:
         with local_prefect_server(home=home, port=port) as api_url:
             console.print(f"Prefect server at {api_url.removesuffix('/api')} (state in {home})")
             child = subprocess.Popen([sys.executable, "-m", "flows.cli", *sys.argv[1:]],
-                                     env={**os.environ, "PREFECT_API_URL": api_url})
+                                     env={**os.environ, "PREFECT_API_URL": api_url}, start_new_session=True)
             try:
-                raise typer.Exit(child.wait())
-            except KeyboardInterrupt:
-                child.terminate()
-                child.wait()
+                code = child.wait()
+            finally:  # Ctrl-C, SIGTERM or the server failing: the served deployment stops first
+                stop_process(child, timeout_s=30)
+            raise typer.Exit(code)
+    except (KeyboardInterrupt, Stopped):
+        console.print("congress-etl serve stopped (deployment and Prefect server)")
     except ServerStartError as exc:
         _fail(f"{exc} (see {home / 'server.log'})")
+
+
+@app.command("move-inbox")
+def move_inbox(
+    old: Path = typer.Argument(..., help="The inbox folder the warehouse knows (where it was)."),
+    new: Path = typer.Argument(..., help="The folder it is now (must exist)."),
+    warehouse: Path = typer.Option(Path("data/warehouse.duckdb"), "--warehouse", help="DuckDB warehouse file."),
+) -> None:
+    """Tell the warehouse an inbox moved: its files keep their identity, nothing is re-read.
+
+    A file is identified by its inbox and its path inside it; without this, the next run over
+    the new folder would read every file as new and mark the old inbox's files removed.
+
+    Example: congress-etl move-inbox /srv/inbox /data/inbox
+    """
+    if not new.is_dir():
+        _fail(f"new inbox folder not found: {new}")
+    if not warehouse.is_file():
+        _fail(f"warehouse not found: {warehouse}")
+    from flows.inbox import inbox_id
+    from flows.runguard import RunLocked, run_lock
+    from warehouse.store import Warehouse
+
+    old_id = str(old.resolve()) if old.exists() else str(old.absolute())
+    try:
+        with run_lock(warehouse, "move-inbox"), Warehouse(warehouse) as wh:
+            moved = wh.move_inbox(old_id, inbox_id(new))
+    except RunLocked as exc:
+        _fail(str(exc))
+    if not moved:
+        _fail(f"the warehouse holds no files of inbox {old_id}")
+    console.print(f"{moved} ledger rows moved from {old_id} to {inbox_id(new)}")
 
 
 @app.command()

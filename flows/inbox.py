@@ -1,8 +1,10 @@
-"""The inbox side of a run: which files are there, which are new, and reading them safely.
+"""The inbox side of a run: which files are there, which are new or gone, and reading them safely.
 
-This is the only place that touches report files. Discovery compares path + size + mtime
-with the ledger first (a no-op rerun reads no file contents), and hashes only files whose
-metadata changed.
+This is the only place that touches report files. A file's identity is its inbox (the inbox
+folder's resolved path) plus its path inside the inbox. Discovery compares path + size + mtime
+with the ledger first (a no-op rerun reads no file contents), and hashes only known files whose
+metadata changed (or all known files with `verify`); new paths are hashed by the worker that
+reads them, from the very bytes it extracts.
 
 Hostile inboxes are expected: nothing found here stops a run. Symlinks leaving the inbox,
 symlink loops, FIFOs/devices, name collisions and oversized files become `Rejected` entries
@@ -16,9 +18,14 @@ import hashlib
 import os
 import stat
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+from flows.runguard import slow_read_hook
 
 # Decoding holds a few copies of the text in memory: at this limit a worker peaks near 1 GB.
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -58,12 +65,27 @@ class Rejected:
 @dataclass(frozen=True)
 class Scan:
     new: list[InboxFile]  # new paths and changed contents
-    unchanged: list[InboxFile]
+    unchanged: "pa.Table"  # path, sha256, size_bytes, mtime_ns of known files as they were
     rejected: list[Rejected]
+    missing: list[str] = field(default_factory=list)  # ledger paths of this inbox no longer in it
 
     @property
     def seen(self) -> int:
-        return len(self.new) + len(self.unchanged) + len(self.rejected)
+        return len(self.new) + self.unchanged.num_rows + len(self.rejected)
+
+
+class FileChanging(Exception):
+    """The file changed while it was read: left for the next run, nothing recorded."""
+
+
+@dataclass(frozen=True)
+class ReadFile:
+    """The bytes of one read and what they are: hash, and the size and mtime they had."""
+
+    data: bytes
+    sha256: str
+    size_bytes: int
+    mtime_ns: int
 
 
 def printable(text: str) -> str:
@@ -83,43 +105,66 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def list_inbox(inbox: Path) -> tuple[list[tuple[str, Path, os.stat_result]], list[Rejected]]:
-    """Every regular file below `inbox` (hidden files skipped), in path order.
+@dataclass(frozen=True)
+class Listing:
+    """The regular files found in an inbox, as columns in path order (a no-op run over 100k
+    files builds no per-file Python objects beyond these lists)."""
+
+    path: list[str]  # relative to the inbox, "/" separators, non-UTF-8 bytes as \\xNN
+    abs_path: list[str]  # the real file (symlinks inside the inbox resolved)
+    size_bytes: list[int]
+    mtime_ns: list[int]
+
+    def __len__(self) -> int:
+        return len(self.path)
+
+    def table(self) -> "pa.Table":
+        import pyarrow as pa
+
+        return pa.table({"path": pa.array(self.path, pa.string()), "size_bytes": pa.array(self.size_bytes, pa.int64()),
+                         "mtime_ns": pa.array(self.mtime_ns, pa.int64()), "row": pa.array(range(len(self.path)),
+                                                                                           pa.int64())})
+
+
+def list_inbox(inbox: Path) -> tuple[Listing, list[Rejected]]:
+    """Every regular file below `inbox` (hidden files skipped), in path order: one `os.scandir`
+    per folder and one lstat per file, nothing read.
 
     A symlink whose target is outside the inbox is rejected, never followed; so are symlink
     loops and anything that is not a regular file (a FIFO would block the reader forever).
+    Linked folders are not descended into (their files are found at their own paths).
     """
     root = inbox.resolve()
-    found: list[tuple[str, Path, os.stat_result]] = []
+    root_s = str(root)
+    found: list[tuple[str, str, int, int]] = []
     rejected: list[Rejected] = []
     names: set[str] = set()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        entries = sorted(n for n in filenames if not n.startswith("."))
-        # Linked folders are not descended into; one pointing outside is reported.
-        linked = [d for d in dirnames if not d.startswith(".") and os.path.islink(os.path.join(dirpath, d))]
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in linked)
-        for name in sorted(entries + linked):
-            path = Path(dirpath) / name
-            rel = _display(path, root)
-            real = path
-            if path.is_symlink():
-                try:
-                    real = path.resolve(strict=True)
-                except FileNotFoundError:
-                    rejected.append(Rejected(rel, "unreadable", "symlink target does not exist"))
-                    continue
-                except (OSError, RuntimeError):
-                    rejected.append(Rejected(rel, "unsafe_path", "symlink loop; not followed"))
-                    continue
-                if not real.is_relative_to(root):
-                    rejected.append(Rejected(rel, "unsafe_path",
-                                             f"symlink points outside the inbox (to {printable(str(real))}); "
-                                             "not followed"))
-                    continue
-                if real.is_dir():
-                    continue  # its files are found at their own paths inside the inbox
+    stack = [(root_s, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = [e for e in it if not e.name.startswith(".")]
+        except OSError as exc:
+            rejected.append(Rejected(printable(prefix.rstrip("/")) or ".", "unreadable",
+                                     f"cannot list folder: {exc.strerror or exc}"))
+            continue
+        for entry in entries:
+            rel = printable(prefix + entry.name)
+            real = entry.path
             try:
-                st = real.stat()
+                if entry.is_symlink():
+                    real = _resolve_link(entry.path, root, rel, rejected)
+                    if real is None:
+                        continue
+                    st = os.stat(real)
+                    if stat.S_ISDIR(st.st_mode):
+                        continue  # its files are found at their own paths inside the inbox
+                else:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append((entry.path, prefix + entry.name + "/"))
+                        continue
+                    st = entry.stat(follow_symlinks=False)
             except OSError as exc:
                 rejected.append(Rejected(rel, "unreadable", f"cannot stat file: {exc.strerror or exc}"))
                 continue
@@ -131,10 +176,28 @@ def list_inbox(inbox: Path) -> tuple[list[tuple[str, Path, os.stat_result]], lis
                                          "bytes are written as \\xNN; rename it", st.st_size, st.st_mtime_ns))
                 continue
             names.add(rel)
-            found.append((rel, real, st))
-    found.sort(key=lambda entry: entry[0])
+            found.append((rel, real, st.st_size, st.st_mtime_ns))
+    found.sort()
     rejected.sort(key=lambda r: r.path)
-    return found, rejected
+    columns = list(zip(*found)) if found else [(), (), (), ()]
+    return Listing(list(columns[0]), list(columns[1]), list(columns[2]), list(columns[3])), rejected
+
+
+def _resolve_link(link: str, root: Path, rel: str, rejected: list[Rejected]) -> str | None:
+    """The real path of a symlink inside the inbox, or None (and a Rejected) when it is not one."""
+    try:
+        real = Path(link).resolve(strict=True)
+    except FileNotFoundError:
+        rejected.append(Rejected(rel, "unreadable", "symlink target does not exist"))
+        return None
+    except (OSError, RuntimeError):
+        rejected.append(Rejected(rel, "unsafe_path", "symlink loop; not followed"))
+        return None
+    if not real.is_relative_to(root):
+        rejected.append(Rejected(rel, "unsafe_path",
+                                 f"symlink points outside the inbox (to {printable(str(real))}); not followed"))
+        return None
+    return str(real)
 
 
 def _open_regular(abs_path: str) -> int:
@@ -154,47 +217,107 @@ def sha256_file(path: Path | str) -> str:
     return digest.hexdigest()
 
 
-def scan_inbox(inbox: Path, ledger: dict[str, dict[str, Any]], max_bytes: int = MAX_FILE_BYTES) -> Scan:
-    """Split the inbox into new, unchanged and rejected files against the ledger."""
+def inbox_id(inbox: Path) -> str:
+    """The inbox part of a file's identity: its folder's resolved path."""
+    return printable(str(inbox.resolve()))
+
+
+LEDGER_COLUMNS = ("path", "sha256", "size_bytes", "mtime_ns", "status", "missing_since")
+
+
+def ledger_table(ledger: "dict[str, dict[str, Any]] | pa.Table") -> "pa.Table":
+    """An inbox's current ledger entries as an Arrow table (a dict {path: entry} is converted)."""
+    import pyarrow as pa
+
+    if isinstance(ledger, pa.Table):
+        return ledger
+    rows = [{"path": path, **{k: entry.get(k) for k in LEDGER_COLUMNS[1:]}} for path, entry in ledger.items()]
+    schema = pa.schema([("path", pa.string()), ("sha256", pa.string()), ("size_bytes", pa.int64()),
+                        ("mtime_ns", pa.int64()), ("status", pa.string()), ("missing_since", pa.timestamp("us"))])
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+def scan_inbox(inbox: Path, ledger: "dict[str, dict[str, Any]] | pa.Table", max_bytes: int = MAX_FILE_BYTES, *,
+               verify: bool = False) -> Scan:
+    """Split the inbox into new, unchanged and rejected files against this inbox's ledger (an
+    Arrow table of its current entries, or a dict {path: entry}), and list the ledger's files
+    that are gone. The diff is one Arrow join: a no-op run over 100k known files reads their
+    metadata only. `verify` rehashes every known file (a same-size edit with its old mtime
+    restored, as `cp -p` or `rsync -t` leave it, is only seen that way)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     if not inbox.is_dir():
         raise FileNotFoundError(f"inbox folder not found: {inbox}")
-    found, rejected = list_inbox(inbox)
+    listing, rejected = list_inbox(inbox)
+    known = ledger_table(ledger).select(list(LEDGER_COLUMNS))
+    right = known.rename_columns(["path", "known_sha256", "known_size", "known_mtime", "known_status",
+                                  "known_missing"]).append_column("in_ledger", pa.repeat(True, known.num_rows))
+    joined = listing.table().join(right, keys="path", join_type="left outer").sort_by("row")
+    in_ledger = pc.fill_null(joined["in_ledger"], False)
+    hashed = pc.is_valid(joined["known_sha256"])
+    same_stat = pc.and_(pc.equal(joined["size_bytes"], joined["known_size"]),
+                        pc.equal(joined["mtime_ns"], joined["known_mtime"]))
+    fast = pc.fill_null(pc.and_(in_ledger, same_stat), False)
+    if verify:
+        fast = pc.and_(fast, pc.invert(hashed))
+    unchanged_mask = fast
     new: list[InboxFile] = []
-    unchanged: list[InboxFile] = []
-    for rel, path, st in found:
-        known = ledger.get(rel)
-        if known and known.get("size_bytes") == st.st_size and known.get("mtime_ns") == st.st_mtime_ns:
-            unchanged.append(InboxFile(rel, str(path), st.st_size, st.st_mtime_ns, known.get("sha256")))
+    extra_unchanged: list[int] = []
+    rows = joined["row"].to_numpy()
+    todo = pc.indices_nonzero(pc.invert(fast)).to_pylist()  # new paths, changed metadata, verify
+    known_sha = joined["known_sha256"].to_pylist() if todo else []
+    for i in todo:
+        r = rows[i]
+        rel, path, size, mtime = listing.path[r], listing.abs_path[r], listing.size_bytes[r], listing.mtime_ns[r]
+        if size > max_bytes:
+            rejected.append(Rejected(rel, "too_large", f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; "
+                                                       "not read", size, mtime))
             continue
-        if st.st_size > max_bytes:
-            rejected.append(Rejected(rel, "too_large",
-                                     f"file is {st.st_size:,} bytes, over the {max_bytes:,}-byte limit; not read",
-                                     st.st_size, st.st_mtime_ns))
+        if not known_sha[i]:
+            new.append(InboxFile(rel, path, size, mtime))  # hashed where it is read
             continue
-        try:
+        try:  # known path, new size or mtime (or verify): maybe only touched
             digest = sha256_file(path)
         except (OSError, ValueError) as exc:  # vanished or swapped since the listing
-            rejected.append(Rejected(rel, "unreadable", f"cannot read file: {printable(str(exc))}",
-                                     st.st_size, st.st_mtime_ns))
+            rejected.append(Rejected(rel, "unreadable", f"cannot read file: {printable(str(exc))}", size, mtime))
             continue
-        item = InboxFile(rel, str(path), st.st_size, st.st_mtime_ns, digest)
-        if known and known.get("sha256") == digest:
-            unchanged.append(item)  # touched, same content
+        if known_sha[i] == digest:
+            extra_unchanged.append(i)  # touched, same content
         else:
-            new.append(item)
-    return Scan(new=new, unchanged=unchanged, rejected=sorted(rejected, key=lambda r: r.path))
+            new.append(InboxFile(rel, path, size, mtime, digest))
+    if extra_unchanged:
+        unchanged_mask = pc.or_(unchanged_mask, pc.is_in(pa.array(range(joined.num_rows)),
+                                                         value_set=pa.array(extra_unchanged)))
+    unchanged = joined.filter(unchanged_mask)
+    unchanged = pa.table({"path": unchanged["path"], "sha256": unchanged["known_sha256"],
+                          "size_bytes": unchanged["size_bytes"], "mtime_ns": unchanged["mtime_ns"]})
+    present = pa.array(listing.path + [r.path for r in rejected], pa.string())
+    missing = known.filter(pc.invert(pc.is_in(known["path"], value_set=present)))["path"].to_pylist()
+    return Scan(new=new, unchanged=unchanged, rejected=sorted(rejected, key=lambda r: r.path),
+                missing=sorted(missing))
 
 
-def read_bytes(item: InboxFile, max_bytes: int = MAX_FILE_BYTES) -> bytes:
-    """Read one file, retrying transient I/O errors with backoff; bounded in size."""
+def read_bytes(item: InboxFile, max_bytes: int = MAX_FILE_BYTES) -> ReadFile:
+    """Read one file once, retrying transient I/O errors with backoff; bounded in size.
+
+    The hash, size and mtime returned are those of the bytes actually read. A file whose size
+    or mtime changes while it is read raises FileChanging: a hash of one content must never be
+    stored with facts extracted from another."""
     delay = 0.2
     for attempt in range(1, _READ_ATTEMPTS + 1):
         try:
             with os.fdopen(_open_regular(item.abs_path), "rb") as fh:
+                before = os.fstat(fh.fileno())
+                slow_read_hook(item.path)
                 data = fh.read(max_bytes + 1)
+                after = os.fstat(fh.fileno())
             if len(data) > max_bytes:
                 raise ValueError(f"file grew past the {max_bytes:,}-byte limit while being read")
-            return data
+            if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(data) != after.st_size:
+                raise FileChanging(f"file changed while being read ({before.st_size:,} → {after.st_size:,} bytes); "
+                                   "left for the next run")
+            return ReadFile(data, hashlib.sha256(data).hexdigest(), after.st_size, after.st_mtime_ns)
         except OSError as exc:
             if not is_transient(exc) or attempt == _READ_ATTEMPTS:
                 raise

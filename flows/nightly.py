@@ -1,19 +1,18 @@
-"""The nightly flow: discover → read & decode → extract → validate → load → export lake.
+"""The nightly flow: discover → extract → validate → load → reconcile → export → snapshot → dashboard.
 
-Thin orchestration only: the work is done by `transforms/` (pure), `expectations/` (GX)
-and `warehouse/` (the one writer). Extraction runs in worker processes, files batched
-into tasks; everything that touches DuckDB runs in this process.
+Thin orchestration only: each step is one Prefect task that calls `transforms/` (pure, in the
+workers), `expectations/` (GX) or `warehouse/` (the one writer). A task that fails fails the
+run, and its name is the stage the `runs` row records. Steps that touch files or the network
+retry transient I/O errors only (bad input is never retried). `flows/run.py` holds a run's
+state; everything that touches DuckDB runs in this process.
 """
 
 from __future__ import annotations
 
 import os
-import time
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,59 +20,14 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from dashboards.build import dashboard_dir_for, write_dashboard
-from flows.inbox import InboxFile, Scan, is_transient, scan_inbox
-from flows.progress import extraction_progress
-from flows.reconcile import reconcile_warehouse
-from flows.runners import stream, task_runner
-from flows.runguard import kill_point, run_lock, sweep_leftovers
-from flows.settings import RunSettings
-from flows.staging import (TEXTS_TABLE, Extracted, Outcome, Tally, leftover_rows, process_one,  # noqa: F401
-                           remove_shards, remove_stale_shards, shard_dir_for, stage_batch, stage_verdicts,
-                           validate_chunk)
-from transforms.facts import Violation
-from warehouse.store import REPORT_TABLES
+from flows.inbox import InboxFile, Scan, is_transient, ledger_table, scan_inbox
+from flows.run import Run, RunSummary
+from flows.runguard import kill_point
+from flows.settings import DEFAULTS, RunSettings
+from flows.staging import (Outcome, leftover_rows, remove_shards, stage_batch, stage_unchanged, validate_run,
+                           write_outcomes)
 
-DEFAULT_BATCH_SIZE = 64
-
-
-@dataclass
-class RunSummary:
-    run_id: str
-    files_seen: int = 0
-    files_new: int = 0
-    files_unchanged: int = 0
-    files_loaded: int = 0
-    files_quarantined: int = 0
-    meetings: int = 0
-    rows_loaded: int = 0
-    violations: dict[str, int] = field(default_factory=dict)
-    wall_seconds: float = 0.0
-
-    def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-
-def init_worker(user_dict: str | None) -> None:
-    """jieba's user dictionary is per process: loaded once in every worker (idempotent)."""
-    if user_dict and user_dict not in _WORKER_DICTS:
-        from transforms import keywords
-
-        keywords.load_user_dictionary(Path(user_dict).read_text(encoding="utf-8").splitlines())
-        _WORKER_DICTS.add(user_dict)
-
-
-def _load_dictionary_lines(lines: tuple[str, ...]) -> None:
-    # Dask workers may be other machines: the dictionary travels with the task, not as a path.
-    key = hash(lines)
-    if lines and key not in _WORKER_DICTS:
-        from transforms import keywords
-
-        keywords.load_user_dictionary(lines)
-        _WORKER_DICTS.add(key)
-
-
-_WORKER_DICTS: set = set()
+__all__ = ["RunSummary", "init_worker", "nightly", "run_pipeline"]
 
 
 def _transient_only(task: Any, task_run: Any, state: Any) -> bool:
@@ -82,33 +36,303 @@ def _transient_only(task: Any, task_run: Any, state: Any) -> bool:
     return is_transient(exc)
 
 
-@task(name="discover-files", retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=_transient_only)
-def discover_files(inbox: Path, ledger: dict[str, dict[str, Any]], max_bytes: int) -> Scan:
-    """Diff the inbox against the ledger: new, unchanged and rejected files."""
-    scan = scan_inbox(inbox, ledger, max_bytes)
-    get_run_logger().info("inbox %s: %d new, %d unchanged, %d rejected", inbox, len(scan.new),
-                          len(scan.unchanged), len(scan.rejected))
-    return scan
+def io_step(name: str, retries: int = 2, delays: tuple[int, ...] = (1, 5)) -> Any:
+    """A step that reads or writes files: transient I/O errors are retried, nothing else."""
+    return task(name=name, retries=retries, retry_delay_seconds=list(delays), retry_condition_fn=_transient_only,
+                cache_policy=NO_CACHE)
+
+
+class StepFailed(Exception):
+    """A step's task ended failed: `stage` is its name, `error` what it raised."""
+
+    def __init__(self, stage: str, error: BaseException) -> None:
+        super().__init__(f"{stage}: {type(error).__name__}: {error}")
+        self.stage, self.error = stage, error
+
+
+def step(task_fn: Any, run: Run) -> Any:
+    """Run one step's task; its final state says whether the run goes on (and where it stopped)."""
+    state = task_fn(run, return_state=True)
+    if not state.is_completed():
+        error = state.result(raise_on_failure=False)
+        raise StepFailed(task_fn.name, error if isinstance(error, BaseException) else RuntimeError(state.message))
+    return state.result()
+
+
+# ---------------------------------------------------------------------------- the run
+
+
+def run_pipeline(settings: RunSettings, run_id: str | None = None) -> RunSummary:
+    """One nightly run, callable inside a flow (the flow below) or a test harness."""
+    run = Run(settings, run_id)
+    # One run at a time: a second start stops at once (RunLocked), before touching anything.
+    with run.hold(get_run_logger()):
+        try:
+            step(discover, run)
+            try:
+                step(extract, run)
+                step(validate, run)
+                changed = step(load, run)
+            finally:
+                remove_shards(run.shards)
+            if changed or run.was_unpublished or run.outputs_missing():
+                step(reconcile, run)
+                step(export, run)
+                step(snapshot, run)
+                step(dashboard, run)
+            else:
+                run.logger.info("nothing changed: meetings, lake, snapshot and dashboard already show the warehouse")
+            run.record_end(status="ok", error=None)
+        except StepFailed as failed:
+            run.record_failure(failed.stage, failed.error)
+            raise failed.error from None
+    kill_point("done")
+    create_markdown_artifact(key="nightly-summary", markdown=_summary_markdown(run),
+                             description="congress-etl nightly run summary")
+    return run.summary
+
+
+@flow(name="nightly", log_prints=False)
+def nightly(
+    inbox: str = str(DEFAULTS.inbox),
+    warehouse: str = str(DEFAULTS.warehouse),
+    lake: str = str(DEFAULTS.lake),
+    docs: str = str(DEFAULTS.docs),
+    workers: int = DEFAULTS.workers,
+    batch_size: int = DEFAULTS.batch_size,
+    snapshot: str | None = None,
+    runner: str = DEFAULTS.runner,
+    dask_address: str | None = None,
+    dashboard: str | None = None,
+    keep_removed: bool = DEFAULTS.keep_removed,
+    verify: bool = DEFAULTS.verify,
+    file_timeout_s: float | None = None,
+    worker_memory_mb: int | None = None,
+) -> dict[str, Any]:
+    """Ingest new report files from the inbox into the warehouse and the Parquet lake."""
+    settings = RunSettings.from_strings(inbox=inbox, warehouse=warehouse, lake=lake, docs=docs,
+                                        workers=workers, batch_size=batch_size, snapshot=snapshot,
+                                        runner=runner, dask_address=dask_address, dashboard=dashboard,
+                                        keep_removed=keep_removed, verify=verify, file_timeout_s=file_timeout_s,
+                                        worker_memory_mb=worker_memory_mb)
+    return run_pipeline(settings).as_dict()
+
+
+# ---------------------------------------------------------------------------- the steps
+
+
+@io_step("discover")
+def discover(run: Run) -> None:
+    """Diff the inbox against its ledger: new, unchanged, rejected and missing files."""
+    kill_point("discover")
+    s = run.settings
+    run.ledger = run.wh.inbox_ledger(run.inbox)
+    scan = scan_inbox(s.inbox, run.ledger, s.max_bytes, verify=s.verify)
+    missing = _missing_to_record(scan, run.ledger, s.keep_removed)
+    if missing and scan.seen == 0:  # an unmounted inbox looks empty: never take that as a deletion
+        run.logger.warning("inbox %s is empty but the ledger holds %d files from it: not marking them removed "
+                           "(an unmounted inbox?)", s.inbox, len(scan.missing))
+        scan, missing = replace(scan, missing=[]), []
+    run.scan, run.missing = scan, missing
+    summary = run.summary
+    summary.files_seen, summary.files_new = scan.seen, len(scan.new)
+    summary.files_unchanged, summary.files_missing = scan.unchanged.num_rows, len(scan.missing)
+    get_run_logger().info("inbox %s: %d new, %d unchanged, %d rejected, %d missing", s.inbox, len(scan.new),
+                          scan.unchanged.num_rows, len(scan.rejected), len(scan.missing))
+
+
+@task(name="extract", cache_policy=NO_CACHE)
+def extract(run: Run) -> None:
+    """Read, decode and extract every new file in worker processes; rows, validation rows and
+    per-file outcomes go to the run's shards."""
+    kill_point("extract")
+    items = run.scan.new
+    if not items:
+        return
+    from expectations.rules import preload
+
+    preload()  # GX's import overlaps extraction
+    from flows.progress import extraction_progress
+
+    s = run.settings
+    dictionary = tuple(Path(s.user_dict).read_text(encoding="utf-8").splitlines()) if s.user_dict else ()
+    with extraction_progress(len(items), s.show_progress) as advance:
+        for k, outcomes in enumerate(_extraction_results(items, run, dictionary)):
+            write_outcomes(run.shards, f"o{k:07d}", outcomes)
+            advance(len(outcomes))
+
+
+@task(name="validate", cache_policy=NO_CACHE)
+def validate(run: Run) -> None:
+    """The GX suite over every report extracted; ledger and quarantine rows of every file read."""
+    kill_point("validate")
+    s = run.settings
+    tally = validate_run(run.shards, docs_dir=s.docs, run_id=run.run_id, now=run.now, inbox=run.inbox,
+                         schemas=run.schemas, chunk=s.validate_chunk)
+    files, quarantine = leftover_rows(run.run_id, run.now, run.scan.rejected, run.missing, inbox=run.inbox,
+                                      keep_removed=s.keep_removed)
+    stage_unchanged(run.scan.unchanged, inbox=run.inbox, now=run.now, shard_dir=run.shards)
+    run.leftovers = (files, quarantine)
+    run.duplicated = tally.duplicated
+    tally.rules.update(q["rule"] for q in quarantine)
+    summary = run.summary
+    summary.files_quarantined = tally.files_quarantined + len(run.scan.rejected)
+    summary.files_loaded, summary.files_skipped = tally.files_loaded, tally.files_skipped
+    summary.meeting_reports = tally.meeting_reports
+    summary.violations = dict(sorted(tally.rules.items()))
+
+
+@task(name="load", cache_policy=NO_CACHE)
+def load(run: Run) -> bool:
+    """The run's one transaction: ledger, report rows, quarantine and the runs row (`running`).
+    True when it changed what readers see."""
+    kill_point("load")
+    scan = run.scan
+    may_change = bool(scan.new or run.missing or _unrecorded_rejections(scan, run.ledger))
+    # published = false is committed with the data: a run killed before it publishes leaves it,
+    # and the next run publishes.
+    run.row.update(run.summary.as_dict(), status="running", error=None, published=False if may_change else None)
+    run.wh.store_texts_from_shards(run.shards)  # before the load: a loaded report always has its text
+    files, quarantine = run.leftovers
+    counts = run.wh.commit_run(run.row, files, {}, quarantine, shards=run.shards, dedupe=run.duplicated)
+    run.summary.rows_loaded = sum(counts.values())
+    get_run_logger().info("run %s committed: %s", run.run_id, counts)
+    changed = run.summary.rows_loaded > 0 or bool(run.missing)
+    if may_change and not changed:  # nothing actually changed: nothing to publish
+        run.row["published"] = None
+    return changed
+
+
+@task(name="reconcile", cache_policy=NO_CACHE)
+def reconcile(run: Run) -> None:
+    """Meetings, reposts and conflicts from all current reports (earlier runs' too); idempotent,
+    so a failure leaves the meeting tables as they were and the next run catches up."""
+    kill_point("reconcile")
+    from flows.reconcile import reconcile_warehouse
+
+    logger = get_run_logger()
+    try:
+        logger.info("reconciled: %s", reconcile_warehouse(run.wh))
+    except Exception as exc:
+        logger.error("reconciliation failed, meeting tables unchanged: %s: %s", type(exc).__name__, exc)
+    run.summary.meetings = run.wh.run_meetings(run.run_id)
+
+
+@io_step("export")
+def export(run: Run) -> None:
+    """A new version of the Parquet lake from the committed warehouse, swapped in atomically."""
+    kill_point("export")
+    from warehouse.lake import export_lake
+
+    export_lake(run.wh, run.settings.lake)
+
+
+@io_step("snapshot")
+def snapshot(run: Run) -> None:
+    """The read-only BI copy (DuckDB 1.x format) that readers open instead of the writer's file.
+    A failed copy leaves no temp file behind (a half-written one would keep a full disk full)."""
+    kill_point("snapshot")
+    from flows.runguard import sweep_leftovers
+
+    s = run.settings
+    try:
+        run.wh.publish_snapshot(s.snapshot_path)
+    except BaseException:
+        for note in sweep_leftovers(s.lake, s.snapshot_path):
+            get_run_logger().warning("removed after the failure: %s", note)
+        raise
+    run.wh.mark_published()
+    run.row["published"] = True
+
+
+@io_step("dashboard", retries=1, delays=(1,))
+def dashboard(run: Run) -> None:
+    """The HTML dashboard from the snapshot; the run is committed, so a dashboard that cannot be
+    drawn is logged, not fatal."""
+    kill_point("dashboard")
+    from dashboards.build import write_dashboard
+
+    s = run.settings
+    try:
+        write_dashboard(s.snapshot_path, s.dashboard_dir, docs_index=s.docs / "index.html")
+    except Exception as exc:
+        if is_transient(exc):
+            raise
+        get_run_logger().error("dashboard not written: %s: %s", type(exc).__name__, exc)
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _missing_to_record(scan: Scan, ledger: Any, keep_removed: bool) -> list[str]:
+    """Files gone from the inbox whose ledger rows change this run: all of them (they stop
+    being current), or with --keep-removed those not yet marked missing."""
+    if not keep_removed or not scan.missing:
+        return list(scan.missing)
+    known = _ledger_rows(ledger, scan.missing)
+    return [p for p in scan.missing if known[p]["missing_since"] is None]
+
+
+def _unrecorded_rejections(scan: Scan, ledger: Any) -> list[Any]:
+    """Rejected files the ledger does not already hold as rejected in this very state: only
+    those change the warehouse (a FIFO rejected every night does not)."""
+    known = _ledger_rows(ledger, [r.path for r in scan.rejected])
+    out = []
+    for r in scan.rejected:
+        k = known.get(r.path)
+        if not (k and k["status"] == "quarantined" and k["sha256"] is None
+                and k["size_bytes"] == r.size_bytes and k["mtime_ns"] == r.mtime_ns):
+            out.append(r)
+    return out
+
+
+def _ledger_rows(ledger: Any, paths: list[str]) -> dict[str, dict[str, Any]]:
+    """The ledger entries of a few paths, as dicts (the ledger itself stays an Arrow table)."""
+    if not paths:
+        return {}
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    table = ledger_table(ledger)
+    picked = table.filter(pc.is_in(table["path"], value_set=pa.array(paths, pa.string())))
+    return {row["path"]: row for row in picked.to_pylist()}
+
+
+def _extraction_results(items: list[InboxFile], run: Run, dictionary: tuple[str, ...]) -> Iterator[list[Outcome]]:
+    """Outcomes batch by batch, in completion order: supervised local workers (one bad file
+    costs only itself, see flows/workers.py), or Prefect tasks on Dask."""
+    s = run.settings
+    if s.runner == "process":
+        from flows.runguard import POISON_ENV, SLOW_READ_ENV
+        from flows.workers import WorkerConfig, WorkerPool, extraction_jobs
+
+        hooks = {k: os.environ[k] for k in (POISON_ENV, SLOW_READ_ENV) if k in os.environ}
+        config = WorkerConfig(str(run.shards), run.schemas, dictionary, s.worker_memory_mb, hooks)
+        with WorkerPool(s.workers, config, file_timeout_s=s.file_timeout_s, log=get_run_logger()) as pool:
+            yield from pool.map(extraction_jobs(items, s.batch_size))
+        return
+    from flows.runners import stream, task_runner
+
+    size = s.batch_size
+    # Shard tags sort in inbox path order: the load keeps the first file of duplicated content.
+    calls = ({"items": items[i:i + size], "shard_dir": str(run.shards), "tag": f"b{i // size:07d}",
+              "schemas": run.schemas, "dictionary": dictionary} for i in range(0, len(items), size))
+    runner = task_runner(s.runner, s.workers, s.dask_address)
+    with share_api_with_workers(), runner:
+        yield from stream(runner, extract_batch, calls, window=max(2, s.workers * 3))
 
 
 @task(name="extract-batch", retries=1, retry_delay_seconds=[2], cache_policy=NO_CACHE)
 def extract_batch(items: list[InboxFile], shard_dir: str, tag: str, schemas: dict[str, Any],
                   dictionary: tuple[str, ...] = ()) -> list[Outcome]:
-    """Read, decode and extract a batch of files in a worker; rows go to Parquet shards `tag`."""
+    """Read, decode and extract a batch of files on a Dask worker; rows go to shards `tag`."""
     _load_dictionary_lines(dictionary)
     return stage_batch(items, shard_dir, tag, schemas)
 
 
-@task(name="validate-reports", cache_policy=NO_CACHE)
-def validate_reports(outcomes: list[Outcome], docs_dir: Path | None, run_id: str) -> list[list[Violation]]:
-    """Run the GX suite once over a chunk of new reports; decoder defects come as `unreadable`."""
-    kill_point("validate")
-    return validate_chunk(outcomes, docs_dir, run_id)
-
-
 @contextmanager
 def share_api_with_workers() -> Iterator[None]:
-    """Point worker processes at this run's Prefect API. Under the temporary server
+    """Point Dask workers started here at this run's Prefect API. Under the temporary server
     PREFECT_API_URL is unset, and each worker would start a temporary server of its own
     (~15 s) instead of reporting to the flow's."""
     from prefect.context import FlowRunContext
@@ -124,188 +348,37 @@ def share_api_with_workers() -> Iterator[None]:
         os.environ.pop("PREFECT_API_URL", None)
 
 
-def _extract_all(items: list[InboxFile], settings: RunSettings, *, run_id: str, now: datetime,
-                 shard_dir: Path, schemas: dict[str, Any]) -> tuple[Tally, bool]:
-    """Extract every new file into shards, validating a chunk at a time as batches finish.
-    Returns the run's figures and whether some content came twice (the load then dedupes)."""
-    tally = Tally()
-    if not items:
-        return tally, False
-    size = settings.batch_size
-    dictionary = tuple(Path(settings.user_dict).read_text(encoding="utf-8").splitlines()) \
-        if settings.user_dict else ()
-    # Shard tags sort in inbox path order: the load keeps the first file of duplicated content.
-    calls = ({"items": items[i:i + size], "shard_dir": str(shard_dir), "tag": f"b{i // size:07d}",
-              "schemas": schemas, "dictionary": dictionary} for i in range(0, len(items), size))
-    pending: list[Outcome] = []
-    seen: set[str] = set()
-    duplicated = False
-    chunks = 0
-
-    def flush() -> None:
-        nonlocal chunks
-        violations = validate_reports(pending, settings.docs, run_id)
-        stage_verdicts(pending, violations, run_id=run_id, now=now, shard_dir=shard_dir, tag=f"v{chunks:06d}",
-                       schemas=schemas, tally=tally)
-        chunks += 1
-        pending.clear()
-
-    runner = task_runner(settings.runner, settings.workers, settings.dask_address)
-    with extraction_progress(len(items), settings.show_progress) as advance:
-        if runner is None:
-            results = (extract_batch(**call) for call in calls)
-            with_runner = nullcontext()
-        else:
-            with_runner = runner
-        with share_api_with_workers(), with_runner:
-            if runner is not None:
-                results = stream(runner, extract_batch, calls, window=max(2, settings.workers * 3))
-            for got in results:
-                for o in got:
-                    if o.report_id is not None:
-                        duplicated |= o.report_id in seen
-                        seen.add(o.report_id)
-                pending.extend(got)
-                advance(len(got))
-                if len(pending) >= settings.validate_chunk:
-                    flush()
-    if pending:
-        flush()
-    return tally, duplicated
+_WORKER_DICTS: set = set()
 
 
-def _summary_markdown(summary: RunSummary, settings: RunSettings) -> str:
+def _load_dictionary_lines(lines: tuple[str, ...]) -> None:
+    # Dask workers may be other machines: the dictionary travels with the task, not as a path.
+    key = hash(lines)
+    if lines and key not in _WORKER_DICTS:
+        from transforms import keywords
+
+        keywords.load_user_dictionary(lines)
+        _WORKER_DICTS.add(key)
+
+
+def init_worker(user_dict: str | None) -> None:
+    """jieba's user dictionary is per process: loaded once in a process (idempotent)."""
+    if user_dict and user_dict not in _WORKER_DICTS:
+        from transforms import keywords
+
+        keywords.load_user_dictionary(Path(user_dict).read_text(encoding="utf-8").splitlines())
+        _WORKER_DICTS.add(user_dict)
+
+
+def _summary_markdown(run: Run) -> str:
+    summary, s = run.summary, run.settings
     lines = [f"# Nightly run `{summary.run_id}`", "", "| figure | value |", "|---|---|"]
-    for key in ("files_seen", "files_new", "files_unchanged", "files_loaded", "files_quarantined", "meetings",
-                "rows_loaded", "wall_seconds"):
+    for key in (*RunSummary.FIGURES, "wall_seconds"):
         lines.append(f"| {key} | {getattr(summary, key)} |")
     lines += ["", "| rule | violations |", "|---|---|"]
     lines += [f"| {rule} | {n} |" for rule, n in sorted(summary.violations.items())] or ["| (none) | 0 |"]
-    lines += ["", f"Warehouse: `{settings.warehouse}` · lake: `{settings.lake}` · Data Docs: "
-              f"`{settings.docs}/index.html` · BI snapshot: `{settings.snapshot_path}`"]
-    dashboard = (dashboard_dir_for(settings.warehouse) / "index.html").resolve()
-    docs = (settings.docs / "index.html").resolve()
-    lines += ["", f"[Dashboard]({dashboard.as_uri()}) · [Data Docs]({docs.as_uri()})"]
+    lines += ["", f"Warehouse: `{s.warehouse}` · lake: `{s.lake}` · Data Docs: "
+              f"`{s.docs}/index.html` · BI snapshot: `{s.snapshot_path}`"]
+    dashboard_uri = (s.dashboard_dir / "index.html").resolve().as_uri()
+    lines += ["", f"[Dashboard]({dashboard_uri}) · [Data Docs]({(s.docs / 'index.html').resolve().as_uri()})"]
     return "\n".join(lines)
-
-
-def _record_failure(wh: Any, run_row: dict[str, Any], summary: RunSummary, stage: str, exc: Exception,
-                    started: float) -> None:
-    """The runs row says the run failed, where and why (after a commit its data stays loaded)."""
-    run_row.update(summary.as_dict(), finished_at=datetime.now(timezone.utc), status="failed",
-                   error=f"{stage}: {type(exc).__name__}: {exc}",
-                   wall_seconds=round(time.perf_counter() - started, 3))
-    try:
-        wh.record_failed_run(run_row)
-    except Exception as also:  # the original error is the one to report
-        get_run_logger().error("could not record the failed run: %s: %s", type(also).__name__, also)
-
-
-def run_pipeline(settings: RunSettings, run_id: str | None = None) -> RunSummary:
-    """One nightly run, callable inside a flow (the flow below) or a test harness."""
-    from warehouse.lake import export_lake
-    from warehouse.store import Warehouse
-
-    logger = get_run_logger()
-    started = time.perf_counter()
-    started_at = datetime.now(timezone.utc)
-    run_id = run_id or uuid.uuid4().hex[:12]
-    summary = RunSummary(run_id=run_id)
-    run_row: dict[str, Any] = {"run_id": run_id, "started_at": started_at, "inbox": str(settings.inbox)}
-    # One run at a time: a second start stops at once (RunLocked). Under the lock, undo what a
-    # killed run left beside the lake and the snapshot before anything else happens.
-    unpublished = settings.warehouse.with_name(settings.warehouse.name + ".unpublished")
-    dashboard_index = dashboard_dir_for(settings.warehouse) / "index.html"
-    with run_lock(settings.warehouse, run_id), Warehouse(settings.warehouse) as wh:
-        for note in sweep_leftovers(settings.lake, settings.snapshot_path):
-            logger.warning("leftover of an interrupted run: %s", note)
-        stage = "discover"
-        try:
-            kill_point(stage)
-            scan = discover_files(settings.inbox, wh.ledger(), settings.max_bytes)
-            now = datetime.now(timezone.utc)
-            remove_stale_shards(settings.warehouse)  # a killed run's leftovers: we hold the lock now
-            shards = shard_dir_for(settings.warehouse, run_id)
-            schemas = {t: wh.schema(t) for t in (*REPORT_TABLES, "quarantine")}
-            if wh.has_table(TEXTS_TABLE):
-                schemas[TEXTS_TABLE] = wh.table_schema(TEXTS_TABLE)
-            try:
-                stage = "extract"
-                kill_point(stage)
-                tally, duplicated = _extract_all(scan.new, settings, run_id=run_id, now=now, shard_dir=shards,
-                                                 schemas=schemas)
-                files, quarantine = leftover_rows(run_id, now, scan.unchanged, scan.rejected)
-                tally.rules.update(q["rule"] for q in quarantine)
-                summary.files_seen = scan.seen
-                summary.files_new = len(scan.new)
-                summary.files_unchanged = len(scan.unchanged)
-                summary.files_quarantined = tally.files_quarantined + len(scan.rejected)
-                summary.files_loaded = tally.files_loaded
-                summary.meetings = tally.meetings
-                summary.violations = dict(sorted(tally.rules.items()))
-                summary.wall_seconds = round(time.perf_counter() - started, 3)
-                run_row.update(summary.as_dict(), finished_at=datetime.now(timezone.utc), status="ok", error=None)
-                stage = "load"
-                kill_point(stage)
-                if scan.new or scan.rejected:
-                    # Set before the commit, cleared once the lake and snapshot show it: a run
-                    # killed in between leaves it, and the next run publishes again.
-                    unpublished.touch()
-                wh.store_texts_from_shards(shards)  # before the load: a loaded report always has its text
-                counts = wh.commit_run(run_row, files, {}, quarantine, shards=shards, dedupe=duplicated)
-            finally:
-                remove_shards(shards)
-            summary.rows_loaded = sum(counts.values())
-            logger.info("run %s committed: %s", run_id, counts)
-            publish = (summary.rows_loaded > 0 or unpublished.exists() or not settings.lake.exists()
-                       or not settings.snapshot_path.exists() or not dashboard_index.exists())
-            if publish:
-                try:  # all current reports, earlier runs' too; idempotent, so the next run catches up
-                    logger.info("reconciled: %s", reconcile_warehouse(wh))
-                except Exception as exc:
-                    logger.error("reconciliation failed, meeting tables unchanged: %s: %s",
-                                 type(exc).__name__, exc)
-                # Both are rebuilt from the committed warehouse whenever it changed or a run
-                # killed or failed after its commit left them behind.
-                stage = "export"
-                kill_point(stage)
-                export_lake(wh, settings.lake)
-                stage = "snapshot"
-                kill_point(stage)
-                # Readers (BI, dashboards, `congress-etl query`) open this copy, never the writer's file.
-                wh.publish_snapshot(settings.snapshot_path)
-                try:  # the run is committed; a dashboard that cannot be drawn must not fail it
-                    write_dashboard(settings.snapshot_path, dashboard_index.parent,
-                                    docs_index=settings.docs / "index.html")
-                except Exception as exc:
-                    logger.error("dashboard not written: %s: %s", type(exc).__name__, exc)
-                unpublished.unlink(missing_ok=True)
-            else:
-                logger.info("nothing new: meetings, lake, snapshot and dashboard already show the warehouse")
-        except Exception as exc:
-            _record_failure(wh, run_row, summary, stage, exc, started)
-            raise
-    kill_point("done")
-    summary.wall_seconds = round(time.perf_counter() - started, 3)
-    create_markdown_artifact(key="nightly-summary", markdown=_summary_markdown(summary, settings),
-                             description="congress-etl nightly run summary")
-    return summary
-
-
-@flow(name="nightly", log_prints=False)
-def nightly(
-    inbox: str = "seeds/reports",
-    warehouse: str = "data/warehouse.duckdb",
-    lake: str = "data/lake",
-    docs: str = "data/docs",
-    workers: int = 2,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    snapshot: str | None = None,
-    runner: str = "process",
-    dask_address: str | None = None,
-) -> dict[str, Any]:
-    """Ingest new report files from the inbox into the warehouse and the Parquet lake."""
-    settings = RunSettings.from_strings(inbox=inbox, warehouse=warehouse, lake=lake, docs=docs,
-                                        workers=workers, batch_size=batch_size, snapshot=snapshot,
-                                        runner=runner, dask_address=dask_address)
-    return run_pipeline(settings).as_dict()

@@ -9,6 +9,8 @@ holder dies, even by SIGKILL, so a killed run never leaves a stale lock behind.
 from __future__ import annotations
 
 import fcntl
+import fnmatch
+import glob
 import os
 import shutil
 import signal
@@ -21,7 +23,7 @@ from pathlib import Path
 
 # Test-only fault injection: CONGRESS_ETL_KILL_AT=<stage>[:<seconds>] SIGKILLs this process
 # <seconds> after the run reaches <stage> (at once without a delay). Stages, in order:
-STAGES = ("discover", "extract", "validate", "load", "export", "snapshot", "done")
+STAGES = ("discover", "extract", "validate", "load", "reconcile", "export", "snapshot", "dashboard", "done")
 KILL_ENV = "CONGRESS_ETL_KILL_AT"
 
 
@@ -47,7 +49,7 @@ def lock_holder(warehouse: Path) -> str | None:
     the CLI (no Prefect import); the lock taken by `run_lock` is what actually guards."""
     try:
         fd = os.open(lock_path(warehouse), os.O_RDONLY)
-    except FileNotFoundError:
+    except OSError:  # no lock file yet (or no folder: the run says so)
         return None
     try:
         fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
@@ -82,6 +84,42 @@ def run_lock(warehouse: Path, run_id: str) -> Iterator[Path]:
         os.close(fd)  # closing drops the flock
 
 
+class OutputClaimed(RuntimeError):
+    """An output folder or file belongs to another warehouse."""
+
+
+def _claim_file(output: Path) -> Path:
+    return output.parent / f".{output.name}.owner"
+
+
+def claim_outputs(warehouse: Path, outputs: dict[str, Path]) -> None:
+    """Make sure no other warehouse publishes to these outputs (call with the run lock held).
+
+    Two warehouses writing one lake, snapshot or dashboard would each overwrite the other's
+    without a word. The first warehouse to write an output claims it in `.<output>.owner` beside
+    it (its path relative to that folder, so a whole data folder can be moved or copied); a run
+    of another warehouse stops before touching anything, unless the claiming warehouse is gone.
+    `outputs`: option name (for the message) → path.
+    """
+    me = warehouse.resolve()
+    for option, output in outputs.items():
+        claim = _claim_file(output)
+        try:
+            owner_text = claim.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            owner_text = ""
+        owner = (claim.parent / owner_text).resolve() if owner_text else None
+        if owner == me:
+            continue
+        if owner is not None and owner.exists():
+            raise OutputClaimed(f"{output} holds the {option.lstrip('-')} of warehouse {owner}; give {warehouse} its "
+                                f"own {option} (or remove {claim} if {owner} no longer publishes there)")
+        claim.parent.mkdir(parents=True, exist_ok=True)
+        tmp = claim.with_name(f"{claim.name}.tmp-{os.getpid()}")
+        tmp.write_text(os.path.relpath(me, claim.parent.resolve()) + "\n", encoding="utf-8")
+        os.replace(tmp, claim)
+
+
 def sweep_leftovers(lake: Path, snapshot: Path) -> list[str]:
     """Undo what a killed export or snapshot left behind (call with the run lock held).
 
@@ -104,7 +142,7 @@ def sweep_leftovers(lake: Path, snapshot: Path) -> list[str]:
             done.append(f"removed {stale.name}")
         done += sweep_lake(lake)
     if snapshot.parent.is_dir():
-        for stale in snapshot.parent.glob(f".{snapshot.name}.tmp-*"):
+        for stale in snapshot.parent.glob(f".{glob.escape(snapshot.name)}.tmp-*"):
             stale.unlink(missing_ok=True)
             done.append(f"removed {stale.name}")
     return done
@@ -124,3 +162,58 @@ def kill_point(stage: str) -> None:
     timer = threading.Timer(seconds, os.kill, (os.getpid(), signal.SIGKILL))
     timer.daemon = True
     timer.start()
+
+
+# Test-only poison files, for the worker isolation tests: CONGRESS_ETL_POISON="kill:<glob>;hang:<glob>"
+# makes an extraction worker, when it starts a file whose name matches <glob>, SIGKILL itself
+# (`kill`), crash in native code (`segv`), never return (`hang`) or allocate without bound (`oom`);
+# `killonce:<glob>:<dir>` SIGKILLs only the first time (a marker file in <dir> remembers).
+POISON_ENV = "CONGRESS_ETL_POISON"
+# Test-only: CONGRESS_ETL_SLOW_READ="<glob>:<seconds>" pauses between opening a matching file and
+# reading it, so a test can change the file while it is being read.
+SLOW_READ_ENV = "CONGRESS_ETL_SLOW_READ"
+
+
+def _matches(path: str, pattern: str) -> bool:
+    return fnmatch.fnmatchcase(path.rsplit("/", 1)[-1], pattern) or fnmatch.fnmatchcase(path, pattern)
+
+
+def poison_hook(path: str) -> None:
+    """Fault injection for the worker isolation tests; nothing unless CONGRESS_ETL_POISON matches."""
+    spec = os.environ.get(POISON_ENV)
+    if not spec:
+        return
+    for entry in spec.split(";"):
+        action, _, pattern = entry.partition(":")
+        if action == "killonce":
+            pattern, _, markers = pattern.rpartition(":")
+        if not pattern or not _matches(path, pattern):
+            continue
+        if action == "killonce":
+            marker = Path(markers) / path.replace("/", "_")
+            if not marker.exists():
+                marker.touch()
+                os.kill(os.getpid(), signal.SIGKILL)
+        elif action == "kill":
+            os.kill(os.getpid(), signal.SIGKILL)
+        elif action == "segv":
+            import ctypes
+
+            ctypes.string_at(0)  # a real segmentation fault in native code
+        elif action == "hang":
+            while True:
+                time.sleep(3600)
+        elif action == "oom":
+            hog = []
+            while True:  # until the worker's memory cap says no (MemoryError)
+                hog.append(bytearray(64 * 1024 * 1024))
+
+
+def slow_read_hook(path: str) -> None:
+    """Fault injection for the read-while-written test; nothing unless CONGRESS_ETL_SLOW_READ matches."""
+    spec = os.environ.get(SLOW_READ_ENV)
+    if not spec:
+        return
+    pattern, _, seconds = spec.rpartition(":")
+    if pattern and _matches(path, pattern):
+        time.sleep(float(seconds))

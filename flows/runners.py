@@ -1,8 +1,9 @@
-"""Where extraction tasks run: in this process, a local process pool, or a Dask cluster.
+"""Extraction on Dask (`--runner dask`): the Prefect task runner and a bounded stream of tasks.
 
-`task_runner(settings)` picks the Prefect task runner; `stream(runner, task, calls, window)`
-submits task calls with at most `window` in flight and yields results as they finish, so
-neither the queue of work nor its results grow with the inbox.
+The default runner (`process`) does not come here: it supervises its own worker processes
+(flows/workers.py). `stream(runner, task, calls, window)` submits task calls with at most
+`window` in flight and yields results as they finish, so neither the queue of work nor its
+results grow with the inbox.
 """
 
 from __future__ import annotations
@@ -11,27 +12,23 @@ import queue
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
+from prefect.task_runners import TaskRunner
 
 RUNNERS = ("process", "dask")
 
 
-def task_runner(runner: str, workers: int, dask_address: str | None = None) -> TaskRunner | None:
-    """None means "run inline" (one worker, no pool to start)."""
-    if runner not in RUNNERS:
-        raise ValueError(f"unknown runner {runner!r} (choose from {', '.join(RUNNERS)})")
-    if runner == "dask":
-        from prefect_dask import DaskTaskRunner
+def task_runner(runner: str, workers: int, dask_address: str | None = None) -> TaskRunner:
+    """The Dask task runner: an existing cluster, or a local one of `workers` processes."""
+    if runner != "dask":
+        raise ValueError(f"no task runner for {runner!r}: the process runner is flows/workers.py")
+    from prefect_dask import DaskTaskRunner
 
-        if dask_address:
-            return DaskTaskRunner(address=dask_address)
-        # Worker processes, one thread each: jieba and the extractors hold the GIL.
-        return DaskTaskRunner(cluster_class="distributed.LocalCluster",
-                              cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
-                                              "dashboard_address": None})
-    if workers <= 1:
-        return None
-    return ProcessPoolTaskRunner(max_workers=workers)
+    if dask_address:
+        return DaskTaskRunner(address=dask_address)
+    # Worker processes, one thread each: jieba and the extractors hold the GIL.
+    return DaskTaskRunner(cluster_class="distributed.LocalCluster",
+                          cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
+                                          "dashboard_address": None})
 
 
 def stream(runner: TaskRunner, task: Any, calls: Iterable[dict[str, Any]], window: int) -> Iterator[Any]:

@@ -10,7 +10,7 @@ DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
 def serve_nightly(*, cron: str, timezone: str, inbox: Path, warehouse: Path, lake: Path, docs: Path,
-                  workers: int) -> None:
+                  workers: int, keep_removed: bool = False) -> None:
     """Register the deployment with its schedule and poll for scheduled or triggered runs (blocks)."""
     from prefect.schedules import Cron
 
@@ -21,7 +21,8 @@ def serve_nightly(*, cron: str, timezone: str, inbox: Path, warehouse: Path, lak
         schedule=Cron(cron, timezone=timezone),
         # Absolute paths: a served run executes in its own process.
         parameters={"inbox": str(inbox.resolve()), "warehouse": str(warehouse.resolve()),
-                    "lake": str(lake.resolve()), "docs": str(docs.resolve()), "workers": workers},
+                    "lake": str(lake.resolve()), "docs": str(docs.resolve()), "workers": workers,
+                    "keep_removed": keep_removed},
         description="congress-etl nightly ingest of new session reports",
         tags=["congress-etl"],
         print_starting_message=True,

@@ -7,6 +7,7 @@ starts `prefect server start` itself and talks to it like any other Prefect API.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -71,9 +72,26 @@ def local_prefect_server(home: Path, port: int = 4200, log_path: Path | None = N
         wait_healthy(api_url, timeout_s, proc)
         yield api_url
     finally:
-        proc.terminate()
+        stop_process(proc)
+
+
+def stop_process(proc: subprocess.Popen, timeout_s: float = 20) -> int:
+    """Stop a child the way a service manager would: SIGTERM, wait, then SIGKILL. A child
+    started in its own session (`start_new_session=True`) is stopped with everything it started
+    (its whole process group), so nothing it spawned is left holding a port."""
+    def send(sig: int) -> None:
         try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            if os.getpgid(proc.pid) == proc.pid:
+                os.killpg(proc.pid, sig)
+            else:
+                proc.send_signal(sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+    if proc.poll() is None:
+        send(signal.SIGTERM)
+    try:
+        return proc.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        send(signal.SIGKILL)
+        return proc.wait()

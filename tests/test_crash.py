@@ -16,6 +16,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from flows.runguard import KILL_ENV
@@ -60,8 +61,8 @@ class Runner:
 
 # The furthest point a killed run's log shows it reached (for the figures, not the verdict).
 _MARKS = (("reconciled:", "after commit: exporting"), ("committed:", "after commit"),
-          ("validate-reports", "loading"), ("extract-batch", "extracting/validating"),
-          ("discover-files", "extracting"))
+          ("Task run 'load", "loading"), ("Task run 'validate", "validating"),
+          ("Task run 'extract", "extracting"), ("Task run 'discover", "discovering"))
 
 
 def _landed(log: Path) -> str:
@@ -133,6 +134,10 @@ def test_killed_runs_leave_before_or_after_and_the_next_run_converges(prefect_ap
         assert final["code"] == 0, (logs / f"run-{runner.count:03d}.log").read_text()
         assert _states(where) == ref
         assert not list(where.glob(".*tmp-*")) and not list((where / "serve").glob(".*tmp-*"))
+        assert not list(where.glob(".*.shards-*"))
+        # Every run row says how its run ended: a run killed after its commit is `failed`, none `running`.
+        with duckdb.connect(str(where / "warehouse.duckdb"), read_only=True) as con:
+            assert con.execute("select count(*) from runs where status not in ('ok', 'failed')").fetchone()[0] == 0
         assert not list(where.glob(".lake.link-*")) and not list((where / ".lake-versions").glob(".tmp-*"))
         assert sum(kills.values()) >= 8 and set(STAGE_DELAYS) <= set(kills)
         print(json.dumps({"files": FILES + 3, "kills": dict(kills), "outcomes": dict(outcomes), "landed": dict(landed),

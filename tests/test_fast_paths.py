@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bench.generate import generate
 from transforms.decode import decode
-from transforms.sitting import _ABBR_PATTERNS, _FORMAL_PATTERNS, abbr_finditer, formal_finditer
+from transforms.sitting import _ABBR_PATTERNS, _FORMAL_PATTERNS, abbr_finditer, abbr_needle, formal_finditer
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "reports"
 SEEDS = Path(__file__).resolve().parents[1] / "seeds" / "reports"
@@ -20,9 +20,9 @@ PIECES = ["人民代表大会", "全国人民代表大会", "中国人民政治�
           "平鲁", "十七", "二", "3", "１２", "〇", " ", "，", "\n", "（扩大）", "\t", "\u3000", "（", "）", "、", "a", "年", "召开"]
 
 
-def _spans(pat, s: str, fast: bool, kind: str | None = None) -> list[tuple]:
+def _spans(pat, s: str, fast: bool, kind: str | None = None, abbr: str | None = None) -> list[tuple]:
     if fast:
-        found = formal_finditer(kind, pat, s) if kind else abbr_finditer(pat, s)
+        found = formal_finditer(kind, pat, s) if kind else abbr_finditer(pat, s, needle=abbr_needle(abbr or ""))
     else:
         found = pat.finditer(s)
     return [(m.span(), m.groupdict()) for m in found]
@@ -40,9 +40,9 @@ def test_abbreviated_names_same_matches_on_real_and_generated_texts() -> None:
     assert len(texts) > 60
     hits = 0
     for s in texts:
-        for _, pat in _ABBR_PATTERNS:
+        for kind, pat in _ABBR_PATTERNS:
             plain = _spans(pat, s, fast=False)
-            assert _spans(pat, s, fast=True) == plain
+            assert _spans(pat, s, fast=True, abbr=kind) == plain
             hits += len(plain)
         for kind, pat in _FORMAL_PATTERNS:
             plain = _spans(pat, s, fast=False)
@@ -55,8 +55,8 @@ def test_abbreviated_names_same_matches_on_real_and_generated_texts() -> None:
 @given(st.lists(st.sampled_from(PIECES), max_size=40))
 def test_abbreviated_names_same_matches_on_composed_strings(parts: list[str]) -> None:
     s = "".join(parts)
-    for _, pat in _ABBR_PATTERNS:
-        assert _spans(pat, s, fast=True) == _spans(pat, s, fast=False)
+    for kind, pat in _ABBR_PATTERNS:
+        assert _spans(pat, s, fast=True, abbr=kind) == _spans(pat, s, fast=False)
     for kind, pat in _FORMAL_PATTERNS:
         assert _spans(pat, s, fast=True, kind=kind) == _spans(pat, s, fast=False)
 

@@ -43,7 +43,7 @@ def test_second_run_loads_nothing_and_changes_nothing(prefect_harness, seed_inbo
     _run(seed_inbox, tmp_path)
     before = _rows(tmp_path, "select * from meeting_facts order by file_path")
     lake_version = (tmp_path / "lake").resolve()
-    snapshot = tmp_path / "serve" / "warehouse.duckdb"
+    snapshot = tmp_path / "serve" / "wh.duckdb"
     published = snapshot.stat().st_mtime_ns
     again = _run(seed_inbox, tmp_path)
     assert again["files_new"] == 0 and again["files_loaded"] == 0
@@ -58,11 +58,20 @@ def test_second_run_loads_nothing_and_changes_nothing(prefect_harness, seed_inbo
 def test_unpublished_commit_is_published_by_a_nothing_new_run(prefect_harness, seed_inbox: Path,
                                                               tmp_path: Path) -> None:
     _run(seed_inbox, tmp_path)
+    assert _rows(tmp_path, "select status, published from runs") == [("ok", True)]
     lake_version = (tmp_path / "lake").resolve()
-    # What a run killed between its commit and its snapshot leaves behind.
-    (tmp_path / "wh.duckdb.unpublished").touch()
+    # What a run killed between its commit and its snapshot leaves behind: its row unpublished.
+    with duckdb.connect(str(tmp_path / "wh.duckdb")) as con:
+        con.execute("update runs set published = false")
     again = _run(seed_inbox, tmp_path)
     assert again["files_new"] == 0
+    assert (tmp_path / "lake").resolve() != lake_version
+    # Both published now: the first by the second, the second by itself.
+    assert _rows(tmp_path, "select published from runs order by started_at") == [(True,), (True,)]
+    # A warehouse from before `runs.published` marked that with a file: still honoured, then gone.
+    lake_version = (tmp_path / "lake").resolve()
+    (tmp_path / "wh.duckdb.unpublished").touch()
+    _run(seed_inbox, tmp_path)
     assert (tmp_path / "lake").resolve() != lake_version
     assert not (tmp_path / "wh.duckdb.unpublished").exists()
 

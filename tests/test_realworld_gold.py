@@ -1,7 +1,8 @@
 """The real-world development set's gold is well-formed.
 
 `tests/cases/realworld/batch*/` hold reports written in the forms real published reports use
-(see `tests/cases/realworld/PHRASINGS.md`), with gold written by reading each text against the
+(see `tests/cases/realworld/PHRASINGS.md` and `BATCH56.md`), `variants*/` short synthetic reports that
+state the dev corpus's kind of facts in forms it does not use, with gold written by reading each text against the
 dev corpus README conventions before the extractor ran on it. This test checks the gold itself,
 not the extractor: every field present and typed, enums valid, every stated value recoverable
 from the fixture text (decoded independently of `transforms/`), and `expected_violations`
@@ -21,14 +22,15 @@ HERE = Path(__file__).resolve().parent / "cases" / "realworld"
 sys.path.insert(0, str(HERE))
 import goldcheck  # noqa: E402
 
-BATCHES = sorted(p for p in HERE.glob("batch*") if p.is_dir())
+BATCHES = sorted(p for p in HERE.glob("batch*") if p.is_dir())  # real forms: a sample of every level
+SETS = BATCHES + sorted(p for p in HERE.glob("variants*") if p.is_dir())
 
 
 def test_batches_exist():
     assert BATCHES, "no realworld batch directory"
 
 
-@pytest.mark.parametrize("batch", BATCHES, ids=[b.name for b in BATCHES])
+@pytest.mark.parametrize("batch", SETS, ids=[b.name for b in SETS])
 def test_gold_is_well_formed(batch):
     found = goldcheck.problems(batch)
     assert not found, "\n".join(found)
@@ -83,7 +85,7 @@ def test_rules_follow_the_readme():
 
 
 def test_manifest_declares_every_file():
-    for batch in BATCHES:
+    for batch in SETS:
         manifest = json.loads((batch / "MANIFEST.json").read_text(encoding="utf-8"))
         for name, meta in manifest.items():
             assert (batch / name).is_file(), name

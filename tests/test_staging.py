@@ -13,8 +13,9 @@ import pytest
 
 from bench.generate import write_corpus
 from flows.inbox import scan_inbox
-from flows.staging import (Tally, leftover_rows, process_one, remove_stale_shards, shard_dir_for, stage_batch,
-                           stage_verdicts, validate_chunk)
+from expectations.rules import validate_records
+from flows.staging import (Tally, _pre_violations, leftover_rows, process_one, remove_stale_shards, shard_dir_for,
+                           stage_batch, validate_run, write_outcomes)
 from transforms import keywords
 from transforms.facts import ReportFacts
 from transforms.rows import report_id_for, report_rows
@@ -45,10 +46,11 @@ def _in_memory(wh: Warehouse, inbox: Path) -> None:
     """The reference: every row built in memory and loaded in one commit_run."""
     scan = scan_inbox(inbox, {})
     extracted = [process_one(item) for item in scan.new]
-    outcomes = stage_like(extracted)
-    violations = validate_chunk(outcomes, None, "ref")
+    records = [dict(e.facts.record(), report_id=report_id_for(e.file.sha256)) if e.facts else {} for e in extracted]
+    checked = validate_records(records) if any(records) else [[] for _ in records]
+    violations = [_pre_violations(e) + list(c) for e, c in zip(extracted, checked)]
     files, tables, quarantine = [], {}, []
-    for e, o, found in zip(extracted, outcomes, violations):
+    for e, found in zip(extracted, violations):
         sha = e.file.sha256
         rid = report_id_for(sha) if e.doc is not None else None
         if e.doc is not None:
@@ -58,38 +60,25 @@ def _in_memory(wh: Warehouse, inbox: Path) -> None:
         quarantine += [{"file_path": e.file.path, "report_id": rid, "sha256": sha, "rule": v.rule,
                         "observed": v.observed, "message": v.message, "run_id": "r1", "quarantined_at": NOW}
                        for v in found]
+        encoding, fmt = (e.doc.encoding, e.doc.format) if e.doc else (None, None)
         files.append({"path": e.file.path, "sha256": sha, "size_bytes": e.file.size_bytes,
-                      "mtime_ns": e.file.mtime_ns, "encoding": o.encoding, "format": o.format,
+                      "mtime_ns": e.file.mtime_ns, "encoding": encoding, "format": fmt,
                       "status": "quarantined" if found else "loaded", "report_id": rid, "seen_at": NOW})
     wh.commit_run(_run_row("r1"), files, tables, quarantine)
 
 
-def stage_like(extracted):
-    from flows.staging import Outcome, _pre_violations
-
-    return [Outcome(e.file, report_id_for(e.file.sha256) if e.doc is not None else None,
-                    e.doc.encoding if e.doc else None, e.doc.format if e.doc else None,
-                    dict(e.facts.record(), report_id=report_id_for(e.file.sha256)) if e.facts else None,
-                    _pre_violations(e), bool(e.facts and e.facts.value("is_meeting_report")))
-            for e in extracted]
-
-
 def _streamed(wh: Warehouse, inbox: Path, warehouse_path: Path, batch: int = 7, chunk: int = 12) -> Tally:
+    """Workers' shards batch by batch, outcomes as shards, validation in chunks of `chunk`."""
     scan = scan_inbox(inbox, {})
     shards = shard_dir_for(warehouse_path, "r1")
     schemas = {t: wh.schema(t) for t in (*REPORT_TABLES, "quarantine")}
-    tally, pending, k = Tally(), [], 0
     for i in range(0, len(scan.new), batch):
-        pending += stage_batch(scan.new[i:i + batch], str(shards), f"b{i // batch:07d}", schemas)
-        if len(pending) >= chunk:
-            stage_verdicts(pending, validate_chunk(pending, None, "r1"), run_id="r1", now=NOW, shard_dir=shards,
-                           tag=f"v{k:06d}", schemas=schemas, tally=tally)
-            pending, k = [], k + 1
-    if pending:
-        stage_verdicts(pending, validate_chunk(pending, None, "r1"), run_id="r1", now=NOW, shard_dir=shards,
-                       tag=f"v{k:06d}", schemas=schemas, tally=tally)
-    files, quarantine = leftover_rows("r1", NOW, scan.unchanged, scan.rejected)
+        outcomes = stage_batch(scan.new[i:i + batch], str(shards), f"b{i // batch:07d}", schemas)
+        write_outcomes(shards, f"o{i // batch:07d}", outcomes)
+    tally = validate_run(shards, docs_dir=None, run_id="r1", now=NOW, inbox=None, schemas=schemas, chunk=chunk)
+    files, quarantine = leftover_rows("r1", NOW, scan.rejected)
     assert list(shards.glob("reports/*.parquet")) and list(shards.glob("files/*.parquet"))
+    assert len(list(shards.glob("validation/*.parquet"))) > 1 and tally.duplicated
     wh.commit_run(_run_row("r1"), files, {}, quarantine, shards=shards, dedupe=True)
     return tally
 
@@ -122,12 +111,15 @@ def test_shards_load_exactly_what_memory_loads(inbox: Path, tmp_path: Path) -> N
     assert (tally.files_loaded, tally.files_quarantined) == ledger
 
 
-def test_stale_shards_of_a_killed_run_are_swept(tmp_path: Path) -> None:
+def test_stale_shards_of_a_killed_run_are_swept_and_only_this_warehouses(tmp_path: Path) -> None:
     wh_path = tmp_path / "wh.duckdb"
     stale = shard_dir_for(wh_path, "dead")
     (stale / "reports").mkdir(parents=True)
     (stale / "reports" / "b0000000.parquet").write_bytes(b"half")
     keep = tmp_path / "lake"
     keep.mkdir()
-    remove_stale_shards(wh_path)
-    assert not stale.exists() and keep.exists()
+    others = [shard_dir_for(tmp_path / name, "live") for name in ("other.duckdb", "wh.duckdb2", "[wh].duckdb")]
+    for folder in others:  # another warehouse's run in progress in the same folder
+        folder.mkdir()
+    assert remove_stale_shards(wh_path) == [stale]
+    assert not stale.exists() and keep.exists() and all(folder.exists() for folder in others)

@@ -118,7 +118,10 @@ _DELIVERY_BEFORE = re.compile(r"(?:(?<![工合创写])作|做|宣读|提交|提�
 _AGENDA_LIST = re.compile(r"议程(?:是|为|共有|共|包括|有|如下|主要有)?[^。，,]{0,8}[:：]")
 # `common.FUTURE`, and in agenda sentences a bare 将 / 拟 (`会议将听取…`).
 _FUTURE = re.compile(alternation(common.FUTURE) + r"|将(?:要|在|于)?|拟")
-_ORG = re.compile(r"常务委员会|常委会|主席团|人民法院|法院|人民检察院|检察院|人民政府|国务院|政府")
+# `人大工作报告` alone: a township's 人大 reports through its presidium, a county's and above's
+# through its standing committee.
+_ORG = re.compile(r"常务委员会|常委会|主席团|人民法院|法院|人民检察院|检察院|人民政府|国务院|政府"
+                  r"|人大(?!常委会|常务委员会|代表|主席团)(?=工作)")
 _ORG_TO_NAME = {
     "主席团": PRESIDIUM,
     "人民法院": COURT,
@@ -174,10 +177,12 @@ def _committee_name(hint: str, body: str | None, doc_hint: str) -> str:
     return CPPCCSC if doc_hint == "政协" else NPCSC
 
 
-def _orgs(phrase: str, body: str | None, doc_hint: str) -> list[tuple[int, str]]:
+def _orgs(phrase: str, body: str | None, doc_hint: str, level: str | None = None) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     for m in _ORG.finditer(phrase):
-        if m.group() in ("常务委员会", "常委会"):
+        if m.group() == "人大":
+            out.append((m.start(), PRESIDIUM if level == "township" else NPCSC))
+        elif m.group() in ("常务委员会", "常委会"):
             out.append((m.start(), _committee_name(phrase[: m.start()], body, doc_hint)))
         else:
             out.append((m.start(), _ORG_TO_NAME[m.group()]))
@@ -199,7 +204,7 @@ def _clause_left(before: str) -> int:
 _DRAFT_RESOLUTION = re.compile(r"的?决议(?:草案|\(草案\))")
 
 
-def _agenda(doc: TextView, s: str, body: str | None) -> list[Fact[str]]:
+def _agenda(doc: TextView, s: str, body: str | None, level: str | None = None) -> list[Fact[str]]:
     hint = _doc_hint(s)
     found: list[Fact[str]] = []
     seen: set[str] = set()
@@ -212,7 +217,10 @@ def _agenda(doc: TextView, s: str, body: str | None) -> list[Fact[str]]:
             prev_end = t_end
             for b in _LEFT_BOUND.finditer(sent, left, t_start):
                 left = b.end()
-            gaps = list(re.finditer(r"(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])", sent[left:t_start]))
+            # A space between two clauses of a headline bounds the title too, but not one inside
+            # a title in 《》 (`题为《凝心聚力 奋勇争先》的政府工作报告`).
+            gaps = [g for g in re.finditer(r"(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])", sent[left:t_start])
+                    if sent.count("《", left, left + g.start()) <= sent.count("》", left, left + g.start())]
             if gaps:
                 left = left + gaps[-1].end()
             window = sent[left:t_start]
@@ -227,7 +235,7 @@ def _agenda(doc: TextView, s: str, body: str | None) -> list[Fact[str]]:
             if m.group().startswith("提案") and not delivered:
                 continue
             # `听取了各代表团审议政府工作报告…情况的汇报`: their discussion, not the reports.
-            if _DISCUSSION.search(before) and re.match(r"[^，。；;]{0,24}?情况", after):
+            if _DISCUSSION.search(before) and re.match(r"[^，,。；;]{0,24}?情况", after):
                 continue
             resolution = m.group() == "决议" or bool(re.match(r"[^。]*?的?决议", after) and
                                                    re.search(r"通过|表决|批准", sent))
@@ -252,14 +260,14 @@ def _agenda(doc: TextView, s: str, body: str | None) -> list[Fact[str]]:
                 tail = flat[tail_m[-1].end():] if tail_m else flat
                 if delivery_terminal and len(m.group()) > 4:
                     tail = m.group()[2:]
-                names = _orgs(tail, body, hint) if _ORG.search(tail) else []
+                names = _orgs(tail, body, hint, level) if _ORG.search(tail) else []
                 if not names:
                     rep = list(re.finditer(r"代表([^,，。向作做]{0,40})", before))
                     if rep:
-                        names = _orgs(rep[-1].group(1), body, hint)
+                        names = _orgs(rep[-1].group(1), body, hint, level)
                         names_from_rep = rep[-1].start() if names else None
                 if not names:
-                    names = _orgs(flat, body, hint)
+                    names = _orgs(flat, body, hint, level)
                     # a person's role in the window (院长, 主任) is not the report's organ when
                     # an explicit organ follows the delivery verb; keep only the last organ then
                     if len({n for _, n in names}) > 1 and not re.search(r"[、和及与]", flat):
@@ -373,7 +381,9 @@ def _key_tasks(doc: TextView, s: str) -> tuple[Fact[int] | None, list[Fact[KeyTa
             reviews = list(_REVIEW.finditer(sent, 0, m.start()))
             if reviews:
                 later = sent[reviews[-1].end():m.start()]
-                later = later[later.find("，") + 1:] if "，" in later else ""
+                # (normalisation turned the full-width comma into `,`)
+                cuts = [i for i in (later.find("，"), later.find(",")) if i >= 0]
+                later = later[min(cuts) + 1:] if cuts else ""
                 if not _COMING.search(later):
                     continue
             if "实事" in sent[m.end(): m.end() + 4]:
@@ -487,7 +497,8 @@ def _slogans(doc: TextView, s: str) -> list[Fact[str]]:
 def extract(doc: TextView, so_far: ReportFacts) -> dict[str, Any]:
     s = _working_text(doc, paged=doc.doc.format == "pdf")
     body = so_far.body.value if so_far.body is not None else None
-    agenda = _agenda(doc, s, body)
+    level = so_far.level.value if so_far.level is not None else None
+    agenda = _agenda(doc, s, body, level)
     key_tasks, task_items = _key_tasks(doc, s)
     return {
         "agenda_items": agenda or None,

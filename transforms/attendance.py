@@ -97,13 +97,13 @@ _NOUN = (r"(?:主席团成员|常委会组成人员|组成人员|常委会委员
          r"|代表(?!大会|团|资格)|委员(?!会|长)|成员)")
 _NO_BREAK = r"[^\d,，。;；!?！？\n:：()（）]"
 _CAME_OBJECT = (r"(?:了)?(?:本次|此次|这次|今天的|今日的|当天的)?(?:会议|大会|盛会|开幕会|闭幕会|开幕式|闭幕式"
-                r"|全体会议|会场|人民大会堂|会堂)|(?=\s*[,，。;；!?！？\n])")
+                r"|全体会议|会场|人民大会堂|会堂|一堂)|(?=\s*[,，。;；!?！？\n])")
 _CAME = alternation(lexicon.CAME_VERBS)
 _NOT_COUNTED = alternation(lexicon.OBSERVERS, lexicon.EXTRA, lexicon.REMOTE)
 CAME_RE = re.compile(
     rf"(?<![\d{CHINESE_DIGITS}.．]){_NUM}\s*(?P<unit>{_UNIT})"
     rf"(?P<gap>(?:(?!{_NOT_COUNTED}){_NO_BREAK}){{0,10}}?{_NOUN})"
-    rf"(?:[、和及与]\s*{NUMBER}\s*{_UNIT}{_NO_BREAK}{{0,12}}?)*(?:[,，]?\s*共计?\s*{NUMBER}\s*{_UNIT})?"
+    rf"(?:[、和及与]\s*{NUMBER}\s*(?:多|余)?{_UNIT}{_NO_BREAK}{{0,12}}?)*(?:[,，]?\s*共计?\s*{NUMBER}\s*(?:多|余)?{_UNIT})?"
     rf"(?:(?!{_NOT_COUNTED}){_NO_BREAK}){{0,14}}?(?P<verb>{_CAME})(?:{_CAME_OBJECT})"
 )
 # `常委会组成人员158人出席会议`, `副主任…及委员共19人出席会议`: the group noun before the count.
@@ -121,7 +121,8 @@ def _count(kind: str, m: re.Match[str], s: str) -> Count | None:
     num_group = "num" if m.group("num") is not None else "num2"
     text = m.group(num_group)
     value = parse_int(text)
-    if value is None or not 0 < value <= 10000:
+    # Nobody absent is a count too (`缺席0人`); nobody on a roster or present is not.
+    if value is None or not (0 if kind == "absent" else 1) <= value <= 10000:
         return None
     num_start, num_end = m.start(num_group), m.end(num_group)
     gap = m.groupdict().get("gap") or ""
@@ -169,6 +170,9 @@ def find_counts(s: str, windows: list[tuple[int, int]] | None = None) -> list[Co
                 c.end = m.end("num")
                 came.append(c)
                 out.append(Count("roster", req, m.start("req"), m.end("req"), m.start("req"), m.group("gap")))
+    # `出席大会的代表共146名`: the 共 inside a present figure starts no roster.
+    presents = [c for c in out if c.kind == "present"]
+    out = [c for c in out if not (c.kind == "roster" and any(p.start < c.start < p.end for p in presents))]
     if came:
         # A roster cue whose count is the one that came (`共有67名代表参加`, `组成人员158人出席`) is not a roster.
         # The total of everybody there (`…及38名列席人员共97人参加会议`) is no roster either.
@@ -253,8 +257,12 @@ def _groups(s: str, counts: list[Count], sents: Sentences, body_scope: str | Non
         hi = max(r.end, present.end if present else r.end)
         s_lo, _ = sents.bounds(sents.index(lo))
         _, s_hi = sents.bounds(sents.index(hi))
-        # Absent: in the stretch from the roster to the end of the present figure's sentence.
-        absent = next((a for a in absents if lo <= a.start < s_hi and not r.start <= a.start < r.end
+        # Absent: in the stretch from the roster to the end of the present figure's sentence, or
+        # of the clause after it when only a semicolon parts them (`实到73名；因故缺席55人`).
+        a_hi = s_hi
+        if s[s_hi - 1:s_hi] in ("；", ";"):
+            a_hi = sents.bounds(sents.index(s_hi))[1]
+        absent = next((a for a in absents if lo <= a.start < a_hi and not r.start <= a.start < r.end
                        and a.start < nxt_roster and (present is None or not present.start <= a.start < present.end)),
                       None)
         scope = _scope_for(s, r, present, body_scope)

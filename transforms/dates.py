@@ -28,7 +28,9 @@ from transforms.numbers import parse_int
 
 _CN = "零〇一二两三四五六七八九十"
 _YEAR = rf"(?P<y>(?:19|20)\d\d|[{_CN}]{{4}})\s*年\s*"
-_MD = rf"(?P<m>\d{{1,2}}|[{_CN}]{{1,3}}|元)\s*月\s*(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})\s*[日号]"
+# A day range written with one 日 (`1月10—12日`) dates the sitting by its first day.
+_MD = (rf"(?P<m>\d{{1,2}}|[{_CN}]{{1,3}}|元)\s*月\s*(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})"
+       rf"\s*(?:[日号]|(?=[—－\-~～至到]\s*(?:\d{{1,2}}|[{_CN}]{{1,3}})\s*日))")
 FULL_DATE = re.compile(rf"(?:{_YEAR})?{_MD}")
 # `15日上午`, `8日下午在…`: a bare day, not preceded by a month or digit.
 _HALF_DAY = alternation(lexicon.HALF_DAY)
@@ -99,7 +101,10 @@ def _stamp(doc: Document, s: str, body_start: int) -> tuple[dt.date, int, int] |
         for m in STAMP_DATE.finditer(text):
             after = text[m.end():m.end() + 12]
             # A line that is only a source name and a date (`广州日报 2025-01-08`) is a stamp too.
-            bare = re.fullmatch(r"[\u4e00-\u9fff]{2,12}", re.sub(r"\s+", "", text[:m.start()] + text[m.end():]))
+            rest = re.sub(r"\s+", "", text[:m.start()] + text[m.end():])
+            bare = re.fullmatch(r"[\u4e00-\u9fff]{2,12}", rest) or (
+                # …or only a date (and a clock time) on a line above the lead
+                line.start() < body_start and re.fullmatch(r"(?:\d{1,2}:\d{2}(?::\d{2})?)?", rest))
             if not (STAMP_CUE.search(text) or re.match(r"\s*\d{1,2}:\d{2}", after) or bare):
                 continue
             # A stamp line is furniture, not a sentence about the meeting.

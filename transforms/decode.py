@@ -27,6 +27,7 @@ import zipfile
 from datetime import datetime
 
 from transforms.document import Document
+from transforms.limits import TooLarge, check_zip
 from transforms.normalize import soft_wraps
 
 # ---------------------------------------------------------------------------- sniffing
@@ -403,6 +404,10 @@ def _decode_html(data: bytes, name: str) -> Document:
 
 def _decode_docx(data: bytes, name: str) -> Document:
     try:
+        check_zip(data)  # before python-docx inflates every part into memory
+    except TooLarge as exc:
+        return Document.from_text("", format="docx", defects=(f"DOCX (Word) document too large: {exc}",))
+    try:
         import docx
         from docx.table import Table
         from docx.text.paragraph import Paragraph
@@ -446,7 +451,7 @@ def _join_wraps(text: str) -> str:
     return "".join(out)
 
 
-def _decode_pdf(data: bytes, name: str) -> Document:
+def _decode_pdf(data: bytes, name: str, max_chars: int | None = None) -> Document:
     try:
         import logging
 
@@ -459,7 +464,13 @@ def _decode_pdf(data: bytes, name: str) -> Document:
                 reader.decrypt("")
             except Exception:
                 return Document.from_text("", format="pdf", defects=("encrypted PDF document",))
-        pages = [_join_wraps(page.extract_text() or "").strip("\n") for page in reader.pages]
+        pages: list[str] = []
+        chars = 0
+        for page in reader.pages:
+            pages.append(_join_wraps(page.extract_text() or "").strip("\n"))
+            chars += len(pages[-1]) + 1
+            if max_chars is not None and chars > max_chars:
+                break  # the caller refuses texts this long: do not extract the rest
         text = "\n".join(p for p in pages if p.strip())
         title = None
         if reader.metadata is not None and reader.metadata.title:
@@ -496,22 +507,26 @@ def _zip_kind(data: bytes) -> str:
     return "ZIP archive"
 
 
-def decode(data: bytes, name: str = "") -> Document:
-    """Bytes (+ optional file name, used only as a hint) → Document. Never raises."""
+def decode(data: bytes, name: str = "", *, max_chars: int | None = None) -> Document:
+    """Bytes (+ optional file name, used only as a hint) → Document. Never raises.
+
+    `max_chars`: the caller will refuse a longer text, so decoders that can stop early (PDF,
+    page by page) stop once the text is past it; the text returned is then longer than
+    `max_chars` but incomplete."""
     try:
-        return _decode(data, name)
+        return _decode(data, name, max_chars)
     except Exception as exc:  # last line of defence: bad content must never raise
         return Document.from_text("", defects=(f"could not decode{_in_a(name)} ({type(exc).__name__}: {exc})",))
 
 
-def _decode(data: bytes, name: str) -> Document:
+def _decode(data: bytes, name: str, max_chars: int | None = None) -> Document:
     if not data:
         return Document.from_text("", defects=("empty file (0 bytes)",))
     if not data.strip(b" \t\r\n\x0b\x0c\x00") or not data.strip(b" \t\r\n\x0b\x0c"):
         return Document.from_text("", defects=(f"blank file ({len(data)} bytes of whitespace only)",))
 
     if data.startswith(b"%PDF-") or (b"%PDF-" in data[:1024] and _ext(name) == "pdf"):
-        return _decode_pdf(data, name)
+        return _decode_pdf(data, name, max_chars)
     if data.startswith(b"PK\x03\x04"):
         kind = _zip_kind(data)
         if kind == "docx":

@@ -38,10 +38,14 @@ _VENUE_CHARS = r"[^\s，。、；：,;:!?！？“”\"《》（）()]"
 VENUE_PATTERNS = [
     re.compile(rf"(?:在|于)(?P<v>{_VENUE_CHARS[:-1]}在于]{{2,24}}?){alternation(lexicon.VENUE_ADVERBS)}?"
                rf"{alternation(lexicon.VENUE_VERBS)}"),
-    re.compile(rf"(?:^|[，。；！？\n])\s*(?P<v>{_VENUE_CHARS}{{2,20}}?{VENUE_NOUN})(?:内|里)"
+    re.compile(rf"(?:^|[，,。；;！!？?\n])\s*(?P<v>{_VENUE_CHARS}{{2,20}}?{VENUE_NOUN})(?:内|里)"
                rf"{alternation(lexicon.SCENE_WORDS)}"),
     re.compile(rf"(?:{lexicon.VENUE_LABELS})\s*(?P<v>{_VENUE_CHARS}{{2,24}})"),
+    # `在县人民会堂，某县…隆重开幕`: the place first, set off by a comma.
+    re.compile(rf"(?:^|[，,。；;！!？?\n]|[日午])\s*在(?P<v>{_VENUE_CHARS[:-1]}在于]{{2,24}}?{VENUE_NOUN})[，,]"),
 ]
+# `位于县城南区的县文化艺术中心`: where the venue is, then the venue.
+_LOCATED_AT = re.compile(r"^[^的，,。]{1,16}的")
 # A time, not a place (`在3月5日上午…`); digits are allowed only as room or floor numbers.
 _TIME_IN_VENUE = re.compile(r"\d(?![\d]*(?:号|楼|层|室|厅))|[上下]午|晚上|今天|昨天|期间")
 _NOT_IN_VENUE = re.compile("的|和|及|会议$|大会$")
@@ -187,28 +191,32 @@ def _venue(view: TextView, lead: NameMatch,
         b = view.sentences.around(n.start)
         if b not in spans:
             spans.append(b)
-    # The sentences right after the lead (会场描写), then the rest of the text.
-    spans.append((en, min(len(s), en + 400)))
-    spans.append((0, len(s)))
-    for k, (a, b) in enumerate(spans):
-        # A town or city alone (`在北京开幕`) only in a sentence naming the sitting.
-        min_kind = 2 if k >= len(spans) - 2 else 1
-        seg = s[a:b]
-        best = None
-        for pat in VENUE_PATTERNS:
-            for m in pat.finditer(seg):
-                v = m.group("v")
-                # Keep only the place: drop a leading clause ending in 后/时 and trailing adverbs.
-                vs = a + m.start("v")
-                if not _is_venue(v):
-                    continue
-                kind = _venue_kind(v)
-                if kind < min_kind:
-                    continue
-                # A building beats a town; the first of a kind wins.
-                score = (kind, -m.start())
-                if best is None or score > best[0]:
-                    best = (score, v, vs, vs + len(v))
-        if best is not None:
-            return best[1], best[2], best[3]
+    # A building named in a sentence about the sitting, else right after the lead (会场描写);
+    # then a town or city alone (`在北京开幕`) in a sentence about the sitting; then a building
+    # anywhere in the text.
+    passes = [(spans, 2), ([(en, min(len(s), en + 400))], 2), (spans, 1), ([(0, len(s))], 2)]
+    for where, kind_needed in passes:
+        for a, b in where:
+            got = _venue_in(s, a, b, kind_needed)
+            if got is not None:
+                return got
     return None
+
+
+def _venue_in(s: str, a: int, b: int, kind_needed: int) -> tuple[str, int, int] | None:
+    """The first venue of the given kind in s[a:b] (a building: 2, a town or city: 1)."""
+    seg = s[a:b]
+    best = None
+    for pat in VENUE_PATTERNS:
+        for m in pat.finditer(seg):
+            v, vs = m.group("v"), a + m.start("v")
+            at = _LOCATED_AT.match(v) if seg[m.start() - 1:m.start() + 1] == "位于" else None
+            if at:
+                v, vs = v[at.end():], vs + at.end()
+            if v[-1:] in ("内", "里") and _venue_kind(v[:-1]) == 2:
+                v = v[:-1]  # 在县体育馆内开幕
+            if not _is_venue(v) or _venue_kind(v) != kind_needed:
+                continue
+            if best is None or m.start() < best[0]:
+                best = (m.start(), v, vs, vs + len(v))
+    return None if best is None else best[1:]

@@ -222,7 +222,10 @@ def soft_wraps(text: str, force: bool = False) -> set[int]:
         return set()
     if not force:
         filled = [w for w in widths if w >= 0.85 * full]
-        if full > 160 or len(filled) < 3 or len(filled) < 0.4 * len(nonempty):
+        # Wrapped lines share one width (give or take a punctuation mark): at least three of
+        # them near the common width, not lines of every length (a headline among paragraphs).
+        at_width = [w for w in widths if abs(w - full) <= 4]
+        if full > 160 or len(filled) < 3 or len(filled) < 0.4 * len(nonempty) or len(at_width) < 3:
             return set()
     wraps: set[int] = set()
     pos = 0

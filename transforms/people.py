@@ -137,8 +137,9 @@ _CHAIR_VERB_BEFORE = re.compile(
 
 # `推选张建华、李红梅为大会执行主席`: the presidium names the chairs.
 _CHAIRS_CHOSEN = re.compile(
-    rf"{alternation(lexicon.CHAIR_CHOOSING)}(?P<list>[^。;；!?！？\n:：]{2,100}?)(?:为|担任)"
+    rf"{alternation(lexicon.CHAIR_CHOOSING)}(?P<list>[^。;；!?！？\n:：]{{2,100}}?)(?:为|担任)"
     r"(?:本次|今天|本届|这次)?(?:大会|会议|全体会议|开幕会|闭幕会)?的?执行主席")
+_CHAIRS_ETC_BEFORE = re.compile(r"等(?:本次|今天|这次)?(?:大会|会议|全体会议|开幕会|闭幕会)?的?$")
 _SPEECH = re.compile(alternation(lexicon.SPEECH_VERBS))
 _SPEECH_NOT_DECLARING = re.compile(alternation(w for w in lexicon.SPEECH_VERBS if w != "宣布"))
 
@@ -158,7 +159,9 @@ def _chairs(view: Derived) -> list[NameSpan]:
                     seen.add(ns.name)
                     out.append(ns)
             continue
-        verb = _CHAIR_VERB_BEFORE.search(s, max(0, m.start() - 14), m.start())
+        # `A、B担任本次会议执行主席`, `A、B等大会执行主席在主席台就座`: the names come before the label.
+        verb = _CHAIR_VERB_BEFORE.search(s, max(0, m.start() - 14), m.start()) or \
+            _CHAIRS_ETC_BEFORE.search(s, max(0, m.start() - 8), m.start())
         if verb is not None and not re.match(r"\s*(?:的|[:：]|是|有|为)", s[m.end():]):
             for ns in _listed_before(s, verb.start()):
                 if ns.name not in seen:

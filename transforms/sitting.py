@@ -59,10 +59,11 @@ _FORMAL_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("cppcc_pre", re.compile(
         rf"(?P<pre>{_CJK}{{0,30}}?){_SP}政协{_SP}第{_SP}(?P<term>{N}){_SP}届{_SP}委员会{_SP}(?P<sc>常务委员会)?{_SP}"
         rf"第{_SP}(?P<session>{N}){_SP}次{_SP}{_GLOSS}{_SP}会议")),
-    # The place (or only its level word, or nothing) before the term: 延陵镇召开了第十九届….
+    # The place (or only its level word, or nothing) before the term: 延陵镇召开了第十九届…;
+    # 第 may be left out (某县十八届人民代表大会三次会议).
     ("npc", re.compile(
-        rf"(?P<pre>{_CJK}{{0,30}}?){_SP}{_GLOSS}{_SP}第{_SP}(?P<term>{N}){_SP}届{_SP}人民代表大会{_SP}{_GLOSS}{_SP}"
-        rf"(?P<sc>常务委员会)?{_SP}第{_SP}(?P<session>{N}){_SP}次{_SP}{_GLOSS}{_SP}会议")),
+        rf"(?P<pre>{_CJK}{{0,30}}?){_SP}{_GLOSS}{_SP}第?{_SP}(?P<term>{N}){_SP}届{_SP}人民代表大会{_SP}{_GLOSS}{_SP}"
+        rf"(?P<sc>常务委员会)?{_SP}第?{_SP}(?P<session>{N}){_SP}次{_SP}{_GLOSS}{_SP}会议")),
     # Township form: 宣风镇第十九届第一次人民代表大会.
     ("npc_twp", re.compile(
         rf"(?P<pre>{_CJK}{{0,30}}?){_SP}第{_SP}(?P<term>{N}){_SP}届{_SP}第{_SP}(?P<session>{N}){_SP}次{_SP}"
@@ -73,7 +74,9 @@ _FORMAL_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _PRE_KINDS = ("npc", "npc_twp", "cppcc_pre")
 
 _ABBR_PREFIX = _LEVEL
-_SPLIT_VERB = rf"{alternation(lexicon.SPLIT_VERBS)}了?"
+# Between the body and its verb, when and where (今天下午在杭举行第四十一次会议).
+_WHEN_WHERE = r"(?:今天|今日|昨天|昨日|当天|[上下]午|晚上|\d{1,2}日|[一二三四五六七八九十]{1,3}日|在[\u4e00-\u9fff]{1,12}?)*"
+_SPLIT_VERB = rf"{_WHEN_WHERE}{alternation(lexicon.SPLIT_VERBS)}了?"
 _ABBR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("npc_abbr", re.compile(
         rf"(?P<pre>{_CJK}{{0,12}}?)(?P<pfx>{_ABBR_PREFIX})?第?(?P<term>{N})届(?P<nat>全国)?人大"
@@ -95,6 +98,10 @@ _ABBR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("cppcc_split", re.compile(
         rf"(?P<pre>{_CJK}{{0,12}}?)(?P<pfx>{_ABBR_PREFIX})?政协第?(?P<term>{N})届(?:委员会)?(?P<sc>常委会|常务委员会)?"
         rf"(?P<verb>{_SPLIT_VERB})第(?P<session>{N})次(?:全体)?会议")),
+    # A standing committee's sitting named without its term: 县人大常委会（召开）第十九次会议.
+    ("npc_sc_noterm", re.compile(
+        rf"(?P<pre>{_CJK}{{0,12}}?)(?P<pfx>{_ABBR_PREFIX})?(?P<term>)(?P<sc>人大常委会|人民代表大会常务委员会)"
+        rf"(?P<verb>{_SPLIT_VERB})?第(?P<session>{N})次(?:全体)?会议")),
 ]
 
 _REGION_SUFFIX = re.compile(alternation(lexicon.REGION_SUFFIXES) + "$")
@@ -118,6 +125,7 @@ class NameMatch:
     region_match: RegionMatch | None
     formal: bool
     abbr_prefix: str | None = None  # the level word that stands for the region (县十五届人大…)
+    split: bool = False  # written with its verb inside (县十七届人大常委会举行第五次会议)
 
     @property
     def family(self) -> str:
@@ -173,12 +181,19 @@ def lines_holding(s: str, needle: str = "届") -> list[tuple[int, int]]:
     return out
 
 
+def abbr_needle(kind: str) -> str:
+    """What every match of the _ABBR_PATTERNS entry `kind` holds: its term (届), or for a name
+    without a term, 次会议."""
+    return "次会议" if kind.endswith("noterm") else "届"
+
+
 def abbr_finditer(pat: re.Pattern[str], s: str,
-                  lines: list[tuple[int, int]] | None = None) -> Iterator[re.Match[str]]:
-    """`pat.finditer(s)` for an _ABBR_PATTERNS pattern: same matches, same order."""
-    for start, end in lines_holding(s) if lines is None else lines:
+                  lines: list[tuple[int, int]] | None = None, needle: str = "届") -> Iterator[re.Match[str]]:
+    """`pat.finditer(s)` for an _ABBR_PATTERNS pattern: same matches, same order. Only runs
+    holding `needle` (届, or 次会议 for names without a term) can hold one."""
+    for start, end in (lines_holding(s, needle) if lines is None or needle != "届" else lines):
         for run in _ABBR_RUN.finditer(s, start, end):
-            if "届" in run.group():
+            if needle in run.group():
                 # pos/endpos keep the whole string: lookbehinds still see the character before the run.
                 yield from pat.finditer(s, run.start(), run.end())
 
@@ -230,7 +245,10 @@ def find_names(s: str, lines: list[tuple[int, int]] | None = None) -> list[NameM
                     region_span = (rstart, pre_e)
                 else:
                     # No region before the name: it opens with its level word (县第十八届…), if
-                    # any, else with itself; the region may come from the context.
+                    # any, else with itself; the region may come from the context. Without 第
+                    # the term needs one of them (新一届… is no name).
+                    if not _LEVEL_END.search(s, pre_s, pre_e) and not s[pre_e:m.start("term")].strip(" \t\u3000").startswith("第"):
+                        continue
                     start = pre_e
                     lvl = _LEVEL_END.search(s, pre_s, pre_e)
                     if lvl is not None:
@@ -263,7 +281,7 @@ def find_names(s: str, lines: list[tuple[int, int]] | None = None) -> list[NameM
                 region=region, region_span=region_span, region_match=rm, formal=True,
                 abbr_prefix=level_word))
     for kind, pat in _ABBR_PATTERNS:
-        for m in abbr_finditer(pat, s, lines):
+        for m in abbr_finditer(pat, s, lines, abbr_needle(kind)):
             start = m.start("pfx") if m.group("pfx") else m.start("term")
             if m.group("pfx") and m.start("term") < m.start("pfx"):
                 start = m.start()  # 十七届县人大…: the name opens with its term
@@ -299,7 +317,14 @@ def find_names(s: str, lines: list[tuple[int, int]] | None = None) -> list[NameM
                 term=parse_int(m.group("term")), term_span=m.span("term"),
                 session=parse_int(m.group("session")), session_span=m.span("session"),
                 region=region, region_span=region_span, region_match=rm, formal=False,
-                abbr_prefix=pfx))
+                abbr_prefix=pfx, split=bool(m.groupdict().get("verb"))))
+    # A sitting named without its term (县人大常委会召开第二十次会议) is the one of that session
+    # named with it elsewhere in the text.
+    for n in out:
+        if n.term is None:
+            same = next((o for o in out if o.term is not None and o.body == n.body and o.session == n.session), None)
+            if same is not None:
+                n.term = same.term
     out.sort(key=lambda n: n.start)
     return out
 
@@ -309,6 +334,13 @@ def find_names(s: str, lines: list[tuple[int, int]] | None = None) -> list[NameM
 SITTING_CUE = compile_words(lexicon.SITTING_CUES)
 FUTURE_CUE = compile_words(common.FUTURE, lexicon.ANNOUNCEMENT)
 PAST_CUE = compile_words(lexicon.PAST_CUES)
+ROUNDUP = re.compile(alternation(lexicon.ROUNDUP) + r"(?:召开|举行|开幕|闭幕)")
+_EARLIER_SETTING = re.compile(alternation(lexicon.EARLIER) + r"[^，,。；;]{0,8}?(?:召开|举行)的$")
+_ATTENDEES_OF = re.compile(r"(?:出席|列席|参加)$")
+_ABOUT_THE_SITTING = re.compile(lexicon.ABOUT_THE_SITTING)
+_OF_PEOPLE = re.compile(r"的(?:全体)?(?:人大代表|代表|委员|政协委员|人员|同志)")
+# A decision or notice that calls the session (`关于召开…第四次会议的决定`) is no report of it.
+_CALLING_NOTICE = re.compile(r"^关于(?:召开|举行)[^。]*(?:的)?(?:决定|通知|公告)$")
 NOT_SITTING_AFTER = re.compile(rf"^\s*(?:{lexicon.NOT_SITTING_AFTER})")
 _SITTING_VERB = re.compile(r"开幕|闭幕|闭会|召开|举行")
 # ---------------------------------------------------------------------------- locate
@@ -321,14 +353,27 @@ def _cue_span(view: TextView, name: NameMatch) -> tuple[int, int] | None:
         return None
     st, en = view.sentences.around(name.start)
     sent = s[st:en]
-    if FUTURE_CUE.search(sent) and not re.search(r"开幕|闭幕|闭会|召开了|举行了", s[name.end:en]):
+    # A future cue in the sentence: only a sitting verb of the name's own (…举行第四十一次会议，为即将
+    # 召开的…作准备) or a completed one after it keeps the sitting reported.
+    if FUTURE_CUE.search(sent) and not name.split and not re.search(r"开幕|闭幕|闭会|召开了|举行了", s[name.end:en]):
         return None
-    # `在去年1月召开的…会议上`: a sitting of an earlier year the story refers back to.
-    if PAST_CUE.search(s, view.clause_start(name.start), name.start):
+    # `在去年1月召开的…会议上`: a sitting of an earlier year the story refers back to; `在今年召开的…
+    # 会议上提交了两件建议`: a sitting of this year, told as the setting of something else.
+    clause = view.clause_start(name.start)
+    if PAST_CUE.search(s, clause, name.start) or _EARLIER_SETTING.search(s, clause, name.start):
+        return None
+    # `关于召开…会议的决定`, `会议决定：…召开…常委会议`: what is decided about the sitting.
+    if _ABOUT_THE_SITTING.search(s, st, name.start):
+        return None
+    # `出席…会议的代表陆续报到`: the people of the sitting, not the sitting.
+    if _ATTENDEES_OF.search(s, clause, name.start) and _OF_PEOPLE.match(s, name.end):
+        return None
+    # `全县15个乡镇…第一次会议相继召开`: a round-up of many sittings, not the report of one.
+    if ROUNDUP.match(s, name.end, name.end + 4):
         return None
     # `…会议定于1月8日上午在…开幕`: a future cue ahead of the sitting verb announces the meeting.
     verb = _SITTING_VERB.search(s[name.end:en])
-    if verb and FUTURE_CUE.search(s[name.end:name.end + verb.start()]):
+    if verb and not name.split and FUTURE_CUE.search(s[name.end:name.end + verb.start()]):
         return None
     cues = [m for m in SITTING_CUE.finditer(s, st, en)]
     if not cues:
@@ -352,6 +397,30 @@ class Located:
     lead_sentence: tuple[int, int]  # [start, end) of the lead name's sentence, terminal excluded
 
 
+_PAGE_FURNITURE = compile_words(lexicon.PAGE_FURNITURE)
+_TITLE_MAX = 64  # characters; a longer first line is the lead paragraph
+
+
+def _title_line(view: TextView) -> tuple[int, int]:
+    """The headline: the first line with text that is not page furniture (breadcrumbs, font-size
+    and print buttons, stamps), among the first five; else the first line."""
+    first = view.first_line()
+    pos, seen = first[0], 0
+    while seen < 5 and pos < len(view.s):
+        end = view.s.find("\n", pos)
+        end = len(view.s) if end < 0 else end
+        line = view.s[pos:end].strip()
+        if line:
+            seen += 1
+            if not _PAGE_FURNITURE.search(line):
+                a = pos + (len(view.s[pos:end]) - len(view.s[pos:end].lstrip()))
+                if len(line) > _TITLE_MAX or "。" in line[:-1]:
+                    return a, a  # a paragraph, not a headline: the text has none
+                return a, a + len(line)
+        pos = end + 1
+    return first
+
+
 def locate(view: TextView) -> Located | None:
     """The meeting the document reports, or None when it reports no sitting (once per view)."""
     if "located" not in view.memo:
@@ -366,7 +435,9 @@ def _locate(view: TextView) -> Located | None:
     evidence = [(n, c) for n, c in with_cue if c is not None]
     if not evidence:
         return None
-    tl_s, tl_e = view.first_line()
+    tl_s, tl_e = _title_line(view)
+    if _CALLING_NOTICE.match(s[tl_s:tl_e]):
+        return None
     # The report's meeting: the one named in the title line, else the first with a sitting cue.
     title_names = [n for n, _ in evidence if n.start < tl_e] or [n for n in names if n.start < tl_e]
     lead, lead_cue = evidence[0]
@@ -388,18 +459,26 @@ _PRESIDIUM_MEETING_RE = re.compile(r"主席团(?:举行|召开)?(?:第[^,，。\
 
 
 def is_presidium_meeting(view: TextView, so_far: ReportFacts) -> bool:
-    """Is the report itself about a presidium meeting (title or first sentence)?"""
+    """Is the report itself about a presidium meeting (its name, headline or lead sentence)?"""
     name = so_far.meeting_name.value if so_far.meeting_name is not None else ""
     if "主席团" in name:
         return True
-    s = view.s.lstrip()
-    nl = s.find("\n")
-    head = s[: nl if 0 < nl <= 120 else 120]
-    end = re.search(r"[。!?;]", head)
-    head = head[: end.start()] if end else head
-    if re.match(r"(?:会前|会后|此前|随后|当天|同日|期间)", head):
-        return False
-    return bool(_PRESIDIUM_MEETING_RE.search(head))
+    loc = locate(view)
+    heads = []
+    if loc is not None:
+        heads = [view.s[loc.title[0]:loc.title[1]], view.s[slice(*loc.lead_sentence)]]
+    else:
+        s = view.s.lstrip()
+        nl = s.find("\n")
+        heads = [s[: nl if 0 < nl <= 120 else 120]]
+    for head in heads:
+        end = re.search(r"[。!?;]", head)
+        head = head[: end.start()] if end else head
+        if re.match(r"(?:会前|会后|此前|随后|当天|同日|期间)", head):
+            continue
+        if _PRESIDIUM_MEETING_RE.search(head):
+            return True
+    return False
 
 
 # ---------------------------------------------------------------------------- region from context

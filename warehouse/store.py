@@ -32,6 +32,7 @@ __all__ = ["CORE_TABLES", "FILES_SCHEMA", "KEYS", "RECONCILE_TABLES", "REPORT_TA
 
 FILES_SCHEMA = pa.schema(
     [
+        ("inbox", pa.string()),
         ("path", pa.string()),
         ("sha256", pa.string()),
         ("size_bytes", pa.int64()),
@@ -151,8 +152,45 @@ class Warehouse:
         return applied
 
     # -- reads -----------------------------------------------------------------------------
+    def inbox_ledger(self, inbox: str) -> pa.Table:
+        """Current ledger entries of one inbox as an Arrow table (path, sha256, size_bytes,
+        mtime_ns, status, missing_since); rows from before inboxes were recorded are claimed by
+        this inbox first."""
+        lifecycle = named_statements("queries/lifecycle.sql")
+        self._in_transaction({}, lambda: self.con.execute(lifecycle["claim_legacy_ledger"], {"inbox": inbox}))
+        cur = self.con.cursor()
+        try:
+            return cur.sql(lifecycle["ledger"], params={"inbox": inbox}).to_arrow_table()
+        finally:
+            cur.close()
+
+    def move_inbox(self, old: str, new: str) -> int:
+        """Ledger rows of inbox `old` become inbox `new`'s (own transaction); returns rows moved."""
+        statement = named_statements("queries/lifecycle.sql")["move_inbox"]
+        return int(self._in_transaction({}, lambda: self.con.execute(statement, {"old": old, "new": new})
+                                        .fetchone()[0]) or 0)
+
+    def close_interrupted_runs(self) -> int:
+        """Runs rows left `running` by a run that died after its commit become `failed`."""
+        statement = named_statements("queries/lifecycle.sql")["close_interrupted_runs"]
+        return int(self._in_transaction({}, lambda: self.con.execute(statement).fetchone()[0]) or 0)
+
+    def unpublished_runs(self) -> int:
+        """Runs whose committed changes the lake, snapshot and dashboard do not show yet."""
+        return int(self.con.execute(named_statements("queries/lifecycle.sql")["unpublished_runs"]).fetchone()[0])
+
+    def mark_published(self) -> None:
+        """Every committed run is now visible to readers (own transaction)."""
+        statement = named_statements("queries/lifecycle.sql")["mark_published"]
+        self._in_transaction({}, lambda: self.con.execute(statement))
+
+    def run_meetings(self, run_id: str) -> int:
+        """Meetings (after reconciliation) that this run's new reports belong to."""
+        statement = named_statements("queries/lifecycle.sql")["run_meetings"]
+        return int(self.con.execute(statement, {"run_id": run_id}).fetchone()[0])
+
     def ledger(self) -> dict[str, dict[str, Any]]:
-        """Current ledger entries by path."""
+        """Current ledger entries by path (all inboxes)."""
         rows = self.con.execute(
             "select path, sha256, size_bytes, mtime_ns, status, report_id, version "
             "from file_ledger where is_current order by path"
@@ -256,6 +294,7 @@ class Warehouse:
                 self._stage_shards(Path(shards), staged, dedupe)
             self._exec("ledger_touch")
             self._exec("ledger_retire")
+            self._exec("ledger_missing")
             counts["file_ledger"] = self._exec("ledger_insert")
             if reload:
                 for table in reversed(REPORT_TABLES):
@@ -333,10 +372,14 @@ class Warehouse:
         ).fetchone()[0])
         return int(n)
 
+    def record_run(self, run: Mapping[str, Any]) -> None:
+        """Write the runs row in its own transaction: how the run ended, written last."""
+        arrow = to_arrow([run], self.schema("runs"))
+        self._in_transaction({"stg_runs": arrow}, lambda: self._exec("upsert_run"))
+
     def record_failed_run(self, run: Mapping[str, Any]) -> None:
         """Write a failed runs row in its own transaction (status forced to `failed`)."""
-        arrow = to_arrow([{**run, "status": "failed"}], self.schema("runs"))
-        self._in_transaction({"stg_runs": arrow}, lambda: self._exec("upsert_run"))
+        self.record_run({**run, "status": "failed"})
 
     def publish_snapshot(self, dest: Path | str) -> Path:
         """Write a read-only copy that DuckDB 1.x can open: build it aside, then swap it in."""

@@ -19,6 +19,17 @@ REVIEW_CUES = words(
             {"agenda_items": ["政府工作报告", "人民法院工作报告", "人民检察院工作报告"]},
     },
 )
+# A township's 人大 reports through its presidium: `人大工作报告` there is the presidium's.
+TOWNSHIP_REPORTS = words(
+    "the township 人大's own report",
+    "人大工作报告",
+    examples={
+        "12月30日，归昌乡第十七届人民代表大会第一次会议召开。会议听取和审议了乡长孙继远所作的《政府工作报告》、"
+        "乡人大主席谢艺所作的《人大工作报告》。":
+            {"agenda_items": ["政府工作报告", "人大主席团工作报告"], "work_report_by": "孙继远"},
+    },
+)
+
 # The report is delivered to the meeting (`向大会报告…提案工作情况`).
 DELIVERY_CUES = words(
     "the report is delivered to the meeting",

@@ -57,6 +57,8 @@ CAME_VERBS = words(
             {"present": 158, "required": None, "attendance_scope": "standing_committee_members",
              "quorum_claimed": True},
         "某乡第九届人民代表大会第二次会议今天开幕。全乡48名人大代表、12名特邀列席代表参加会议。": {"present": 48},
+        "12月30日，归昌乡第十七届人民代表大会第一次会议召开，来自全乡各战线的71名正式代表和30余名列席代表齐聚一堂。":
+            {"present": 71, "attendance_scope": "deputies"},
         _LEAD + "近300名代表出席会议。": {"present": None},
         _LEAD + "会议应到代表200名，实到190名，另有12名代表通过视频线上参会。": {"present": 190, "required": 200},
     },

@@ -31,7 +31,16 @@ DATELINE_SOURCES = words("who sends a dateline", "本报 新华社 中新社 新
 # A line with one of these and a date is the page's own stamp (`发布时间：2023-01-16`).
 STAMP_CUES = r"发布|来源|时间|日期|作者|编辑|浏览|点击|稿源|出处|更新|第\s*[\d一二三四五六七八九十]{1,3}\s*版"
 # A stamp of somebody else's post, not the article's.
-NOT_OWN_STAMP = words("a stamp of a repost or comment", "发表于 回复 转载 转帖 楼主 沙发 引用 原帖 评论")
+NOT_OWN_STAMP = words(
+    "a stamp of a repost or comment, or the page's clock",
+    "发表于 回复 转载 转帖 楼主 沙发 引用 原帖 评论 今天是 今日是 当前时间 GMT UTC",
+    examples={
+        f"{_NAME}开幕\n今天是2025年5月20日 星期二\n1月10日上午，{_NAME}在市会议中心开幕。": {"date": "01-10"},
+        f"{_NAME}开幕\nGMT+8, 2025-5-20 10:33\n1月10日上午，{_NAME}在市会议中心开幕。": {"date": "01-10"},
+        f"{_NAME}开幕\n2024-01-11\n1月10日上午，{_NAME}在市会议中心开幕。": {"date": "2024-01-10"},
+        f"1月10—12日，{_NAME}在市会议中心召开。": {"date": "01-10"},
+    },
+)
 # Where the article ends and related links begin: no date after these is the meeting's.
 TAIL = words(
     "related links after the article",

@@ -35,9 +35,22 @@ CHAIR_LEADS = words(
     },
 )
 # `A、B担任本次会议执行主席`: the verb before the label.
-CHAIR_VERBS = words("verbs that make the names before them chairs", "担任 出任 任")
+CHAIR_VERBS = words(
+    "verbs that make the names before them chairs",
+    "担任 出任 任",
+    examples={
+        _LEAD + "张建华、李红梅、王立新担任大会执行主席并在主席台前排就座。": {"executive_chairs": ["张建华", "李红梅", "王立新"]},
+        _LEAD + "张建华、李红梅、王立新等大会执行主席在主席台前排就座。": {"executive_chairs": ["张建华", "李红梅", "王立新"]},
+    },
+)
 # `推选A、B为大会执行主席`: the presidium names the chairs.
-CHAIR_CHOOSING = words("the presidium names the chairs", "推选 推举 选举 选出 确定 决定由 决定")
+CHAIR_CHOOSING = words(
+    "the presidium names the chairs",
+    "推选 推举 选举 选出 确定 决定由 决定",
+    examples={
+        _LEAD + "大会推选张建华、李红梅、王立新为本次会议执行主席。": {"executive_chairs": ["张建华", "李红梅", "王立新"]},
+    },
+)
 # Where a list of names ends.
 LIST_ENDS = (
     r"在主席台|在台上|在前排|在会上|主持(?!人[)）])|就座|就坐|出席|列席|宣布|分别|参加|讲话|致辞|担任|出任"

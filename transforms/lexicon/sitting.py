@@ -42,6 +42,15 @@ SPLIT_VERBS = words(
              "level": "county", "presider": "衣萍"},
         "8月26日，县第十七届人大常委会举行第二十次会议。副主任朱永昌、张鹉及县人大常委会组成人员共23人出席会议。":
             {"session": 20, "present": 23, "attendance_scope": "standing_committee_members"},
+        # A standing committee's sitting named without its term: the term stays unknown…
+        "5月20日，县人大常委会召开第十九次会议。会议由县人大常委会主任张建华主持。":
+            {"is_meeting_report": True, "meeting_name": "县人大常委会第十九次会议", "term": None, "session": 19},
+        # …unless the text names it elsewhere.
+        "遂昌县第十七届人民代表大会常务委员会第二十次会议召开\n5月20日，县人大常委会召开第二十次会议。":
+            {"meeting_name": "遂昌县第十七届人民代表大会常务委员会第二十次会议", "term": 17, "region": "遂昌县"},
+        # 第 left out before the term and the session.
+        "1月5日，沁源县十八届人民代表大会三次会议在县人民会堂开幕。":
+            {"meeting_name": "沁源县十八届人民代表大会三次会议", "term": 18, "session": 3, "region": "沁源县"},
     },
 )
 
@@ -104,9 +113,50 @@ PAST_CUES = words(
     },
 )
 
+# The sitting told as the earlier setting of the story (`在今年召开的…会议上，他提交了…`), before 召开的.
+EARLIER = words(
+    "a sitting some time ago",
+    "今年 年初 前不久 不久前 此前 日前 近日",
+    examples={
+        "代表风采｜王某：扎根基层的“田专家”\n作为县人大代表，王某在今年召开的县十八届人大三次会议上提交了两件建议。":
+            {"is_meeting_report": False},
+        "县十八届人大三次会议代表报到\n1月9日，出席县十八届人大三次会议的代表陆续报到，领取会议材料。":
+            {"is_meeting_report": False},
+        "关于召开县第十八届人民代表大会第四次会议的决定\n县第十八届人民代表大会常务委员会第二十次会议决定，"
+        "县第十八届人民代表大会第四次会议于2025年1月8日在县城召开。": {"is_meeting_report": False},
+        "12月22日下午，市政协十四届六十一次主席会议召开。会议决定：12月26日，召开市政协十四届二十五次常委会议，会期半天。"
+        "会议审议通过了关于召开市政协十五届一次会议的决定（草案）。": {"is_meeting_report": False},
+    },
+)
+
+# Many sittings at once (a round-up of the townships' sessions), before the verb.
+ROUNDUP = words(
+    "many sittings, one after another",
+    "相继 陆续 分别 先后 同时",
+    examples={
+        "2月15日至16日，全县15个乡镇新一届人民代表大会第一次会议相继召开并圆满结束。": {"is_meeting_report": False},
+    },
+)
+
 # Right after the name, a noun that makes the session a modifier: its spirit, resolutions,
 # period, or the deputies' suggestions handled afterwards (`…会议代表建议交办会`).
 NOT_SITTING_AFTER = (
     r"精神|决议|期间|以来|文件|召开前|筹备|(?:召开|开幕|闭幕|举行)(?:以来|前|之前)"
     r"|(?:代表|委员)?(?:建议|议案)(?:交办|办理|督办)|交办"
+    # `…常委会议召开的时间、地点、议程`: arrangements for it
+    r"|(?:召开|举行)的(?:时间|地点|日期|议程|日程|有关|相关|各项|筹备)"
+)
+# Right before the name: a document or decision about the sitting, not the sitting
+# (`关于召开…会议的决定`, `会议决定：12月26日，召开…常委会议`).
+ABOUT_THE_SITTING = r"关于(?:召开|举行)$|决定[^。；;]{0,16}?(?:召开|举行)$"
+
+# Lines of a web page around the article that are not its headline.
+PAGE_FURNITURE = words(
+    "page furniture lines above the headline",
+    "当前位置 您的位置 首页 字号 打印 关闭 分享 扫一扫 发布时间 发布日期 来源 作者 编辑 浏览 点击 >",
+    examples={
+        "当前位置：首页 > 新闻中心\n字号：大 中 小 【打印】【关闭】\n省政协十一届十五次常委会议在长沙开幕\n"
+        "6月28日上午，政协湖南省第十一届委员会常务委员会第十五次会议在省政协机关大礼堂开幕。":
+            {"venue": "省政协机关大礼堂", "event": "开幕", "date": "06-28"},
+    },
 )

@@ -5,9 +5,11 @@
 -- name: ledger_touch
 -- Content already known at this path: refresh the sighting; an `unchanged` entry keeps
 -- the status and report it had, a reprocessed one takes the new status and report.
+-- A file is identified by inbox + path; one seen again is no longer missing.
 update file_ledger as f
 set
     last_seen_at = s.seen_at,
+    missing_since = null,
     size_bytes = coalesce(s.size_bytes, f.size_bytes),
     mtime_ns = coalesce(s.mtime_ns, f.mtime_ns),
     encoding = coalesce(s.encoding, f.encoding),
@@ -17,8 +19,10 @@ set
 from stg_files as s
 where
     f.path = s.path
+    and f.inbox is not distinct from s.inbox
     and f.is_current
-    and f.sha256 is not distinct from s.sha256;
+    and f.sha256 is not distinct from s.sha256
+    and s.status not in ('missing', 'missing_kept');
 
 -- name: ledger_retire
 -- Changed content at a known path: the current version stops being current.
@@ -27,13 +31,32 @@ set is_current = false
 from stg_files as s
 where
     f.path = s.path
+    and f.inbox is not distinct from s.inbox
     and f.is_current
-    and f.sha256 is distinct from s.sha256;
+    and f.sha256 is distinct from s.sha256
+    and s.status not in ('missing', 'missing_kept');
+
+-- name: ledger_missing
+-- Files gone from their inbox: marked since when; `missing` also retires the current version
+-- (its facts leave meeting_facts and reconciliation, its history stays), `missing_kept`
+-- (run with --keep-removed) keeps it current.
+update file_ledger as f
+set
+    missing_since = coalesce(f.missing_since, s.seen_at),
+    is_current = s.status = 'missing_kept'
+from stg_files as s
+where
+    f.path = s.path
+    and f.inbox is not distinct from s.inbox
+    and f.is_current
+    and s.status in ('missing', 'missing_kept');
 
 -- name: ledger_insert
 -- New paths and changed contents become the next version of their path.
+-- Version numbers count per path over all inboxes (the key is path + version); a row is
+-- identified by inbox + path + version.
 insert into file_ledger (
-    path, version, sha256, size_bytes, mtime_ns, encoding, format,
+    inbox, path, version, sha256, size_bytes, mtime_ns, encoding, format,
     first_seen_at, last_seen_at, status, report_id, is_current
 )
 with versions as (
@@ -42,6 +65,7 @@ with versions as (
     group by path
 )
 select
+    s.inbox,
     s.path,
     coalesce(v.max_version, 0) + 1 as version,
     s.sha256,
@@ -56,9 +80,12 @@ select
     true as is_current
 from stg_files as s
 left join versions as v on v.path = s.path
-where not exists (
-    select 1 from file_ledger as f where f.path = s.path and f.is_current
-);
+where
+    s.status not in ('missing', 'missing_kept')
+    and not exists (
+        select 1 from file_ledger as f
+        where f.path = s.path and f.inbox is not distinct from s.inbox and f.is_current
+    );
 
 -- name: new_reports
 create or replace temp table new_reports as
