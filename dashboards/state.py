@@ -34,8 +34,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import duckdb
 
-from warehouse.sqlfiles import SQL_DIR, named_statements, view_files
-from warehouse.tables import TABLES, VIEW
+from warehouse.sqlfiles import SQL_DIR, migrations, named_statements, view_files
 
 MEMORY_LIMIT = "300MB"  # DuckDB's share of the run's memory while the dashboard is built (100k full build: 417 MB peak RSS)
 STATE_FORMAT = 1        # bump when the state's tables change shape
@@ -66,7 +65,7 @@ def state_key(**limits: int) -> str:
     the format and the limits. A state with another key is not reused."""
     h = hashlib.sha256()
     h.update(f"{STATE_FORMAT}|{duckdb.__version__}|{sorted(limits.items())}".encode())
-    for path in (SQL_DIR / "queries" / "dashboard.sql", *view_files()):
+    for path in (SQL_DIR / "queries" / "dashboard.sql", *migrations(), *view_files()):
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
@@ -193,20 +192,23 @@ class StateBuild:
 
     def _scope(self, full: bool) -> None:
         """The source rows of the changed years in catalog `scope` (a full build: views over
-        the whole source), with the staging and mart views of warehouse/sql/ over them."""
+        the whole source), with the staging and mart views of warehouse/sql/ over them. The
+        scope's tables are made by this code's migrations first, so the views bind whatever
+        version wrote the source; the tables the dashboard reads are then the source's rows."""
         present = {r[0] for r in self.con.execute(self.q["source_tables"]).fetchall()}
+        self._in("scope", lambda: [self.con.execute(path.read_text(encoding="utf-8")) for path in migrations()])
         self.run("scope_meetings")
         if not full:
             self.run("scope_reports")
-        for t in TABLES:
-            if t.write == VIEW or t.name not in present:
+        for name in (*BY_MEETING, *BY_REPORT, "quarantine"):
+            if name not in present:
                 continue
+            self.run("scope_drop", table=name)
             if full:
-                self.run("scope_view", table=t.name)
-                continue
-            where = ("where_meeting" if t.name in BY_MEETING else "where_report" if t.name in BY_REPORT
-                     else "where_quarantine" if t.name == "quarantine" else "where_none")
-            self.run("scope_table", table=t.name, where=self.q[where])
+                self.run("scope_view", table=name)
+            else:
+                where = "where_meeting" if name in BY_MEETING else "where_report" if name in BY_REPORT else "where_quarantine"
+                self.run("scope_table", table=name, where=self.q[where])
         self._in("scope", lambda: [self.con.execute(path.read_text(encoding="utf-8")) for path in view_files()])
         self.run("materialize_sittings")
 

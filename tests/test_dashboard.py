@@ -330,6 +330,11 @@ def test_cli_dashboard_writes_the_folder_and_explains_a_missing_warehouse(tmp_pa
     (version,) = (tmp_path / "out").glob("data-*")
     assert "平遥县第十七届人民代表大会第五次会议" in (version / "meetings.js").read_text(encoding="utf-8")
     assert f'{version.name}/summary.js' in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    for flags, full in (([], False), (["--full"], True)):  # a redraw recomputes what changed, or all
+        got = runner.invoke(app, ["dashboard", "--warehouse", str(wh), "--out", str(tmp_path / "out"), *flags])
+        assert got.exit_code == 0, got.output
+        version = re.search(r'content="(data-[^"]+)"', (tmp_path / "out" / "index.html").read_text(encoding="utf-8"))
+        assert _chunk(tmp_path / "out" / version.group(1) / "summary.js")["build"]["full"] is full
     missing = runner.invoke(app, ["dashboard", "--warehouse", str(tmp_path / "nope.duckdb")])
     assert missing.exit_code == 1 and "warehouse not found" in missing.output
 

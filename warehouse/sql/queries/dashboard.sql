@@ -136,6 +136,10 @@ where
 -- One source table in the scope: its rows of the changed years (the where_* fragment below).
 create or replace table scope.{table} as select * from src.{table} {where};
 
+-- name: scope_drop
+-- The scope's empty table (from the migrations) gives way to the source's rows.
+drop table scope.{table};
+
 -- name: scope_view
 -- A full build reads every row: the scope is views over the source, nothing copied.
 create or replace view scope.{table} as select * from src.{table};
@@ -153,9 +157,6 @@ where report_id in (select report_id from scope.dash_scope_reports)
 -- Records of the scope's reports, and records of unreadable files (no report) placed in its years.
 where report_id in (select report_id from scope.dash_scope_reports)
     or (report_id is null and -1 in (select year from touched))
-
--- name: where_none
-limit 0
 
 -- name: materialize_sittings
 -- mart_sittings is read by every cube and list: computed once, kept as a table of the same name.
