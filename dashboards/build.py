@@ -34,7 +34,7 @@ import shutil
 from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping
 
 from dashboards import assets
 from dashboards.datadocs import localize_data_docs

@@ -14,19 +14,19 @@ lists of one year, who chaired), so
    recomputing from every row only the few groups a change could make inexact (star_dirty);
 4. everything of the unchanged years is the previous build's.
 
-The build's state (cubes, list items, chair counts, lists, meeting fingerprints, the listed
-meetings) is Parquet beside the page, one file per year (`state/<table>/<year>.parquet`): a
-build rewrites the files of the changed years and the caller hard-links the rest. Without a
-usable previous state (first build, other format, `full=True`) every year is "changed" and the
-scope is the whole source: the same statements then give the full build, so incremental and full
-builds produce the same data (tests/test_dashboard_incremental.py).
+The build's state is Parquet beside the page (`data-<version>/state/<table>/part=<year>/`):
+list items and chair counts one folder per year, of which a build writes the changed years' and
+the caller hard-links the rest; cubes, year fingerprints, the all-years lists, the chunk index and
+the listed meetings (with their fingerprints) one file each. Without a usable previous state (the
+first build, a state of another key, `full=True`) every year is "changed", the scope is the whole
+source and the all-years lists are computed from every row (not merged): the incremental and the
+full build must produce the same chunks (tests/test_dashboard_incremental.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,9 +36,10 @@ import duckdb
 
 from warehouse.sqlfiles import SQL_DIR, migrations, named_statements, view_files
 
-MEMORY_LIMIT = "300MB"  # DuckDB's share of the run's memory while the dashboard is built (100k full build: 417 MB peak RSS)
-STATE_FORMAT = 1        # bump when the state's tables change shape
-ALL = "all"             # file name of the all-years partition (y = '*')
+# DuckDB's share of the run's memory while the dashboard is built (a full build at 100k reports
+# peaks at ~420 MB RSS; at 200 MB its top-k aggregates, which cannot spill, run out)
+MEMORY_LIMIT = "300MB"
+ALL = "all"  # '*' (all provinces, all years) in file names
 
 # State tables → the column that partitions them into files (None: one file).
 # Items and people grow with the warehouse: one file per year, and a build writes its changed years'.
@@ -61,11 +62,14 @@ BY_REPORT = ("reports", "attendance", "people", "work_report_items")
 
 
 def state_key(**limits: int) -> str:
-    """What a state is valid for: this code's statements and views, DuckDB's version (hashes),
-    the format and the limits. A state with another key is not reused."""
+    """What a state (and the chunks linked from its version) is valid for: this code — the
+    statements, the views, the builder that shapes the chunks — DuckDB's version (it makes the
+    hashes), and the limits. A state with another key is not reused: the build is full."""
     h = hashlib.sha256()
-    h.update(f"{STATE_FORMAT}|{duckdb.__version__}|{sorted(limits.items())}".encode())
-    for path in (SQL_DIR / "queries" / "dashboard.sql", *migrations(), *view_files()):
+    h.update(f"{duckdb.__version__}|{sorted(limits.items())}".encode())
+    here = Path(__file__).resolve().parent
+    for path in (SQL_DIR / "queries" / "dashboard.sql", *migrations(), *view_files(),
+                 here / "state.py", here / "build.py", here / "render.py"):
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
@@ -89,7 +93,7 @@ class Changes:
     that stay valid (to be hard-linked by the caller)."""
     full: bool
     years: list[int]
-    keep: dict[str, list[str]] = field(default_factory=dict)  # table → partition files to keep
+    keep: dict[str, list[str]] = field(default_factory=dict)  # table → partition folders to keep
 
 
 class StateBuild:
@@ -127,8 +131,9 @@ class StateBuild:
         for statement in _statements(sql):
             self.con.execute(statement, dict(params or {}) if "$" in statement else None)
 
-    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-        cur = self.con.execute(self.q.get(sql, sql), dict(params or {}))
+    def rows(self, name: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """A named query's rows as dicts."""
+        cur = self.con.execute(self.q[name], dict(params or {}))
         cols = [d[0] for d in cur.description or []]
         return [dict(zip(cols, r)) for r in cur.fetchall()]
 
@@ -207,7 +212,8 @@ class StateBuild:
             if full:
                 self.run("scope_view", table=name)
             else:
-                where = "where_meeting" if name in BY_MEETING else "where_report" if name in BY_REPORT else "where_quarantine"
+                where = ("where_meeting" if name in BY_MEETING else
+                         "where_report" if name in BY_REPORT else "where_quarantine")
                 self.run("scope_table", table=name, where=self.q[where])
         self._in("scope", lambda: [self.con.execute(path.read_text(encoding="utf-8")) for path in view_files()])
         self.run("materialize_sittings")
@@ -272,7 +278,8 @@ class StateBuild:
             sql = (self.q["cube_json"].replace("{columns}", columns).replace("{order}", order)
                    .replace("{joins}", joins).replace("{cube}", cube))
             rows = self.con.execute(sql).fetchone()[0]
-            out[cube] = ('{"cols":' + json.dumps(["year", "level", "province", "body", "event", *extra, *measures])
+            cols = ["year", "level", "province", "body", "event", *extra, *measures]
+            out[cube] = ('{"cols":' + json.dumps(cols, separators=(",", ":"))
                          + ',"dicts":' + json.dumps(dicts, ensure_ascii=False) + ',"rows":[' + rows + "]}")
         return dims, out
 

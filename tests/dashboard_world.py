@@ -159,8 +159,8 @@ class World:
             [m.meeting_id, m.meeting_id, (m.province or "某") + "某县", m.province, m.level, m.body, m.name, m.year,
              date, ",".join(events), len(m.reports), sum(r.duplicate_of is None for r in m.reports), int(m.conflict)])
         for r in m.reports:
-            text = f"{m.name}。应到{r.required}名，实到{r.present}名。" + "".join(f"执行主席{c}。" for c in r.chairs) + \
-                   (f"会议由{r.presider}主持。" if r.presider else "")
+            text = (f"{m.name}。应到{r.required}名，实到{r.present}名。" + "".join(f"执行主席{c}。" for c in r.chairs)
+                    + (f"会议由{r.presider}主持。" if r.presider else ""))
             con.execute("insert into reports (report_id, file_path, sha256, is_meeting_report, meeting_name, level, body, "
                         "event, meeting_date, meeting_year, province, valid, key_tasks) "
                         "values (?, ?, ?, true, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -56,12 +56,13 @@ def version_of(out: Path) -> Path:
     return out / re.search(r'content="(data-[^"]+)"', (out / "index.html").read_text(encoding="utf-8")).group(1)
 
 
-@pytest.mark.parametrize("seed", [3, 11])
-def test_random_nights_built_incrementally_equal_a_full_build(tmp_path: Path, seed: int) -> None:
+def test_random_nights_built_incrementally_equal_a_full_build(tmp_path: Path) -> None:
     """Meetings come, go, gain reports, move years and get renamed; quarantine records of files
     outside any meeting come. Lists of 2 and a listing of 6 meetings overflow constantly, so the
-    merges, the recomputed groups and the listing's window are all exercised."""
-    world = World(seed)
+    merges, the recomputed groups and the listing's window are all exercised. (Seeds 0–24 and
+    100–129 with 8 nights each, lists of 2 and 3, passed the same comparison when this was
+    written; one seed keeps the suite short.)"""
+    world = World(11)
     wh = tmp_path / "warehouse.duckdb"
     limits = {"top_k": 2, "detail_meetings": 6}
     merged_or_dirty = set()
