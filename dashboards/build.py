@@ -126,10 +126,9 @@ def _build(db: Path | str, previous: Path | None, stage: Path, *, links: Mapping
 
         # top lists: the chunks of the changed years and of all years, the rest linked
         rendered = b.parts_to_render()
-        names = {}
         for (p, y), text in _parts(b.list_entries()):
-            names[(p, y)] = _part_name(p, y)
-            _write_or_link(stage, previous, names[(p, y)] + ".js", raw_chunk_script(names[(p, y)], text))
+            name = _part_name(p, y)  # written, or linked when the previous version's is the same
+            _write_or_link(stage, previous, name + ".js", raw_chunk_script(name, text))
         if previous is not None and not changes.full:
             redone = {y for _, y in rendered} | {"*"} | {str(y) for y in changes.years}
             for p, y in b.all_parts():
