@@ -4,8 +4,8 @@
 -- read-only as `src`; `scope` is an in-memory catalog holding the source's rows of the years a
 -- build recomputes, with the staging and mart views (warehouse/sql/staging, marts) created over
 -- them; the build's state lives in temp tables (`new_*` this build's, `old_*` views over the
--- previous build's Parquet state, `fresh_*` the recomputed years). `{table}`, `{where}`,
--- `{kinds}` are filled by dashboards/state.py from the table registry and fixed lists, never
+-- previous build's Parquet state, `fresh_*` the recomputed years). `{table}`, `{where}`, `{source}`,
+-- `{target}` and the cube templates are filled by dashboards/state.py from fixed lists and paths, never
 -- from data.
 --
 -- Unit of work: the meeting year (-1 = unknown). Every figure of the page belongs to the year of
