@@ -136,6 +136,17 @@ def _build(db: Path | str, previous: Path | None, stage: Path, *, links: Mapping
                     _link(previous / f"{_part_name(p, y)}.js", stage / f"{_part_name(p, y)}.js")
         parts = sorted(_part_name(p, y) for p, y in b.all_parts())
 
+        # the state, before the detail chunks: its tables are then dropped, DuckDB's memory
+        # goes to the texts
+        state = stage / "state"
+        b.save(state)
+        for table, folders in changes.keep.items():
+            for folder in folders:
+                for f in (previous / "state" / table / folder).iterdir():
+                    _link(f, state / table / folder / f.name)
+        b.finish_state(state)
+        b.release_state()
+
         # meetings: the list, and one detail chunk per listed meeting (changed ones written)
         meeting_rows = [_meeting_row(m, dims) for m in listed]
         _write(stage / "meetings.js", chunk_script("meetings", {"meetings": meeting_rows}))
@@ -165,13 +176,6 @@ def _build(db: Path | str, previous: Path | None, stage: Path, *, links: Mapping
         body = json.dumps(summary, ensure_ascii=False, separators=(",", ":"), default=_json_default)
         _write(stage / "summary.js", raw_chunk_script("summary", body.replace('"@CUBES@"', cube_text, 1)))
 
-        state = stage / "state"
-        b.save(state)
-        for table, folders in changes.keep.items():
-            for folder in folders:
-                for f in (previous / "state" / table / folder).iterdir():
-                    _link(f, state / table / folder / f.name)
-        b.finish_state(state)
     first = _part_name("*", "*")
     return generated_at, (first if first in parts else None)
 

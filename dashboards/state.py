@@ -205,6 +205,8 @@ class StateBuild:
         self.run("scope_meetings")
         if not full:
             self.run("scope_reports")
+        self.partitioned = {r[0] for r in self.con.execute(self.q["partitioned_tables"]).fetchall()}
+        scope_prune = "" if full else self._prune("scope.dash_scope_reports")
         for name in (*BY_MEETING, *BY_REPORT, "quarantine"):
             if name not in present:
                 continue
@@ -214,9 +216,23 @@ class StateBuild:
             else:
                 where = ("where_meeting" if name in BY_MEETING else
                          "where_report" if name in BY_REPORT else "where_quarantine")
-                self.run("scope_table", table=name, where=self.q[where])
+                self.run("scope_table", table=name, where=self.q[where],
+                         prune=scope_prune if name in self.partitioned else "")
         self._in("scope", lambda: [self.con.execute(path.read_text(encoding="utf-8")) for path in view_files()])
         self.run("materialize_sittings")
+
+    def _prune(self, reports: str) -> str:
+        """A filter naming the lake partitions of the reports in table `reports`, for reads of
+        report tables; empty when the source is not partitioned (a warehouse, a full copy).
+        Every report-keyed table the reads touch must then be partitioned like `reports`."""
+        if not {"reports", "attendance", "fact_spans", "report_texts"} <= self.partitioned:
+            return ""
+        years = [r[0] for r in self.con.execute(self.q["report_partitions"].replace("{reports}", reports)).fetchall()]
+        named = [f"lake_year in ({', '.join(str(int(y)) for y in sorted(y for y in years if y is not None))})"
+                 ] if any(y is not None for y in years) else []
+        if None in years:
+            named.append("lake_year is null")
+        return f" and ({' or '.join(named)})" if named else " and false"
 
     def _in(self, catalog: str, work: Any) -> Any:
         """Run `work` with `catalog` as the default one (unqualified names resolve there)."""
@@ -311,13 +327,18 @@ class StateBuild:
         time (read from the source once; Python holds one batch)."""
         self.con.execute("create or replace temp table want as select unnest($ids::varchar[]) as meeting_id",
                          {"ids": list(meeting_ids)})
-        self.run("detail_fetch")
+        self.run("detail_reports")
+        self.run("detail_fetch", prune=self._prune("detail_reports"))
         for start in range(0, len(meeting_ids), batch):
             ids = {"ids": list(meeting_ids[start:start + batch])}
             yield {"members": self.rows("detail_members", ids), "rules": self.rows("detail_rules", ids),
                    "spans": self.rows("detail_spans", ids), "texts": self.rows("detail_texts", ids)}
-        for table in ("detail_members", "detail_rules", "detail_spans", "detail_texts"):
+        for table in ("detail_reports", "detail_members", "detail_rules", "detail_spans", "detail_texts"):
             self.con.execute(f"drop table {table}")
+
+    def release_state(self) -> None:
+        """Once the state is saved, its tables are no longer needed (only the listing's)."""
+        self.run("drop_state")
 
     def release_scope(self) -> None:
         """The scope's copies are no longer needed once the lists and the listing are made."""

@@ -151,7 +151,7 @@ select table_name from information_schema.tables where table_catalog = 'src';
 where meeting_id in (select meeting_id from scope.dash_scope_meetings)
 
 -- name: where_report
-where report_id in (select report_id from scope.dash_scope_reports)
+where report_id in (select report_id from scope.dash_scope_reports){prune}
 
 -- name: where_quarantine
 -- Records of the scope's reports, and records of unreadable files (no report) placed in its years.
@@ -581,18 +581,29 @@ select meeting_id from listed_plan where not reused order by rank;
 -- name: listing_kept
 select meeting_id from listed_plan where reused order by rank;
 
+-- name: detail_reports
+-- The membership rows of the meetings in `want` whose detail chunks a build writes.
+create or replace temp table detail_reports as
+select * from src.meeting_reports where meeting_id in (select meeting_id from want);
+
+-- name: report_partitions
+-- The lake partitions of the reports in {reports} (the snapshot's `lake_year`: every table
+-- keyed by report is partitioned by its report's year), so that the reads below can name them.
+select distinct lake_year from src.reports where report_id in (select report_id from {reports});
+
 -- name: detail_fetch
--- The reports, failed rules, fact spans and texts of the meetings in `want` whose detail chunks
--- a build writes, read from the source once (each read of a big table scans it) into temp
--- tables the chunks are then cut from, a batch of meetings at a time (detail_batch).
+-- Their reports, failed rules, fact spans and texts, read from the source once (each read of a
+-- big table scans it; {prune} names the lake partitions to read when the source has them) into
+-- temp tables the chunks are then cut from, a batch of meetings at a time (detail_members …).
 create or replace temp table detail_members as
 select mr.meeting_id, mr.report_id, r.file_path, r.title, coalesce(mr.event, 'other') as event,
        mr.event_date, mr.year_source, mr.duplicate_of, mr.resemblance, r.valid,
        a.scope, a.required, a.present, a.absent
-from src.meeting_reports as mr
-inner join src.reports as r on r.report_id = mr.report_id
-left join src.attendance as a on a.report_id = mr.report_id
-where mr.meeting_id in (select meeting_id from want);
+from detail_reports as mr
+inner join (select * from src.reports where report_id in (select report_id from detail_reports){prune}) as r
+    on r.report_id = mr.report_id
+left join (select * from src.attendance where report_id in (select report_id from detail_reports){prune}) as a
+    on a.report_id = mr.report_id;
 create or replace temp table detail_rules as
 select report_id, rule, message
 from src.quarantine
@@ -600,11 +611,17 @@ where report_id in (select report_id from detail_members);
 create or replace temp table detail_spans as
 select report_id, field, value, start_offset, end_offset, snippet
 from src.fact_spans
-where report_id in (select report_id from detail_members);
+where report_id in (select report_id from detail_members){prune};
 create or replace temp table detail_texts as
 select report_id, text
 from src.report_texts
-where report_id in (select report_id from detail_members);
+where report_id in (select report_id from detail_members){prune};
+
+-- name: partitioned_tables
+-- Source tables whose rows carry the lake partition they are stored in (a views-over-the-lake
+-- snapshot): reads filtered on it open only those files.
+select table_name from information_schema.columns
+where table_catalog = 'src' and column_name = 'lake_year' and data_type in ('BIGINT', 'INTEGER');
 
 -- name: detail_members
 select * from detail_members
@@ -670,6 +687,22 @@ copy (select * from {source}) to '{target}/part=all/data_0.parquet' (format parq
 -- name: save_empty
 -- A table without rows keeps its schema for the next build.
 copy (select * from {source} limit 0) to '{target}/data_0.parquet' (format parquet);
+
+-- name: drop_state
+drop table if exists fresh_items;
+drop table if exists fresh_people;
+drop table if exists star_lists;
+drop table if exists d_removed;
+drop table if exists d_added;
+drop table if exists p_removed;
+drop table if exists p_added;
+drop table if exists p_counts;
+drop table if exists all_sitting_cube;
+drop table if exists all_distribution;
+drop table if exists all_months;
+drop table if exists all_meeting_cube;
+drop table if exists all_violation_cube;
+drop table if exists all_themes;
 
 -- ---------------------------------------------------------------- the summary chunk
 
