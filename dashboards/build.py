@@ -1,47 +1,49 @@
-"""Write the dashboard folder: read the warehouse read-only, shape its marts into compact data
-chunks (dashboards.render), copy the page, its script and the vendored chart library.
+"""Write the dashboard folder: shape the data of dashboards/state.py into chunks the page loads
+(dashboards/render.py), copy the page, its script and the vendored chart library.
 
 What the folder holds, and why its size is bounded whatever the warehouse holds:
 - `index.html`, `app.js`, `app.css`, `vendor/echarts.min.js`: the page;
 - `data-<version>/summary.js`: the additive cubes of the dashboard marts (sittings, attendance
   distribution, months, meetings, violations, key-task themes), sized by the number of distinct
-  years × levels × provinces × bodies × events;
+  years × levels × provinces × bodies × events, and the runs;
 - `data-<version>/meetings.js`: the meetings the page lists, searches and opens (at most
   `detail_meetings`, every year/level/province/body cell represented before any gets more);
-- `data-<version>/part-N.js`: one province's (part-0: all provinces') top lists for every
-  choice of the other filters — who chaired most, lowest attendance, quorum failures, invalid
-  sittings, conflicts, cross-report findings — loaded when that province is chosen;
-- `data-<version>/detail-N.js`: the reports, facts and texts of 25 listed meetings, loaded when
-  one of them is opened.
+- `data-<version>/parts/<year|all>/<province|all>.js`: the top lists of one province (or all) and
+  one year (or all years) for every choice of the other filters — who chaired most, lowest
+  attendance, quorum failures, invalid sittings, conflicts, cross-report findings — loaded when
+  that province and year are chosen;
+- `data-<version>/m/<meeting>.js`: the reports, facts and texts of one listed meeting, loaded when
+  it is opened;
+- `data-<version>/state/`: the build's state (Parquet, see dashboards/state.py), from which the next
+  build recomputes only the years that changed.
 
-Each build writes a new `data-<version>/` folder, then replaces `index.html` (which names it) in one
-rename, then removes versions older than the previous one: an open page keeps loading chunks of
-the version it started with. The page loads data as `<script>` chunks because `file://` pages
-cannot fetch() local files; its Content-Security-Policy allows scripts from the folder only.
+A build writes a new `data-<version>/` folder: the chunks and state files of what changed are
+written, every other file is a hard link to the previous version's. Then it replaces `index.html`
+(which names the version) in one rename and removes versions older than the previous one: an open
+page keeps loading chunks of the version it started with and never sees a half-written one. The
+page loads data as `<script>` chunks because `file://` pages cannot fetch() local files; its
+Content-Security-Policy allows scripts from the folder only.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
-import tempfile
 from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
-
-import duckdb
+from typing import Any, Iterable, Mapping
 
 from dashboards import assets
 from dashboards.datadocs import localize_data_docs
-from dashboards.render import chunk_script, render_index, segments
-from warehouse.sqlfiles import named_statements
+from dashboards.render import chunk_script, json_default as _json_default, raw_chunk_script, render_index, segments
+from dashboards.state import ALL, CUBES, StateBuild, province_id
 
 DETAIL_MEETINGS = 2000   # meetings listed with their reports and texts (the rest: BI snapshot)
 TOP_K = 10               # rows of each top list, per filter cell
-MEETINGS_PER_CHUNK = 25  # meetings per lazily loaded detail chunk
 RUNS = 20
-MEMORY_LIMIT = "500MB"   # DuckDB's share while the dashboard is read (spills beyond it)
 DIMS = ("year", "level", "province", "body", "event")
 STATIC = Path(__file__).resolve().parent / "static"
 FIELD_LABELS = {
@@ -49,6 +51,24 @@ FIELD_LABELS = {
     "present": "实到", "absent": "缺席", "presider": "主持", "executive_chairs": "执行主席",
     "work_report_by": "政府工作报告", "quorum_claimed": "法定人数", "agenda_items": "议程",
 }
+# Columns of the list items (the JSON arrays of queries/dashboard.sql fresh_items), per table.
+SITTING_COLUMNS = ("meeting_id", "event", "meeting_name", "event_date", "required", "present", "attendance_rate",
+                   "quorum_margin", "quorum_met", "valid", "rules")
+CONFLICT_COLUMNS = ("meeting_id", "meeting_name", "event", "field", "value_a", "snippet_a", "value_b", "snippet_b")
+CHECK_COLUMNS = ("rule", "meeting_id", "meeting_name", "message")
+TABLE_OF = {"low": "sittings", "quorum": "sittings", "invalid": "sittings", "conflicts": "conflicts",
+            "checks": "checks"}
+CUBE_SHAPES = {  # cube → (extra columns, measures, coded extras)
+    "sitting_cube": ((), ("sittings", "invalid", "with_counts", "valid_with_counts", "required", "present",
+                          "below_quorum", "below_quorum_invalid", "reports", "distinct_reports"), ()),
+    "distribution": (("rate_bin", "valid"), ("sittings",), ()),
+    "months": (("month",), ("sittings", "invalid"), ()),
+    "meeting_cube": ((), ("meetings", "conflicts"), ()),
+    "violation_cube": (("source", "rule"), ("violations",), ("source", "rule")),
+    "themes": (("theme",), ("tasks",), ("theme",)),
+}
+PAGE_CUBES = {"sitting_cube": "sittings", "distribution": "distribution", "months": "months",
+              "meeting_cube": "meetings", "violation_cube": "violations", "themes": "themes"}
 
 
 def dashboard_dir_for(warehouse: Path | str) -> Path:
@@ -56,238 +76,11 @@ def dashboard_dir_for(warehouse: Path | str) -> Path:
     return Path(warehouse).parent / "dashboard"
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] | None = None) -> list[dict]:
-    cur = con.execute(sql, dict(params or {}))
-    cols = [d[0] for d in cur.description or []]
-    return [dict(zip(cols, r)) for r in cur.fetchall()]
-
-
-def _stream(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] | None = None,
-            batch: int = 2000) -> Iterable[dict]:
-    """Rows as dicts, fetched `batch` at a time."""
-    cur = con.execute(sql, dict(params or {}))
-    cols = [d[0] for d in cur.description or []]
-    while rows := cur.fetchmany(batch):
-        for r in rows:
-            yield dict(zip(cols, r))
-
-
-class _Dims:
-    """Dictionary-encodes the filter dimensions: rows carry small integers, the page the names."""
-
-    def __init__(self) -> None:
-        self.values: dict[str, list[Any]] = {d: [] for d in DIMS}
-        self._index: dict[str, dict[Any, int]] = {d: {} for d in DIMS}
-
-    def code(self, dim: str, value: Any) -> int:
-        index = self._index[dim]
-        if value not in index:
-            index[value] = len(self.values[dim])
-            self.values[dim].append(value)
-        return index[value]
-
-    def encode(self, row: Mapping[str, Any]) -> list[int]:
-        return [self.code(d, row[d]) for d in DIMS]
-
-
-def _cube(rows: Sequence[Mapping[str, Any]], dims: _Dims, measures: Sequence[str],
-          extra: Sequence[str] = (), coded: Sequence[str] = ()) -> dict[str, Any]:
-    """A cube as columns + rows of [dim codes…, extra…, measures…] (compact JSON); the `coded`
-    extra columns (repeated strings) as codes into cube["dicts"][column]."""
-    dicts: dict[str, dict[Any, int]] = {c: {} for c in coded}
-
-    def cell(column: str, v: Any) -> Any:
-        if column not in dicts:
-            return v
-        return dicts[column].setdefault(v, len(dicts[column]))
-
-    return {"cols": [*DIMS, *extra, *measures], "dicts": {c: list(d) for c, d in dicts.items()},
-            "rows": [[*dims.encode(r), *(cell(e, r[e]) for e in extra), *(r[m] for m in measures)] for r in rows]}
-
-
-def load_dashboard_data(db: Path | str, *, detail_meetings: int = DETAIL_MEETINGS, top_k: int = TOP_K,
-                        links: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Everything the page shows, read from `db` (opened read-only): {"summary", "meetings",
-    "people": {part: payload}, "detail": {chunk: payload}}."""
-    q = named_statements("queries/dashboard.sql")
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        con.execute("set enable_progress_bar = false")
-        # The run's process pays this step's memory: cap DuckDB, let big groupings spill to disk.
-        con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
-        con.execute("set temp_directory = ?", [tempfile.gettempdir()])
-        k = {"k": top_k}
-        cubes_raw = {
-            "sittings": _rows(con, q["sitting_cube"]),
-            "distribution": _rows(con, q["distribution"]),
-            "months": _rows(con, q["months"]),
-            "meetings": _rows(con, q["meeting_cube"]),
-            "violations": _rows(con, q["violation_cube"]),
-            "themes": _rows(con, q["theme_cube"]),
-        }
-        # The top lists are folded into per-province parts batch by batch: the raw rows (lists
-        # of structs for ~35k filter choices at 100k reports) are never all held at once.
-        parts = _Parts()
-        parts.add_sittings(_stream(con, q["sitting_tops"], k),
-                           lambda ids: _rows(con, q["sittings_of"], {"ids": ids}))
-        parts.add_table("conflicts", _stream(con, q["conflict_tops"], k), CONFLICT_COLUMNS)
-        parts.add_table("checks", _stream(con, q["check_tops"], k), CHECK_COLUMNS)
-        parts.add_people(_stream(con, q["people_top"], k))
-        totals = _rows(con, q["totals"])[0]
-        runs = _rows(con, q["runs"], {"limit": RUNS})
-        window = [r["meeting_id"] for r in _rows(con, q["window"], {"limit": max(0, detail_meetings)})]
-        ids = {"ids": window}
-        meetings = _rows(con, q["meetings"], ids)
-        meeting_people = _rows(con, q["meeting_people"], ids)
-        members = _rows(con, q["meeting_reports"], ids)
-        report_ids = {"ids": sorted({r["report_id"] for r in members})}
-        rules = _rows(con, q["report_rules"], report_ids)
-        spans = _rows(con, q["spans"], report_ids)
-        texts = {r["report_id"]: r["text"] for r in _rows(con, q["texts"], report_ids)}
-    finally:
-        con.close()
-
-    dims = _Dims()
-    summary: dict[str, Any] = {
-        "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "source": str(db),
-        "links": dict(links or {}),
-        "totals": totals,
-        "detail_meetings": detail_meetings,
-        "top_k": top_k,
-        "cubes": {
-            "sittings": _cube(cubes_raw["sittings"], dims, ["sittings", "invalid", "with_counts", "valid_with_counts",
-                                                            "required", "present", "below_quorum",
-                                                            "below_quorum_invalid", "reports", "distinct_reports"]),
-            "distribution": _cube(cubes_raw["distribution"], dims, ["sittings"], extra=["rate_bin", "valid"]),
-            "months": _cube(cubes_raw["months"], dims, ["sittings", "invalid"], extra=["month"]),
-            "meetings": _cube(cubes_raw["meetings"], dims, ["meetings", "conflicts"]),
-            "violations": _cube(cubes_raw["violations"], dims, ["violations"], extra=["source", "rule"],
-                                coded=["source", "rule"]),
-            "themes": _cube(cubes_raw["themes"], dims, ["tasks"], extra=["theme"], coded=["theme"]),
-        },
-        "runs": runs,
-    }
-    parts = parts.chunks()
-    summary["parts"] = {province: name for name, province in ((n, p["province"]) for n, p in parts.items())}
-    meeting_rows, detail = _meetings_and_detail(meetings, meeting_people, members, rules, spans, texts, dims)
-    summary["dims"] = dims.values  # after every encode: codes index these lists
-    return {"summary": summary, "meetings": {"meetings": meeting_rows}, "parts": parts, "detail": detail}
-
-
-SITTING_COLUMNS = ("meeting_id", "event", "meeting_name", "event_date", "required", "present", "attendance_rate",
-                   "quorum_margin", "quorum_met", "valid", "rules")
-CONFLICT_COLUMNS = ("meeting_id", "meeting_name", "event", "field", "value_a", "snippet_a", "value_b", "snippet_b")
-CHECK_COLUMNS = ("rule", "meeting_id", "meeting_name", "message")
-GROUP = ("y", "l", "b", "e")
-
-
-class _Parts:
-    """Per province ('*' = all), per filter choice "year|level|body|event" ('*' = all): who
-    chaired most and the top lists, as indexes into the part's own rows. One chunk per province."""
-
-    def __init__(self) -> None:
-        self.parts: dict[str, dict[str, Any]] = {}
-        self.index: dict[tuple, int] = {}
-        self.part("*")  # always there, even for an empty warehouse
-
-    def part(self, province: str) -> dict[str, Any]:
-        if province not in self.parts:
-            self.parts[province] = {"province": province, "groups": defaultdict(dict),
-                                    "sittings": {"cols": list(SITTING_COLUMNS), "rows": []},
-                                    "conflicts": {"cols": list(CONFLICT_COLUMNS), "rows": []},
-                                    "checks": {"cols": list(CHECK_COLUMNS), "rows": []}}
-        return self.parts[province]
-
-    def group(self, r: Mapping[str, Any]) -> dict:
-        return self.part(r["p"])["groups"]["|".join(r[g] for g in GROUP)]
-
-    def row_of(self, province: str, table: str, key: tuple, values: Any) -> int:
-        """Index of the row `key` in the part's `table`; values() makes it when new."""
-        if (province, table, key) not in self.index:
-            rows = self.part(province)[table]["rows"]
-            self.index[(province, table, key)] = len(rows)
-            rows.append(values())
-        return self.index[(province, table, key)]
-
-    def add_people(self, rows: Iterable[Mapping[str, Any]]) -> None:
-        for r in rows:
-            self.group(r)["people"] = [[x["name"], x["meetings"], x["as_chair"], x["as_presider"]] for x in r["people"]]
-
-    def add_sittings(self, rows: Iterable[Mapping[str, Any]], details_of: Any) -> None:
-        """Top-list groups first as (meeting, event) keys; then one query for what they show."""
-        pending: list[tuple[str, str, list[tuple[str, str]]]] = []
-        for r in rows:
-            for kind in ("low", "quorum", "invalid"):
-                if r[kind]:
-                    pending.append((r["p"], "|".join(r[g] for g in GROUP) + "\t" + kind,
-                                    [(x["m"], x["v"]) for x in r[kind]]))
-        wanted = sorted({m for _, _, keys in pending for m, _ in keys})
-        details = {(d["meeting_id"], d["event"]): [d[c] for c in SITTING_COLUMNS] for d in details_of(wanted)}
-        for province, where, keys in pending:
-            key, kind = where.split("\t")
-            self.part(province)["groups"][key][kind] = [
-                self.row_of(province, "sittings", mk, lambda mk=mk: details[mk]) for mk in keys]
-
-    def add_table(self, table: str, rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> None:
-        for r in rows:
-            if r[table]:
-                self.group(r)[table] = [
-                    self.row_of(r["p"], table, tuple(x[c] for c in columns), lambda x=x: [x[c] for c in columns])
-                    for x in r[table]]
-
-    def chunks(self) -> dict[str, dict[str, Any]]:
-        names = sorted(self.parts, key=lambda p: (p != "*", p))
-        return {f"part-{i}": self.parts[p] for i, p in enumerate(names)}
-
-
-def _meetings_and_detail(meetings: list[dict], people: list[dict], members: list[dict], rules: list[dict],
-                         spans: list[dict], texts: Mapping[str, str],
-                         dims: _Dims) -> tuple[list[dict], dict[str, Any]]:
-    """Listed meetings (compact, searchable) and their detail chunks (reports, facts, spans, text)."""
-    names: dict[str, list[list[str]]] = defaultdict(list)
-    for p in people:
-        names[p["meeting_id"]].append([p["name"], p["role"]])
-    by_meeting: dict[str, list[dict]] = defaultdict(list)
-    for r in members:
-        by_meeting[r["meeting_id"]].append(r)
-    failed: dict[str, list[dict]] = defaultdict(list)
-    for r in rules:
-        failed[r["report_id"]].append({"rule": r["rule"], "message": r["message"]})
-    per_report: dict[str, list[dict]] = defaultdict(list)
-    for s in spans:
-        per_report[s["report_id"]].append(s)
-
-    rows, detail = [], {}
-    for i, m in enumerate(meetings):
-        chunk = f"detail-{i // MEETINGS_PER_CHUNK}"
-        rows.append({
-            "id": m["meeting_id"], "name": m["meeting_name"] or m["meeting_id"], "region": m["region"],
-            "cell": dims.encode({**m, "event": "*"})[:4],
-            "events": [dims.code("event", e) for e in sorted(m["events"] or [])],
-            "started_on": m["started_on"], "reports": m["reports"], "distinct_reports": m["distinct_reports"],
-            "conflicts": m["conflicts"], "people": names.get(m["meeting_id"], []), "chunk": chunk,
-        })
-        reports = []
-        for r in by_meeting.get(m["meeting_id"], []):
-            facts = [{"field": s["field"], "label": FIELD_LABELS.get(s["field"], s["field"]), "value": s["value"],
-                      "start": s["start_offset"], "end": s["end_offset"], "snippet": s["snippet"]}
-                     for s in per_report.get(r["report_id"], [])]
-            text = texts.get(r["report_id"])
-            cut = segments(text, [(str(j), f["start"], f["end"]) for j, f in enumerate(facts)]) if text else []
-            reports.append({**{k: r[k] for k in ("report_id", "file_path", "title", "event", "event_date",
-                                                  "year_source", "duplicate_of", "valid", "scope", "required",
-                                                  "present", "absent")},
-                            "rules": failed.get(r["report_id"], []), "facts": facts,
-                            "segments": [[s["text"], s["spans"]] for s in cut]})
-        detail.setdefault(chunk, {})[m["meeting_id"]] = {"reports": reports}
-    return rows, detail
-
-
 def write_dashboard(db: Path | str, out_dir: Path | str, *, docs_index: Path | str | None = None,
-                    **limits: int) -> Path:
+                    full: bool = False, detail_meetings: int = DETAIL_MEETINGS, top_k: int = TOP_K) -> Path:
     """Build the dashboard of `db` into out_dir (see the module docstring); returns index.html.
-    With docs_index, the Data Docs site next to it is pointed at local copies of its assets."""
+    Recomputes only what changed since the build `out_dir` holds, unless `full`. With
+    docs_index, the Data Docs site next to it is pointed at local copies of its assets."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     echarts = assets.echarts_js()  # fails early, with the fix, when the assets are not installed
@@ -297,36 +90,228 @@ def write_dashboard(db: Path | str, out_dir: Path | str, *, docs_index: Path | s
         if docs_index.parent.is_dir():
             localize_data_docs(docs_index.parent)
         links["Data Docs"] = os.path.relpath(docs_index.resolve(), out_dir.resolve())
-    data = load_dashboard_data(db, links=links, **limits)
-
+    previous = _current_version(out_dir)
     version = f"data-{datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%S%f')}-{os.getpid()}"
     stage = out_dir / f".{version}.tmp"
     stage.mkdir()
-    _write(stage / "summary.js", chunk_script("summary", data["summary"]))
-    _write(stage / "meetings.js", chunk_script("meetings", data["meetings"]))
-    for name, payload in data["parts"].items():
-        _write(stage / f"{name}.js", chunk_script(name, payload))
-    for name, payload in data["detail"].items():
-        _write(stage / f"{name}.js", chunk_script(name, payload))
-    os.replace(stage, out_dir / version)
-
+    try:
+        generated_at, first_part = _build(db, previous, stage, links=links, full=full,
+                                          detail_meetings=detail_meetings, top_k=top_k)
+        os.replace(stage, out_dir / version)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
     (out_dir / "vendor").mkdir(exist_ok=True)
     _copy_if_changed(echarts, out_dir / "vendor" / "echarts.min.js")
     for name in ("app.js", "app.css"):
         _copy_if_changed(STATIC / name, out_dir / name)
     target = out_dir / "index.html"
-    _write(target, render_index(version=version, generated_at=data["summary"]["generated_at"]), atomic=True)
-    _prune_versions(out_dir, keep={version, *_previous_version(out_dir, version)})
+    _write(target, render_index(version=version, generated_at=generated_at, first_part=first_part), atomic=True)
+    _prune_versions(out_dir, keep={version, *([previous.name] if previous else [])})
     return target
 
 
-def _write(path: Path, text: str, *, atomic: bool = False) -> None:
+def _build(db: Path | str, previous: Path | None, stage: Path, *, links: Mapping[str, str], full: bool,
+           detail_meetings: int, top_k: int) -> tuple[str, str | None]:
+    """Everything of one version into `stage`; returns its generated_at and the top-list chunk
+    the page loads with it (all provinces, all years; None when the warehouse has none)."""
+    with StateBuild(db, previous / "state" if previous else None, top_k=top_k, detail_meetings=detail_meetings,
+                    full=full) as b:
+        changes = b.compute()
+        dim_values, cubes = b.summary_cubes(CUBE_SHAPES)
+        listed, write_ids, keep_ids = b.listing()
+        b.release_scope()
+        dims = _Dims(dim_values)
+        generated_at = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+        # top lists: the chunks of the changed years and of all years, the rest linked
+        rendered = b.parts_to_render()
+        for (p, y), text in _parts(b.list_entries()):
+            name = _part_name(p, y)  # written, or linked when the previous version's is the same
+            _write_or_link(stage, previous, name + ".js", raw_chunk_script(name, text))
+        if previous is not None and not changes.full:
+            redone = {y for _, y in rendered} | {"*"} | {str(y) for y in changes.years}
+            for p, y in b.all_parts():
+                if y not in redone:
+                    _link(previous / f"{_part_name(p, y)}.js", stage / f"{_part_name(p, y)}.js")
+        parts = sorted(_part_name(p, y) for p, y in b.all_parts())
+
+        # the state, before the detail chunks: its tables are then dropped, DuckDB's memory
+        # goes to the texts
+        state = stage / "state"
+        b.save(state)
+        for table, folders in changes.keep.items():
+            for folder in folders:
+                for f in (previous / "state" / table / folder).iterdir():
+                    _link(f, state / table / folder / f.name)
+        b.finish_state(state)
+        b.release_state()
+
+        # meetings: the list, and one detail chunk per listed meeting (changed ones written)
+        meeting_rows = [_meeting_row(m, dims) for m in listed]
+        _write(stage / "meetings.js", chunk_script("meetings", {"meetings": meeting_rows}))
+        for mid in keep_ids:
+            _link(previous / f"{_meeting_chunk(mid)}.js", stage / f"{_meeting_chunk(mid)}.js")
+        # one read of the source for all of them (each read of a big table scans it), cut
+        # into chunks a batch of meetings at a time
+        for rows in (b.details(write_ids) if write_ids else ()):
+            for mid, payload in _details(rows).items():
+                _write(stage / f"{_meeting_chunk(mid)}.js", chunk_script(_meeting_chunk(mid), payload), mkdir=True)
+
+        summary = {
+            "generated_at": generated_at,
+            "source": str(db),
+            "links": dict(links),
+            "totals": b.totals(),
+            "detail_meetings": detail_meetings,
+            "top_k": top_k,
+            "cubes": "@CUBES@",
+            "runs": b.runs(RUNS),
+            "provinces": {p: province_id(p) for p in ["*", *dims.values["province"]]},
+            "parts": parts,
+            "dims": dims.values,
+            "build": {"full": changes.full, "years": [y for y in changes.years]},
+        }
+        cube_text = "{" + ",".join(f"{json.dumps(PAGE_CUBES[c])}:{cubes[c]}" for c in CUBES) + "}"
+        body = json.dumps(summary, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+        _write(stage / "summary.js", raw_chunk_script("summary", body.replace('"@CUBES@"', cube_text, 1)))
+
+    first = _part_name("*", "*")
+    return generated_at, (first if first in parts else None)
+
+
+class _Dims:
+    """Dictionary-encodes the filter dimensions: rows carry small integers (positions in each
+    dimension's sorted values, as the summary's cubes do), the page the names."""
+
+    def __init__(self, values: Mapping[str, list[Any]]) -> None:
+        self.values = {d: list(values.get(d, [])) for d in DIMS}
+        self._index = {d: {v: i for i, v in enumerate(vals)} for d, vals in self.values.items()}
+
+    def code(self, dim: str, value: Any) -> int:
+        return self._index[dim][value]
+
+    def encode(self, row: Mapping[str, Any]) -> list[int]:
+        return [self.code(d, row[d]) for d in DIMS]
+
+
+def _part_name(province: str, y: str) -> str:
+    return f"parts/{ALL if y == '*' else y}/{province_id(province)}"
+
+
+def _parts(entries: Iterable[tuple]) -> Iterable[tuple[tuple[str, str], str]]:
+    """List entries (p, y, l, b, e, kind, item JSON) in chunk order → ((p, y), chunk JSON text).
+    A chunk: {"province", "year", "groups": {"l|b|e": {kind: [row index…] or people rows}},
+    "sittings"/"conflicts"/"checks": {"cols", "rows"}} — each table row once per chunk."""
+    current: tuple[str, str] | None = None
+    groups: dict[str, dict[str, list]] = {}
+    tables: dict[str, dict[str, int]] = {}
+
+    def finish() -> tuple[tuple[str, str], str]:
+        p, y = current  # type: ignore[misc]
+        parts = [f'"province":{json.dumps(p, ensure_ascii=False)}', f'"year":{json.dumps(y)}']
+        parts.append('"groups":{' + ",".join(
+            f'{json.dumps(key, ensure_ascii=False)}:{{' + ",".join(
+                f'"{kind}":' + ("[" + ",".join(v) + "]" if kind == "people" else json.dumps(v, separators=(",", ":")))
+                for kind, v in kinds.items()) + "}"
+            for key, kinds in groups.items()) + "}")
+        for table, cols in (("sittings", SITTING_COLUMNS), ("conflicts", CONFLICT_COLUMNS), ("checks", CHECK_COLUMNS)):
+            rows = tables.get(table, {})
+            parts.append(f'"{table}":{{"cols":{json.dumps(list(cols))},"rows":[' + ",".join(rows) + "]}")
+        return current, "{" + ",".join(parts) + "}"  # type: ignore[return-value]
+
+    for p, y, l, b, e, kind, item in entries:
+        if (p, y) != current:
+            if current is not None:
+                yield finish()
+            current, groups, tables = (p, y), {}, {}
+        kinds = groups.setdefault(f"{l}|{b}|{e}", {})
+        if kind == "people":
+            kinds.setdefault(kind, []).append(item)
+        else:
+            rows = tables.setdefault(TABLE_OF[kind], {})
+            kinds.setdefault(kind, []).append(rows.setdefault(item, len(rows)))
+    if current is not None:
+        yield finish()
+
+
+_SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
+
+
+def _meeting_chunk(meeting_id: str) -> str:
+    """The detail chunk of a meeting: `m/<id>` (ids are hex; anything else is hashed)."""
+    import hashlib
+
+    return "m/" + (meeting_id if _SAFE_ID.match(meeting_id) else hashlib.sha1(meeting_id.encode()).hexdigest())
+
+
+def _meeting_row(m: Mapping[str, Any], dims: _Dims) -> dict[str, Any]:
+    return {
+        "id": m["meeting_id"], "name": m["meeting_name"] or m["meeting_id"], "region": m["region"],
+        "cell": dims.encode({**m, "event": "*"})[:4],
+        "events": [dims.code("event", e) for e in (m["events"] or [])],
+        "started_on": m["started_on"], "reports": m["reports"], "distinct_reports": m["distinct_reports"],
+        "conflicts": m["conflicts"], "people": [[name, role] for role, name in (m["people"] or [])],
+        "chunk": _meeting_chunk(m["meeting_id"]),
+    }
+
+
+def _details(data: Mapping[str, list[dict]]) -> dict[str, Any]:
+    """Per meeting: its reports with their facts, failed rules and text cut at the facts' spans."""
+    failed: dict[str, list[dict]] = defaultdict(list)
+    for r in data["rules"]:
+        failed[r["report_id"]].append({"rule": r["rule"], "message": r["message"]})
+    per_report: dict[str, list[dict]] = defaultdict(list)
+    for s in data["spans"]:
+        per_report[s["report_id"]].append(s)
+    texts = {r["report_id"]: r["text"] for r in data["texts"]}
+    out: dict[str, Any] = {}
+    for r in data["members"]:
+        facts = [{"field": s["field"], "label": FIELD_LABELS.get(s["field"], s["field"]), "value": s["value"],
+                  "start": s["start_offset"], "end": s["end_offset"], "snippet": s["snippet"]}
+                 for s in per_report.get(r["report_id"], [])]
+        text = texts.get(r["report_id"])
+        cut = segments(text, [(str(j), f["start"], f["end"]) for j, f in enumerate(facts)]) if text else []
+        out.setdefault(r["meeting_id"], {"reports": []})["reports"].append({
+            **{k: r[k] for k in ("report_id", "file_path", "title", "event", "event_date", "year_source",
+                                 "duplicate_of", "valid", "scope", "required", "present", "absent")},
+            "rules": failed.get(r["report_id"], []), "facts": facts,
+            "segments": [[s["text"], s["spans"]] for s in cut]})
+    return out
+
+
+# ------------------------------------------------------------------ files
+
+
+def _write(path: Path, text: str, *, atomic: bool = False, mkdir: bool = False) -> None:
+    if mkdir:
+        path.parent.mkdir(parents=True, exist_ok=True)
     if not atomic:
         path.write_text(text, encoding="utf-8")
         return
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+def _link(src: Path, dest: Path) -> None:
+    """dest becomes the same file as src (a hard link; a copy where links are not possible)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dest)
+    except OSError:
+        shutil.copyfile(src, dest)
+
+
+def _write_or_link(stage: Path, previous: Path | None, name: str, text: str) -> None:
+    """Write a chunk, or link the previous version's when it holds exactly this text."""
+    data = text.encode("utf-8")
+    old = previous / name if previous is not None else None
+    if old is not None and old.is_file() and old.stat().st_size == len(data) and old.read_bytes() == data:
+        _link(old, stage / name)
+        return
+    (stage / name).parent.mkdir(parents=True, exist_ok=True)
+    (stage / name).write_bytes(data)
 
 
 def _copy_if_changed(src: Path, dest: Path) -> None:
@@ -337,13 +322,15 @@ def _copy_if_changed(src: Path, dest: Path) -> None:
     os.replace(tmp, dest)
 
 
-def _versions(out_dir: Path) -> list[str]:
-    return sorted(p.name for p in out_dir.iterdir() if p.is_dir() and p.name.startswith("data-"))
-
-
-def _previous_version(out_dir: Path, current: str) -> list[str]:
-    older = [v for v in _versions(out_dir) if v < current]
-    return older[-1:]
+def _current_version(out_dir: Path) -> Path | None:
+    """The data version the folder's index.html names (the page readers have open)."""
+    index = out_dir / "index.html"
+    if not index.is_file():
+        return None
+    m = re.search(r'<meta name="congress-data" content="(data-[^"]+)"', index.read_text(encoding="utf-8"))
+    if not m or not (out_dir / m.group(1)).is_dir():
+        return None
+    return out_dir / m.group(1)
 
 
 def _prune_versions(out_dir: Path, keep: set[str]) -> None:
@@ -352,3 +339,6 @@ def _prune_versions(out_dir: Path, keep: set[str]) -> None:
         stale_stage = p.name.startswith(".data-") and p.name.endswith(".tmp") and not p.name.endswith(f"-{os.getpid()}.tmp")
         if p.is_dir() and ((p.name.startswith("data-") and p.name not in keep) or stale_stage):
             shutil.rmtree(p, ignore_errors=True)
+
+
+__all__ = ["DETAIL_MEETINGS", "TOP_K", "dashboard_dir_for", "write_dashboard"]

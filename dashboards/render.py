@@ -32,15 +32,22 @@ def segments(text: str, spans: Sequence[tuple[str, int, int]]) -> list[dict[str,
     n = len(text)
     clipped = [(sid, max(0, min(s, n)), max(0, min(e, n))) for sid, s, e in spans]
     clipped = [(sid, s, e) for sid, s, e in clipped if e > s]
-    cuts = sorted({0, n, *(s for _, s, _ in clipped), *(e for _, _, e in clipped)})
+    starts: dict[int, list[int]] = {}
+    ends: dict[int, list[int]] = {}
+    for i, (_, s, e) in enumerate(clipped):
+        starts.setdefault(s, []).append(i)
+        ends.setdefault(e, []).append(i)
+    cuts = sorted({0, n, *starts, *ends})
+    open_spans: set[int] = set()  # a sweep over the cuts: the spans covering each piece
     out = []
     for a, b in zip(cuts, cuts[1:]):
-        covering = " ".join(sid for sid, s, e in clipped if s <= a and b <= e)
-        out.append({"text": text[a:b], "spans": covering})
+        open_spans.difference_update(ends.get(a, ()))
+        open_spans.update(starts.get(a, ()))
+        out.append({"text": text[a:b], "spans": " ".join(clipped[i][0] for i in sorted(open_spans))})
     return out
 
 
-def _default(value: Any) -> Any:
+def json_default(value: Any) -> Any:
     if isinstance(value, (datetime, date)):
         return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
     if isinstance(value, (set, tuple)):
@@ -53,8 +60,13 @@ def _default(value: Any) -> Any:
 def chunk_script(name: str, payload: Mapping[str, Any]) -> str:
     """One data chunk as a script. JSON is valid JavaScript (ES2019 allows U+2028/2029 in
     strings); `<` is escaped so no chunk can ever close a script element it is inlined in."""
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=_default).replace("<", "\\u003c")
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=json_default).replace("<", "\\u003c")
     return f"congressData({json.dumps(name)},{body});\n"
+
+
+def raw_chunk_script(name: str, body: str) -> str:
+    """A chunk whose payload is JSON text already (composed from JSON the database wrote)."""
+    return "congressData(" + json.dumps(name) + "," + body.replace("<", "\\u003c") + ");\n"
 
 
 def environment() -> Environment:
@@ -62,7 +74,7 @@ def environment() -> Environment:
                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
-def render_index(*, version: str, generated_at: str) -> str:
-    """The page shell naming its data version."""
+def render_index(*, version: str, generated_at: str, first_part: str | None = None) -> str:
+    """The page shell naming its data version (and the top-list chunk it shows first)."""
     return environment().get_template("dashboard.html.j2").render(csp=CSP, version=version,
-                                                                   generated_at=generated_at)
+                                                                   generated_at=generated_at, first_part=first_part)

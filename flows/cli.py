@@ -297,10 +297,13 @@ def dashboard(
                                                "default: data/serve/warehouse.duckdb, else data/warehouse.duckdb."),
     out: Path = typer.Option(Path("data/dashboard"), "--out", help="Folder to write the dashboard into."),
     docs: Path = typer.Option(Path("data/docs"), "--docs", help="Data Docs folder to link to."),
+    full: bool = typer.Option(False, "--full", help="Recompute everything instead of only the meeting years "
+                                                    "that changed since the folder's last build."),
 ) -> None:
     """Write the dashboard folder: index.html and its data, opened from disk (no server, no network).
 
-    Every `run` writes it too; this redraws it from an existing warehouse.
+    Every `run` writes it too; this redraws it from an existing warehouse. Only the meeting years
+    whose meetings changed since the folder's last build are recomputed (--full: all of them).
 
     Example: congress-etl dashboard --warehouse data/serve/warehouse.duckdb --out data/dashboard
     """
@@ -314,7 +317,7 @@ def dashboard(
     from dashboards.build import write_dashboard
 
     try:
-        path = write_dashboard(warehouse, out, docs_index=docs / "index.html")
+        path = write_dashboard(warehouse, out, docs_index=docs / "index.html", full=full)
     except duckdb.Error as exc:
         _fail(f"cannot read {warehouse}: {str(exc).splitlines()[0]} "
               "(a warehouse from before reconciliation: run `congress-etl run` once to upgrade it)")

@@ -76,10 +76,11 @@ def test_the_folder_holds_what_the_caps_allow_not_every_report(sample, tmp_path:
     (version,) = [p for p in out.iterdir() if p.name.startswith("data-")]
     meetings = _chunk(version / "meetings.js")["meetings"]
     assert len(meetings) == 5
-    detail = [p for p in version.iterdir() if p.name.startswith("detail-")]
-    assert len(detail) == 1 and set(_chunk(detail[0])) == {m["id"] for m in meetings}
+    detail = sorted((version / "m").glob("*.js"))  # one chunk per listed meeting, opened on demand
+    assert [p.stem for p in detail] == sorted(m["id"] for m in meetings)
+    assert all(_chunk(p)["reports"] for p in detail)
     summary = _chunk(version / "summary.js")
-    assert set(summary["parts"]) >= {"*"} and all((version / f"{n}.js").is_file() for n in summary["parts"].values())
+    assert "parts/all/all" in summary["parts"] and all((version / f"{n}.js").is_file() for n in summary["parts"])
     with duckdb.connect(str(sample["wh"]), read_only=True) as con:
         sittings = con.execute("select count(*) from (select distinct meeting_id, coalesce(event, 'other') "
                                "from meeting_reports)").fetchall()[0][0]
@@ -87,13 +88,13 @@ def test_the_folder_holds_what_the_caps_allow_not_every_report(sample, tmp_path:
                             "coalesce(mr.event, 'other') from meeting_reports mr join meetings m using (meeting_id))"
                             ).fetchall()[0][0]
     assert len(summary["cubes"]["sittings"]["rows"]) == cells < sittings
-    # every text is shipped only for listed meetings: the over-roster sitting is not among 5
-    assert sum(p.stat().st_size for p in version.iterdir()) < sum(
-        p.stat().st_size for p in next(sample["page"].parent.glob("data-*")).iterdir())
+    # texts are shipped only for listed meetings: the over-roster sitting is not among 5
+    full = next(sample["page"].parent.glob("data-*")) / "m"
+    assert sum(p.stat().st_size for p in detail) < sum(p.stat().st_size for p in full.iterdir())
 
 
 def _chunk(path: Path) -> dict:
-    m = re.fullmatch(r'congressData\("[\w-]+",(.*)\);\n', path.read_text(encoding="utf-8"), re.S)
+    m = re.fullmatch(r'congressData\("[\w/-]+",(.*)\);\n', path.read_text(encoding="utf-8"), re.S)
     return json.loads(m.group(1))
 
 
@@ -240,6 +241,23 @@ def test_filters_search_and_drill_down_match_sql_in_chromium(sample) -> None:
             _check(page, con, {})
             page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=False)
 
+            # Violations by rule: every rule named, counted as the base tables say.
+            rules = page.evaluate("""() => {
+                const o = echarts.getInstanceByDom(document.getElementById('chart-rules')).getOption();
+                return o.yAxis[0].data.map((k, i) => [k, o.series[0].data[i]]); }""")
+            want_rules = dict(con.execute(
+                "select 'quarantine: ' || rule, count(*) from quarantine group by rule union all "
+                "select 'conflict: conflict_' || field, count(*) from conflicts group by field union all "
+                "select 'cross_report: ' || rule, count(*) from meeting_checks group by rule").fetchall())
+            assert dict(rules) == want_rules and len(rules) >= 3
+            # Key-task themes: one line per theme of the lexicon, summing to the mart's tasks.
+            themes = page.evaluate("""() => {
+                const o = echarts.getInstanceByDom(document.getElementById('chart-themes')).getOption();
+                return o.series.map(s => [s.name, s.data.reduce((a, b) => a + b, 0)]); }""")
+            want_themes = dict(con.execute("select theme, sum(tasks) from mart_key_task_themes where year <> -1 "
+                                           "group by theme").fetchall())
+            assert dict(themes) == want_themes and len(themes) >= 2
+
             # Each filter alone, then all of them reset, then three together.
             for dim in ("year", "level", "province", "body", "event"):
                 value = _common(con, dim)
@@ -312,6 +330,11 @@ def test_cli_dashboard_writes_the_folder_and_explains_a_missing_warehouse(tmp_pa
     (version,) = (tmp_path / "out").glob("data-*")
     assert "平遥县第十七届人民代表大会第五次会议" in (version / "meetings.js").read_text(encoding="utf-8")
     assert f'{version.name}/summary.js' in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    for flags, full in (([], False), (["--full"], True)):  # a redraw recomputes what changed, or all
+        got = runner.invoke(app, ["dashboard", "--warehouse", str(wh), "--out", str(tmp_path / "out"), *flags])
+        assert got.exit_code == 0, got.output
+        version = re.search(r'content="(data-[^"]+)"', (tmp_path / "out" / "index.html").read_text(encoding="utf-8"))
+        assert _chunk(tmp_path / "out" / version.group(1) / "summary.js")["build"]["full"] is full
     missing = runner.invoke(app, ["dashboard", "--warehouse", str(tmp_path / "nope.duckdb")])
     assert missing.exit_code == 1 and "warehouse not found" in missing.output
 

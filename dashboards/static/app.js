@@ -29,6 +29,7 @@
   var charts = {};
   var page = 0;
   var STAR = -1;       // code of event '*' in the meeting cube
+  var PARTS = {};      // names of the top-list chunks that exist
 
   window.congressData = function (name, payload) {
     chunks[name] = payload;
@@ -261,14 +262,19 @@
       series: [{name: 'meetings', type: 'bar', data: rows.map(function (r) { return r[1]; }), label: {show: true, position: 'right'}}]
     }, true);
   }
-  // The top lists of the chosen province (or all), for the choice of the other four filters.
+  // The top lists of the chosen province (or all) and year (or all), for the choice of the
+  // other three filters: one lazily loaded chunk per province and year.
   function renderPart(done) {
     var province = F.province == null ? '*' : value('province', F.province);
-    var name = S.parts[province];
+    var year = F.year == null ? 'all' : String(value('year', F.year));
+    var name = 'parts/' + year + '/' + S.provinces[province];
     var want = partKey() + '@' + province;
+    var key = ['level', 'body', 'event'].map(function (d) {
+      return F[d] == null ? '*' : String(value(d, F[d]));
+    }).join('|');
     var draw = function (pt) {
-      if (partKey() + '@' + province !== want || (F.province == null ? '*' : value('province', F.province)) !== province) { return; }
-      var g = (pt && pt.groups[partKey()]) || {};
+      if (partKey() + '@' + (F.province == null ? '*' : value('province', F.province)) !== want) { return; }
+      var g = (pt && pt.groups[key]) || {};
       var pick = function (table, kind) {
         return (g[kind] || []).map(function (i) {
           var o = {}, row = pt[table].rows[i];
@@ -282,7 +288,7 @@
       document.body.setAttribute('data-part', want);
       if (done) { done(); }
     };
-    if (!name) { draw(null); return; }
+    if (!PARTS[name]) { draw(null); return; }  // no sitting, chair or finding in this choice
     load(name).then(draw);
   }
 
@@ -453,8 +459,7 @@
       box.scrollIntoView();
       return;
     }
-    load(m.chunk).then(function (chunk) {
-      var d = chunk[id];
+    load(m.chunk).then(function (d) {
       body.appendChild(el('p', {cls: 'meta', text: [m.region, dimLabel('level', value('level', m.cell[1])), value('body', m.cell[3]),
         dimLabel('year', value('year', m.cell[0]))].join(' · ')}));
       d.reports.forEach(function (r) { body.appendChild(reportBlock(r)); });
@@ -519,6 +524,7 @@
       return;
     }
     STAR = S.dims.event.indexOf('*');
+    S.parts.forEach(function (name) { PARTS[name] = true; });
     DIMS.forEach(function (d) { F[d] = null; });
     $('source').textContent = S.source;
     Object.keys(S.links).forEach(function (name) { $('links').appendChild(el('a', {href: S.links[name], text: name})); });

@@ -1,237 +1,767 @@
--- Named read-only queries of the dashboard (dashboards/build.py). Not a migration.
--- What they return is bounded by the number of distinct filter values (year, level,
--- province, body, event — see marts/040_dashboard.sql) times small `$k`/`$limit` caps, never
--- by the number of reports, except `window`, which the caller caps with `$limit`.
+-- Named statements of the dashboard build (dashboards/state.py). Not a migration.
+--
+-- The build runs in its own in-memory DuckDB: the source (BI snapshot or warehouse) is attached
+-- read-only as `src`; `scope` is an in-memory catalog holding the source's rows of the years a
+-- build recomputes, with the staging and mart views (warehouse/sql/staging, marts) created over
+-- them; the build's state lives in temp tables (`new_*` this build's, `old_*` views over the
+-- previous build's Parquet state, `fresh_*` the recomputed years). `{table}`, `{where}`, `{source}`,
+-- `{target}` and the cube templates are filled by dashboards/state.py from fixed lists and paths, never
+-- from data.
+--
+-- Unit of work: the meeting year (-1 = unknown). Every figure of the page belongs to the year of
+-- its meeting, so a year whose meetings (and quarantine records placed in it) did not change
+-- keeps its rows; the years that did are recomputed whole from the source. Top lists over all
+-- years (`y = '*'`) are merged from the previous lists and the changed rows (see star_*).
+-- Group keys: p(rovince), y(ear), l(evel), b(ody), e(vent), '*' = all; a CUBE over the
+-- filter dimensions gives every choice of filters.
 
--- name: sitting_cube
+-- ---------------------------------------------------------------- what changed
+
+-- name: new_meetings
+-- Every meeting's filter cell, start and a fingerprint of everything the page shows of it:
+-- its row, its reports (membership rows; a report's own rows never change, being keyed by its
+-- content), their quarantine records, its conflicts and cross-report findings.
+create or replace temp table new_meetings as
+with member as (
+    select meeting_id, sum(hash(x)::hugeint) as h from src.meeting_reports as x group by meeting_id
+),
+
+conflict as (
+    select meeting_id, sum(hash(x)::hugeint) as h from src.conflicts as x group by meeting_id
+),
+
+finding as (
+    select meeting_id, sum(hash(x)::hugeint) as h from src.meeting_checks as x group by meeting_id
+),
+
+quarantined as (
+    select mr.meeting_id, sum(hash(x)::hugeint) as h
+    from src.quarantine as x
+    inner join src.meeting_reports as mr on mr.report_id = x.report_id
+    group by mr.meeting_id
+)
+
+select d.meeting_id, d.year, d.level, d.province, d.body, d.started_on,
+       hash(m, member.h, conflict.h, finding.h, quarantined.h) as fp
+from src.mart_meeting_dims as d
+inner join src.meetings as m on m.meeting_id = d.meeting_id
+left join member on member.meeting_id = d.meeting_id
+left join conflict on conflict.meeting_id = d.meeting_id
+left join finding on finding.meeting_id = d.meeting_id
+left join quarantined on quarantined.meeting_id = d.meeting_id;
+
+-- name: new_years
+-- A fingerprint per year: its meetings', and quarantine records of files that belong to no
+-- meeting (placed by the report's own year, as mart_violation_cube does; -1 when unreadable).
+create or replace temp table new_years as
+with loose as (
+    select coalesce(r.meeting_year, -1) as year, sum(hash(q)::hugeint) as h
+    from src.quarantine as q
+    left join src.reports as r on r.report_id = q.report_id
+    where not exists (select 1 from src.meeting_reports as mr where mr.report_id = q.report_id)
+    group by coalesce(r.meeting_year, -1)
+),
+
+held as (
+    select year, sum(fp::hugeint) as h from new_meetings group by year
+)
+
+select coalesce(held.year, loose.year) as year, hash(held.h, loose.h) as fp
+from held
+full join loose on loose.year = held.year;
+
+-- name: no_previous_years
+-- A build without a usable previous state: every year is new.
+create or replace temp table old_years as select * from new_years limit 0;
+
+-- name: touched
+-- Years whose fingerprint differs from the previous build's (or that appeared or vanished).
+create or replace temp table touched as
+select coalesce(n.year, o.year) as year
+from new_years as n
+full join old_years as o on o.year = n.year
+where n.fp is distinct from o.fp;
+
+-- name: no_previous_state
+-- ... and the rest of an empty previous state, in the shapes this build gives them.
+create or replace temp table old_items as select * from fresh_items limit 0;
+create or replace temp table old_people as select * from fresh_people limit 0;
+create or replace temp table old_star_lists as select * from fresh_lists limit 0;
+create or replace temp table old_parts (p varchar, y varchar);
+create or replace temp table old_listed as select 0::bigint as rank, meeting_id, fp from new_meetings limit 0;
+
+-- name: old_cube
+create or replace temp table old_{table} as select * from fresh_{table} limit 0;
+
+-- name: all_rows
+-- Every row of a year-partitioned table: the previous build's where its year did not change.
+create or replace temp view all_{table} as
+select * from old_{table} where year not in (select year from touched)
+union all
+select * from fresh_{table};
+
+-- name: all_cube
+-- The same for a cube, kept as a table: the summary reads it several times.
+create or replace temp table all_{table} as
+select * from old_{table} where year not in (select year from touched)
+union all
+select * from fresh_{table};
+
+-- name: old_touched
+-- The previous build's rows of the changed years (what the star_* statements diff against).
+create or replace temp view old_{table}_touched as
+select * from old_{table} where year in (select year from touched);
+
+-- ---------------------------------------------------------------- the scope
+
+-- name: scope_meetings
+create or replace table scope.dash_scope_meetings as
+select meeting_id from new_meetings where year in (select year from touched);
+
+-- name: scope_reports
+-- Reports of the scope's meetings, and those of quarantine records placed in its years.
+create or replace table scope.dash_scope_reports as
+select report_id from src.meeting_reports
+where meeting_id in (select meeting_id from scope.dash_scope_meetings)
+union
+select q.report_id
+from src.quarantine as q
+left join src.reports as r on r.report_id = q.report_id
+where
+    q.report_id is not null
+    and coalesce(r.meeting_year, -1) in (select year from touched)
+    and not exists (select 1 from src.meeting_reports as mr where mr.report_id = q.report_id);
+
+-- name: scope_table
+-- One source table in the scope: its rows of the changed years (the where_* fragment below).
+create or replace table scope.{table} as select * from src.{table} {where};
+
+-- name: scope_drop
+-- The scope's empty table (from the migrations) gives way to the source's rows.
+drop table scope.{table};
+
+-- name: scope_view
+-- A full build reads every row: the scope is views over the source, nothing copied.
+create or replace view scope.{table} as select * from src.{table};
+
+-- name: source_tables
+select table_name from information_schema.tables where table_catalog = 'src';
+
+-- name: where_meeting
+where meeting_id in (select meeting_id from scope.dash_scope_meetings)
+
+-- name: where_report
+where report_id in (select report_id from scope.dash_scope_reports){prune}
+
+-- name: where_quarantine
+-- Records of the scope's reports, and records of unreadable files (no report) placed in its years.
+where report_id in (select report_id from scope.dash_scope_reports)
+    or (report_id is null and -1 in (select year from touched))
+
+-- name: materialize_sittings
+-- mart_sittings is read by every cube and list: computed once, kept as a table of the same name.
+create table scope.dash_sittings as select * from scope.mart_sittings;
+drop view scope.mart_sittings;
+alter table scope.dash_sittings rename to mart_sittings;
+
+-- ---------------------------------------------------------------- the years recomputed
+
+-- name: fresh_cubes
+-- The additive cubes of the page (marts/040_dashboard.sql), for the scope's years.
+create or replace temp table fresh_sitting_cube as
 select year, level, province, body, event, sittings, invalid, with_counts, valid_with_counts,
        required, present, below_quorum, below_quorum_invalid, reports, distinct_reports
-from mart_sitting_cube;
-
--- name: distribution
+from scope.mart_sitting_cube;
+create or replace temp table fresh_distribution as
 select year, level, province, body, event, rate_bin, valid, sittings
-from mart_attendance_distribution;
-
--- name: months
+from scope.mart_attendance_distribution;
+create or replace temp table fresh_months as
 select year, level, province, body, event, month, sittings, invalid
-from mart_sittings_by_month;
-
--- name: meeting_cube
+from scope.mart_sittings_by_month;
+create or replace temp table fresh_meeting_cube as
 select year, level, province, body, event, meetings, conflicts
-from mart_meeting_cube;
-
--- name: violation_cube
-select source, rule, year, level, province, body, event, violations, files
-from mart_violation_cube;
-
--- name: theme_cube
+from scope.mart_meeting_cube;
+create or replace temp table fresh_violation_cube as
+select year, level, province, body, event, source, rule, violations, files
+from scope.mart_violation_cube;
+create or replace temp table fresh_themes as
 select year, level, province, body, event, theme, tasks, work_reports
-from mart_key_task_themes;
+from scope.mart_key_task_themes;
 
--- name: sitting_tops
--- The page's top lists, exact for every filter choice: for each value or "all" ('*') of each
--- of the five dimensions (CUBE), the $k lowest-attendance valid sittings, the $k worst quorum
--- failures and the $k invalid sittings (highest rate first: 114.8 % on top), ties broken by
--- meeting id then event. Top-k aggregates (arg_min with n) instead of sorting every group.
--- The page loads one province's groups at a time (province '*' = all provinces).
-select
-        case when grouping(province) = 1 then '*' else province end as p,
-        case when grouping(year) = 1 then '*' else cast(year as varchar) end as y,
-        case when grouping(level) = 1 then '*' else level end as l,
-        case when grouping(body) = 1 then '*' else body end as b,
-        case when grouping(event) = 1 then '*' else event end as e,
-        arg_min(struct_pack(m := meeting_id, v := event),
-                struct_pack(r := attendance_rate, m := meeting_id, v := event), $k)
-            filter (where valid and attendance_rate is not null) as low,
-        arg_min(struct_pack(m := meeting_id, v := event),
-                struct_pack(q := quorum_margin, m := meeting_id, v := event), $k)
-            filter (where quorum_met = false) as quorum,
-        arg_min(struct_pack(m := meeting_id, v := event),
-                struct_pack(r := coalesce(-attendance_rate, 1e9), m := meeting_id, v := event), $k)
-            filter (where not valid) as invalid
-from mart_sittings
-group by cube(province, year, level, body, event);
+-- name: fresh_items
+-- Everything a top list can show, one row per (list kind, item): `ord` orders a kind's list
+-- (lowest first; ids break ties, so the order is total), `item` is the row as the page's
+-- tables show it (a JSON array in the column order of dashboards/build.py).
+create or replace temp table fresh_items as
+with sitting as (
+    select
+        year, level, province, body, event, meeting_id, attendance_rate, quorum_margin, valid,
+        quorum_met,
+        json_array(meeting_id, event, meeting_name, event_date, required, present, attendance_rate,
+                   quorum_margin, quorum_met, valid, rules) as item
+    from scope.mart_sittings
+)
 
--- name: sittings_of
--- What the lists show of the sittings named in `sitting_tops` (by meeting; the caller picks events).
-select s.meeting_id, s.event, s.meeting_name, s.event_date, s.required, s.present, s.attendance_rate,
-       s.quorum_margin, s.quorum_met, s.valid, s.rules
-from mart_sittings as s
-where s.meeting_id in (select unnest($ids::varchar[]));
+select 'low' as kind, year, level, province, body, event,
+       struct_pack(n := attendance_rate::double, t := [meeting_id, event]) as ord, item
+from sitting where valid and attendance_rate is not null
+union all
+select 'quorum', year, level, province, body, event,
+       struct_pack(n := quorum_margin::double, t := [meeting_id, event]), item
+from sitting where quorum_met = false
+union all
+select 'invalid', year, level, province, body, event,
+       -- highest rate first (114.8 % on top), sittings without counts last
+       struct_pack(n := coalesce(-attendance_rate, 1e9)::double, t := [meeting_id, event]), item
+from sitting where not valid
+union all
+select 'conflicts', d.year, d.level, d.province, d.body, c.event,
+       struct_pack(n := 0::double, t := [c.meeting_id, c.field, coalesce(c.value_a, ''), coalesce(c.value_b, ''),
+                                         c.report_id_a, c.report_id_b]),
+       json_array(c.meeting_id, d.meeting_name, c.event, c.field, c.value_a, left(c.snippet_a, 60), c.value_b,
+                  left(c.snippet_b, 60))
+from scope.conflicts as c
+inner join scope.mart_meeting_dims as d on d.meeting_id = c.meeting_id
+union all
+-- cross-report findings belong to no sitting: event 'other'
+select 'checks', d.year, d.level, d.province, d.body, 'other',
+       struct_pack(n := 0::double, t := [k.rule, k.meeting_id, coalesce(k.message, ''),
+                                         coalesce(k.other_meeting_id, '')]),
+       json_array(k.rule, k.meeting_id, d.meeting_name, k.message)
+from scope.meeting_checks as k
+inner join scope.mart_meeting_dims as d on d.meeting_id = k.meeting_id;
 
--- name: people_top
--- Who chaired (执行主席) or presided (主持人) most, for every filter choice as `sitting_tops`:
--- the $k first by meetings, then name. Meetings count once per person: per (person, meeting,
--- event) for an event, per (person, meeting) for all events, so plain counts replace
--- COUNT(DISTINCT); a top-k aggregate picks each group's first $k.
+-- name: fresh_people
+-- Who chaired (执行主席) or presided (主持人), counted in meetings per filter cell: per event a
+-- meeting counts once per person, and under event '*' once whatever its sittings — so counts
+-- add up over cells and years.
+create or replace temp table fresh_people as
 with held as (
     select p.name, mr.meeting_id, coalesce(mr.event, 'other') as event, d.year, d.level,
            d.province, d.body,
            max(case when p.role = '执行主席' then 1 else 0 end) as chair,
            max(case when p.role = '主持人' then 1 else 0 end) as presider
-    from people as p
-    inner join meeting_reports as mr on mr.report_id = p.report_id
-    inner join mart_meeting_dims as d on d.meeting_id = mr.meeting_id
+    from scope.people as p
+    inner join scope.meeting_reports as mr on mr.report_id = p.report_id
+    inner join scope.mart_meeting_dims as d on d.meeting_id = mr.meeting_id
     where p.role in ('执行主席', '主持人')
     group by p.name, mr.meeting_id, coalesce(mr.event, 'other'), d.year, d.level, d.province, d.body
 ),
 
-held_any_event as (
-    select name, meeting_id, year, level, province, body, max(chair) as chair,
+any_event as (
+    select name, meeting_id, '*' as event, year, level, province, body, max(chair) as chair,
            max(presider) as presider
     from held
     group by name, meeting_id, year, level, province, body
+)
+
+select name, year, level, province, body, event, count(*) as meetings,
+       sum(chair)::bigint as as_chair, sum(presider)::bigint as as_presider
+from (select * from held union all by name select * from any_event)
+group by name, year, level, province, body, event;
+
+-- ---------------------------------------------------------------- top lists
+
+-- name: year_lists
+-- Every top list of the recomputed years (y = the year), from their rows alone; then, for a full
+-- build, the lists over all years (y = '*') from every row. One row per list entry, `rank` from
+-- 1. Items are numbered in their kind's order and people in name order first, so the grouping
+-- sets aggregate integers (`min(n, $k)`: the k smallest) rather than rows.
+create or replace temp table fresh_lists as
+select * from lists_of('fresh_items', 'fresh_people', true, $k);
+
+-- name: star_lists_full
+create or replace temp table star_lists as
+select * from lists_of('all_items', 'all_people', false, $k);
+
+-- name: lists_macro
+-- The lists of `items` and `people` per year (by_year) or over all years (y = '*').
+create or replace temp macro lists_of(items, people, by_year, k) as table
+with numbered as (
+    -- yk: the year, or one value for all years
+    select *, row_number() over (partition by kind order by ord) as n,
+           case when by_year then year end as yk
+    from query_table(items)
+),
+
+grouped as (
+    select
+        kind,
+        case when grouping(province) = 1 then '*' else province end as p,
+        coalesce(cast(yk as varchar), '*') as y,
+        case when grouping(level) = 1 then '*' else level end as l,
+        case when grouping(body) = 1 then '*' else body end as b,
+        case when grouping(event) = 1 then '*' else event end as e,
+        min(n, k) as top
+    from numbered
+    group by grouping sets (
+        (kind, yk, province, level, body, event), (kind, yk, province, level, body),
+        (kind, yk, province, level, event), (kind, yk, province, body, event),
+        (kind, yk, level, body, event), (kind, yk, province, level), (kind, yk, province, body),
+        (kind, yk, province, event), (kind, yk, level, body), (kind, yk, level, event),
+        (kind, yk, body, event), (kind, yk, province), (kind, yk, level), (kind, yk, body),
+        (kind, yk, event), (kind, yk)
+    )
+),
+
+entries as (
+    select kind, p, y, l, b, e, unnest(top) as n, generate_subscripts(top, 1) as rank from grouped
+),
+
+names as (
+    select name, row_number() over (order by name) as id
+    from (select distinct name from query_table(people))
+),
+
+-- people's filter values as small integers (0 = '*'): the grouping sets below aggregate
+-- millions of (person, group) pairs at 100k reports, integers hash and compare cheaply
+codes as (
+    select 'p' as dim, province as value, row_number() over (order by province) as code
+    from (select distinct province from query_table(people))
+    union all
+    select 'l', level, row_number() over (order by level) from (select distinct level from query_table(people))
+    union all
+    select 'b', body, row_number() over (order by body) from (select distinct body from query_table(people))
+    union all
+    select 'e', event, row_number() over (order by event) from (select distinct event from query_table(people))
+),
+
+coded as (
+    select names.id, case when by_year then x.year end as yk, pc.code as pc, lc.code as lc, bc.code as bc,
+           ec.code as ec, x.meetings, x.as_chair, x.as_presider
+    from query_table(people) as x
+    inner join names on names.name = x.name
+    inner join codes as pc on pc.dim = 'p' and pc.value = x.province
+    inner join codes as lc on lc.dim = 'l' and lc.value = x.level
+    inner join codes as bc on bc.dim = 'b' and bc.value = x.body
+    inner join codes as ec on ec.dim = 'e' and ec.value = x.event
 ),
 
 counted as (
     select
+        id, yk, ec,
+        case when grouping(pc) = 1 then 0 else pc end as pc,
+        case when grouping(lc) = 1 then 0 else lc end as lc,
+        case when grouping(bc) = 1 then 0 else bc end as bc,
+        sum(meetings)::bigint as meetings, sum(as_chair)::bigint as as_chair,
+        sum(as_presider)::bigint as as_presider
+    from coded
+    group by grouping sets (
+        (id, ec, yk, pc, lc, bc), (id, ec, yk, pc, lc), (id, ec, yk, pc, bc), (id, ec, yk, lc, bc),
+        (id, ec, yk, pc), (id, ec, yk, lc), (id, ec, yk, bc), (id, ec, yk)
+    )
+),
+
+people_top as (
+    -- most meetings first, then name: one integer per person and group orders both
+    select yk, pc, lc, bc, ec,
+           arg_min(struct_pack(id := id, meetings := meetings, as_chair := as_chair, as_presider := as_presider),
+                   -meetings * 4294967296 + id, k) as top
+    from counted
+    group by yk, pc, lc, bc, ec
+),
+
+people_entries as (
+    select coalesce(p.value, '*') as p, coalesce(cast(t.yk as varchar), '*') as y, coalesce(l.value, '*') as l,
+           coalesce(b.value, '*') as b, e.value as e, t.x, t.rank
+    from (select *, unnest(top) as x, generate_subscripts(top, 1) as rank from people_top) as t
+    left join codes as p on p.dim = 'p' and p.code = t.pc
+    left join codes as l on l.dim = 'l' and l.code = t.lc
+    left join codes as b on b.dim = 'b' and b.code = t.bc
+    inner join codes as e on e.dim = 'e' and e.code = t.ec
+)
+
+select x.kind, x.p, x.y, x.l, x.b, x.e, x.rank, i.ord, i.item
+from entries as x
+inner join numbered as i on i.kind = x.kind and i.n = x.n
+union all
+select 'people', x.p, x.y, x.l, x.b, x.e, x.rank,
+       struct_pack(n := -x.x.meetings::double, t := [names.name]),
+       json_array(names.name, x.x.meetings, x.x.as_chair, x.x.as_presider)
+from people_entries as x
+inner join names on names.id = x.x.id;
+
+-- name: star_delta
+-- An incremental build's all-years lists start from what changed in the recomputed years:
+-- item rows that left (or changed: their old version) and came (their new version), and the
+-- people counts likewise; `star_affected` are the all-years groups those rows fall in.
+create or replace temp table d_removed as
+select * from old_items_touched except all select * from fresh_items;
+create or replace temp table d_added as
+select * from fresh_items except all select * from old_items_touched;
+create or replace temp table p_removed as
+select * from old_people_touched except all select * from fresh_people;
+create or replace temp table p_added as
+select * from fresh_people except all select * from old_people_touched;
+create or replace temp table p_names as
+select distinct name from (select name from p_removed union all select name from p_added);
+create or replace temp table star_affected as
+select distinct kind, p, l, b, e from (
+    select
+        kind,
+        case when grouping(province) = 1 then '*' else province end as p,
+        case when grouping(level) = 1 then '*' else level end as l,
+        case when grouping(body) = 1 then '*' else body end as b,
+        case when grouping(event) = 1 then '*' else event end as e
+    from (select kind, province, level, body, event from d_removed
+          union all select kind, province, level, body, event from d_added)
+    group by kind, cube(province, level, body, event)
+    union all
+    select
+        'people',
+        case when grouping(province) = 1 then '*' else province end,
+        case when grouping(level) = 1 then '*' else level end,
+        case when grouping(body) = 1 then '*' else body end,
+        event
+    from (select province, level, body, event from p_removed
+          union all select province, level, body, event from p_added)
+    group by event, cube(province, level, body)
+);
+
+-- name: star_dirty
+-- Affected groups whose list can no longer be merged and is recomputed from every row: a list
+-- that held an item which left or changed, or a person whose count fell (or who left). For the
+-- rest the new list is exact from the old one and the changes: an item or person not in the old
+-- list and not changed ranks after all of it, and nothing in it got worse.
+create or replace temp table p_counts as
+with counted as (
+    select
         name,
         case when grouping(province) = 1 then '*' else province end as p,
-        case when grouping(year) = 1 then '*' else cast(year as varchar) end as y,
         case when grouping(level) = 1 then '*' else level end as l,
         case when grouping(body) = 1 then '*' else body end as b,
         event as e,
-        count(*) as meetings, sum(chair) as as_chair, sum(presider) as as_presider
-    from held
-    group by name, event, cube(province, year, level, body)
+        sum(meetings)::bigint as meetings, sum(as_chair)::bigint as as_chair,
+        sum(as_presider)::bigint as as_presider
+    from all_people
+    where name in (select name from p_names)
+    group by name, event, cube(province, level, body)
+)
+
+select c.* from counted as c
+where exists (select 1 from star_affected as a
+              where a.kind = 'people' and a.p = c.p and a.l = c.l and a.b = c.b and a.e = c.e);
+create or replace temp table star_dirty as
+select distinct o.kind, o.p, o.l, o.b, o.e
+from old_star_lists as o
+inner join d_removed as r on r.kind = o.kind and r.item = o.item
+union
+select distinct o.kind, o.p, o.l, o.b, o.e
+from old_star_lists as o
+semi join star_affected as a on a.kind = o.kind and a.p = o.p and a.l = o.l and a.b = o.b and a.e = o.e
+left join p_counts as c
+    on c.name = o.ord.t[1] and c.p = o.p and c.l = o.l and c.b = o.b and c.e = o.e
+where
+    o.kind = 'people'
+    and o.ord.t[1] in (select name from p_names)
+    and (c.meetings is null or c.meetings < -o.ord.n);
+
+-- name: star_merge
+-- The new all-years lists: unaffected groups keep theirs; clean affected groups merge their old
+-- list with the changes; dirty ones are recomputed from every row of the group.
+create or replace temp table star_lists as
+with clean as (
+    select * from star_affected
+    except
+    select * from star_dirty
+),
+
+candidates as (
+    -- old entries of clean groups (people: those whose count did not change)
+    select o.kind, o.p, o.l, o.b, o.e, o.ord, o.item
+    from old_star_lists as o
+    semi join clean as g on g.kind = o.kind and g.p = o.p and g.l = o.l and g.b = o.b and g.e = o.e
+    where o.kind <> 'people' or o.ord.t[1] not in (select name from p_names)
     union all
-    select
-        name,
-        case when grouping(province) = 1 then '*' else province end,
-        case when grouping(year) = 1 then '*' else cast(year as varchar) end,
-        case when grouping(level) = 1 then '*' else level end,
-        case when grouping(body) = 1 then '*' else body end,
-        '*',
-        count(*), sum(chair), sum(presider)
-    from held_any_event
-    group by name, cube(province, year, level, body)
+    select a.kind, g.p, g.l, g.b, g.e, a.ord, a.item
+    from d_added as a
+    inner join clean as g
+        on g.kind = a.kind and g.p in ('*', a.province) and g.l in ('*', a.level)
+        and g.b in ('*', a.body) and g.e in ('*', a.event)
+    union all
+    select 'people', c.p, c.l, c.b, c.e, struct_pack(n := -c.meetings::double, t := [c.name]),
+           json_array(c.name, c.meetings, c.as_chair, c.as_presider)
+    from p_counts as c
+    semi join clean as g on g.kind = 'people' and g.p = c.p and g.l = c.l and g.b = c.b and g.e = c.e
+),
+
+recounted as (
+    -- every row of the dirty groups
+    select i.kind, g.p, g.l, g.b, g.e, i.ord, i.item
+    from all_items as i
+    inner join star_dirty as g
+        on g.kind = i.kind and g.p in ('*', i.province) and g.l in ('*', i.level)
+        and g.b in ('*', i.body) and g.e in ('*', i.event)
+    union all
+    select 'people', g.p, g.l, g.b, g.e, struct_pack(n := -sum(x.meetings)::double, t := [x.name]),
+           json_array(x.name, sum(x.meetings)::bigint, sum(x.as_chair)::bigint, sum(x.as_presider)::bigint)
+    from all_people as x
+    inner join star_dirty as g
+        on g.kind = 'people' and g.p in ('*', x.province) and g.l in ('*', x.level)
+        and g.b in ('*', x.body) and g.e = x.event
+    group by g.p, g.l, g.b, g.e, x.name
+),
+
+merged as (
+    select kind, p, l, b, e, arg_min(struct_pack(ord := ord, item := item), ord, $k) as top
+    from (select * from candidates union all select * from recounted)
+    group by kind, p, l, b, e
 )
 
-select p, y, l, b, e,
-       arg_min(struct_pack(name := name, meetings := meetings, as_chair := as_chair,
-                           as_presider := as_presider),
-               struct_pack(n := -meetings, name := name), $k) as people
-from counted
-group by p, y, l, b, e;
+select kind, p, y, l, b, e, rank, ord, item
+from old_star_lists as o
+where not exists (select 1 from star_affected as a
+                  where a.kind = o.kind and a.p = o.p and a.l = o.l and a.b = o.b and a.e = o.e)
+union all
+select kind, p, '*', l, b, e, rank, x.ord, x.item
+from (select *, unnest(top) as x, generate_subscripts(top, 1) as rank from merged);
 
--- name: conflict_tops
--- The first $k conflicts (by meeting, field, values) of every filter choice, as `sitting_tops`.
-with placed as (
-    select c.*, d.meeting_name, d.year, d.level, d.province, d.body
-    from conflicts as c
-    inner join mart_meeting_dims as d on d.meeting_id = c.meeting_id
-)
-
-select
-        case when grouping(province) = 1 then '*' else province end as p,
-        case when grouping(year) = 1 then '*' else cast(year as varchar) end as y,
-        case when grouping(level) = 1 then '*' else level end as l,
-        case when grouping(body) = 1 then '*' else body end as b,
-        case when grouping(event) = 1 then '*' else event end as e,
-        arg_min(struct_pack(meeting_id := meeting_id, meeting_name := meeting_name, event := event,
-                            field := field, value_a := value_a, snippet_a := left(snippet_a, 60),
-                            value_b := value_b, snippet_b := left(snippet_b, 60)),
-                struct_pack(m := meeting_id, f := field, a := value_a, b := value_b,
-                            ra := report_id_a, rb := report_id_b), $k) as conflicts
-from placed
-group by cube(province, year, level, body, event);
-
--- name: check_tops
--- The first $k cross-report findings of every filter choice (their event is 'other').
-with placed as (
-    select k.rule, k.meeting_id, k.message, d.meeting_name, d.year, d.level, d.province, d.body,
-           'other' as event
-    from meeting_checks as k
-    inner join mart_meeting_dims as d on d.meeting_id = k.meeting_id
-)
-
-select
-        case when grouping(province) = 1 then '*' else province end as p,
-        case when grouping(year) = 1 then '*' else cast(year as varchar) end as y,
-        case when grouping(level) = 1 then '*' else level end as l,
-        case when grouping(body) = 1 then '*' else body end as b,
-        case when grouping(event) = 1 then '*' else event end as e,
-        arg_min(struct_pack(rule := rule, meeting_id := meeting_id, meeting_name := meeting_name,
-                            message := message),
-                struct_pack(r := rule, m := meeting_id, x := message), $k) as checks
-from placed
-group by cube(province, year, level, body, event);
+-- ---------------------------------------------------------------- the meeting list
 
 -- name: window
 -- Meetings the page lists with their reports and texts: the most recent of every
 -- year × level × province × body cell first, then the second most recent of each, and so on,
--- so that every cell is represented before any cell gets more; the caller keeps $limit.
-with ranked as (
+-- so that every cell is represented before any cell gets more; the first $limit.
+create or replace temp table listed_window as
+select meeting_id, fp
+from (
     select
-        *,
+        meeting_id, fp, started_on,
         row_number() over (partition by year, level, province, body
                            order by started_on desc nulls last, meeting_id) as cell_rank
-    from mart_meeting_dims
+    from new_meetings
 )
-
-select meeting_id
-from ranked
 order by cell_rank, started_on desc nulls last, meeting_id
 limit $limit;
 
--- name: meetings
+-- name: listing_plan
+-- The listed meetings in window order, and whether the previous build's row and detail chunk
+-- of each still hold (same meeting fingerprint).
+create or replace temp table listed_plan as
+select w.*, exists (select 1 from old_listed as o where o.meeting_id = w.meeting_id and o.fp = w.fp) as reused
+from (select row_number() over () as rank, * from listed_window) as w;
+create or replace temp table want as select meeting_id from listed_plan where not reused;
+
+-- name: listed_rows
+-- What the list shows of each meeting in `want` (read from the catalog in use: scope or src):
+-- its cell, sittings and the people who chaired or presided ([role, name], sorted).
 select d.meeting_id, d.meeting_name, d.region, d.year, d.level, d.province, d.body,
-       m.term, m.session, m.started_on, m.opened_on, m.closed_on, m.reports, m.distinct_reports,
-       m.conflicts,
-       (select list(distinct coalesce(mr.event, 'other'))
-        from meeting_reports as mr where mr.meeting_id = d.meeting_id) as events
+       m.started_on, m.reports, m.distinct_reports, m.conflicts,
+       (select list_sort(list_distinct(list(coalesce(mr.event, 'other'))))
+        from meeting_reports as mr where mr.meeting_id = d.meeting_id) as events,
+       (select list_sort(list_distinct(list([p.role, p.name])))
+        from people as p
+        inner join meeting_reports as mr on mr.report_id = p.report_id
+        where mr.meeting_id = d.meeting_id) as people
 from mart_meeting_dims as d
 inner join meetings as m on m.meeting_id = d.meeting_id
-where d.meeting_id in (select unnest($ids::varchar[]))
-order by d.started_on desc nulls last, d.meeting_id;
+where
+    d.meeting_id in (select meeting_id from want)
+    and (d.meeting_id in (select meeting_id from scope.dash_scope_meetings)) = $in_scope;
 
--- name: meeting_people
-select distinct mr.meeting_id, p.name, p.role
-from people as p
-inner join meeting_reports as mr on mr.report_id = p.report_id
-where mr.meeting_id in (select unnest($ids::varchar[]))
-order by mr.meeting_id, p.role, p.name;
+-- name: new_listed
+-- The listing's rows: the previous build's where they hold, the fetched ones (got_scope, got_src).
+create or replace temp table new_listed as
+select w.rank, w.fp, o.* exclude (rank, fp)
+from listed_plan as w
+inner join old_listed as o on o.meeting_id = w.meeting_id
+where w.reused
+union all by name
+select w.rank, w.fp, g.*
+from listed_plan as w
+inner join (select * from got_scope union all by name select * from got_src) as g on g.meeting_id = w.meeting_id;
 
--- name: meeting_reports
+-- name: listing_rows
+-- As the page lists them: most recent first.
+select * exclude (rank, fp) from new_listed order by started_on desc nulls last, meeting_id;
+
+-- name: listing_written
+select meeting_id from listed_plan where not reused order by rank;
+
+-- name: listing_kept
+select meeting_id from listed_plan where reused order by rank;
+
+-- name: detail_reports
+-- The membership rows of the meetings in `want` whose detail chunks a build writes.
+create or replace temp table detail_reports as
+select * from src.meeting_reports where meeting_id in (select meeting_id from want);
+
+-- name: report_partitions
+-- The lake partitions of the reports in {reports} (the snapshot's `lake_year`: every table
+-- keyed by report is partitioned by its report's year), so that the reads below can name them.
+select distinct lake_year from src.reports where report_id in (select report_id from {reports});
+
+-- name: detail_fetch
+-- Their reports, failed rules, fact spans and texts, read from the source once (each read of a
+-- big table scans it; {prune} names the lake partitions to read when the source has them) into
+-- temp tables the chunks are then cut from, a batch of meetings at a time (detail_members …).
+create or replace temp table detail_members as
 select mr.meeting_id, mr.report_id, r.file_path, r.title, coalesce(mr.event, 'other') as event,
        mr.event_date, mr.year_source, mr.duplicate_of, mr.resemblance, r.valid,
        a.scope, a.required, a.present, a.absent
-from meeting_reports as mr
-inner join reports as r on r.report_id = mr.report_id
-left join attendance as a on a.report_id = mr.report_id
-where mr.meeting_id in (select unnest($ids::varchar[]))
-order by mr.meeting_id, mr.event, mr.report_id;
-
--- name: report_rules
+from detail_reports as mr
+inner join (select * from src.reports where report_id in (select report_id from detail_reports){prune}) as r
+    on r.report_id = mr.report_id
+left join (select * from src.attendance where report_id in (select report_id from detail_reports){prune}) as a
+    on a.report_id = mr.report_id;
+create or replace temp table detail_rules as
 select report_id, rule, message
-from quarantine
-where report_id in (select unnest($ids::varchar[]))
-order by report_id, rule;
-
--- name: spans
+from src.quarantine
+where report_id in (select report_id from detail_members);
+create or replace temp table detail_spans as
 select report_id, field, value, start_offset, end_offset, snippet
-from fact_spans
-where report_id in (select unnest($ids::varchar[]))
-order by report_id, start_offset, end_offset, field;
-
--- name: texts
+from src.fact_spans
+where report_id in (select report_id from detail_members){prune};
+create or replace temp table detail_texts as
 select report_id, text
-from report_texts
-where report_id in (select unnest($ids::varchar[]));
+from src.report_texts
+where report_id in (select report_id from detail_members){prune};
+
+-- name: partitioned_tables
+-- Source tables whose rows carry the lake partition they are stored in (a views-over-the-lake
+-- snapshot): reads filtered on it open only those files.
+select table_name from information_schema.columns
+where table_catalog = 'src' and column_name = 'lake_year' and data_type in ('BIGINT', 'INTEGER');
+
+-- name: detail_members
+select * from detail_members
+where meeting_id in (select unnest($ids::varchar[]))
+order by meeting_id, event, report_id;
+
+-- name: detail_rules
+select r.* from detail_rules as r
+semi join detail_members as m on m.report_id = r.report_id and m.meeting_id in (select unnest($ids::varchar[]))
+order by r.report_id, r.rule, r.message;
+
+-- name: detail_spans
+select s.* from detail_spans as s
+semi join detail_members as m on m.report_id = s.report_id and m.meeting_id in (select unnest($ids::varchar[]))
+order by s.report_id, s.start_offset, s.end_offset, s.field, s.value;
+
+-- name: detail_texts
+select t.* from detail_texts as t
+semi join detail_members as m on m.report_id = t.report_id and m.meeting_id in (select unnest($ids::varchar[]));
+
+-- ---------------------------------------------------------------- top-list chunks
+
+-- name: new_parts
+-- Every top-list chunk (province, y) of the page: the previous build's of unchanged years, and
+-- those of the lists made now (changed years, all years).
+create or replace temp table new_parts as
+select distinct p, y from (
+    select p, y from old_parts where y <> '*' and y not in (select cast(year as varchar) from touched)
+    union all
+    select p, y from fresh_lists
+    union all
+    select p, y from star_lists
+);
+
+-- name: rendered_parts
+select distinct p, y from (select p, y from fresh_lists union all select p, y from star_lists) order by all;
+
+-- name: all_parts
+select p, y from new_parts order by all;
+
+-- name: list_entries
+-- The entries of the lists made now, in chunk order.
+select p, y, l, b, e, kind, item
+from (select * from fresh_lists union all select * from star_lists)
+order by p, y, l, b, e, kind, rank;
+
+-- name: dim_values
+select dim, value from dims order by dim, code;
+
+-- name: dict_values
+select value from dict_{column} order by code;
+
+-- ---------------------------------------------------------------- the state files
+
+-- name: save_years
+-- A year-partitioned state table: one folder per year it has rows of (`part=<year>`).
+copy (select *, cast(year as varchar) as part from {source}) to '{target}'
+    (format parquet, partition_by (part), write_partition_columns false, overwrite_or_ignore);
+
+-- name: save_whole
+copy (select * from {source}) to '{target}/part=all/data_0.parquet' (format parquet);
+
+-- name: save_empty
+-- A table without rows keeps its schema for the next build.
+copy (select * from {source} limit 0) to '{target}/data_0.parquet' (format parquet);
+
+-- name: drop_state
+drop table if exists fresh_items;
+drop table if exists fresh_people;
+drop table if exists star_lists;
+drop table if exists d_removed;
+drop table if exists d_added;
+drop table if exists p_removed;
+drop table if exists p_added;
+drop table if exists p_counts;
+drop table if exists all_sitting_cube;
+drop table if exists all_distribution;
+drop table if exists all_months;
+drop table if exists all_meeting_cube;
+drop table if exists all_violation_cube;
+drop table if exists all_themes;
+
+-- ---------------------------------------------------------------- the summary chunk
+
+-- name: dims
+-- The page's filter values: every value of a cube row, per dimension, sorted (years as numbers);
+-- rows carry a value's position in this list (`code`), so equal data give equal codes.
+create or replace temp table dims as
+with cells as (
+    select year, level, province, body, event from all_sitting_cube
+    union select year, level, province, body, event from all_distribution
+    union select year, level, province, body, event from all_months
+    union select year, level, province, body, event from all_meeting_cube
+    union select year, level, province, body, event from all_violation_cube
+    union select year, level, province, body, event from all_themes
+)
+
+select 'year' as dim, cast(year as varchar) as value, row_number() over (order by year) - 1 as code
+from (select distinct year from cells)
+union all
+select 'level', level, row_number() over (order by level) - 1 from (select distinct level from cells)
+union all
+select 'province', province, row_number() over (order by province) - 1 from (select distinct province from cells)
+union all
+select 'body', body, row_number() over (order by body) - 1 from (select distinct body from cells)
+union all
+select 'event', event, row_number() over (order by event) - 1 from (select distinct event from cells);
+
+-- name: cube_dict
+-- The values of one coded column of a cube (violations' source and rule, themes' theme), sorted.
+create or replace temp table dict_{column} as
+select {column} as value, row_number() over (order by {column} nulls last) - 1 as code
+from (select distinct {column} from all_{cube});
+
+-- name: cube_json
+-- One cube's rows as JSON arrays [dim codes…, extra columns…, measures…], comma-separated.
+select coalesce(string_agg(json_array(y.code, l.code, p.code, b.code, e.code{columns}), ','
+                           order by c.year, c.level, c.province, c.body, c.event{order}), '')
+from all_{cube} as c
+inner join dims as y on y.dim = 'year' and y.value = cast(c.year as varchar)
+inner join dims as l on l.dim = 'level' and l.value = c.level
+inner join dims as p on p.dim = 'province' and p.value = c.province
+inner join dims as b on b.dim = 'body' and b.value = c.body
+inner join dims as e on e.dim = 'event' and e.value = c.event{joins};
+
+-- ---------------------------------------------------------------- page-wide figures
 
 -- name: totals
 select
-    (select count(*) from meetings) as meetings,
-    (select count(*) from meeting_reports) as reports,
-    (select count(*) from meeting_reports where duplicate_of is not null) as reposts,
-    (select count(distinct file_path) from quarantine) as quarantined_files,
-    (select count(*) from runs) as runs;
+    (select count(*) from src.meetings) as meetings,
+    (select count(*) from src.meeting_reports) as reports,
+    (select count(*) from src.meeting_reports where duplicate_of is not null) as reposts,
+    (select count(distinct file_path) from src.quarantine) as quarantined_files,
+    (select count(*) from src.runs) as runs;
 
 -- name: runs
 select run_id, started_at, status, files_seen, files_new, files_loaded, files_quarantined,
        list(rule order by rule) filter (where rule is not null) as rules,
        sum(violations) as violations
-from mart_quality_by_run
+from src.mart_quality_by_run
 group by run_id, started_at, status, files_seen, files_new, files_loaded, files_quarantined
 order by started_at desc nulls last, run_id
 limit $limit;
