@@ -52,3 +52,42 @@ def test_bench_scale_reports_each_size_and_the_nightly(tmp_path: Path) -> None:
     assert 0 < flat["end_to_end_docs_per_s"] < flat["jieba_floor_docs_per_s"]
     assert flat["ratio"] == pytest.approx(flat["end_to_end_docs_per_s"] / flat["jieba_floor_docs_per_s"],
                                           rel=0.01, abs=0.0006)
+
+
+FORK_SERVER_POOL = """
+import multiprocessing
+
+def spin(_):
+    total = 0
+    for i in range(4 * 10**6):
+        total += i
+    return total
+
+if __name__ == "__main__":
+    with multiprocessing.get_context("forkserver").Pool(2) as pool:
+        pool.map(spin, [0, 1])
+"""
+
+
+def test_tree_cpu_counts_workers_of_the_fork_server(tmp_path: Path) -> None:
+    """The run's workers are the fork server's children, which nobody waits for: their CPU must
+    still be in the figure (RUSAGE_CHILDREN alone saw 0.09 s of a 2.65 s tree)."""
+    import subprocess
+    import sys
+    import time
+
+    from flows.bench import PeakRss, _children_cpu
+
+    script = tmp_path / "pool.py"
+    script.write_text(FORK_SERVER_POOL, encoding="utf-8")
+    before = _children_cpu()
+    proc = subprocess.Popen([sys.executable, str(script)])
+    with PeakRss(proc.pid, interval=0.05) as tree:
+        proc.wait()
+    waited = _children_cpu() - before
+    spun = time.process_time()
+    total = 0
+    for i in range(4 * 10**6):
+        total += i
+    one_worker = time.process_time() - spun
+    assert tree.cpu_s > waited + one_worker, (tree.cpu_s, waited, one_worker)
