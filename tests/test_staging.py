@@ -123,3 +123,21 @@ def test_stale_shards_of_a_killed_run_are_swept_and_only_this_warehouses(tmp_pat
         folder.mkdir()
     assert remove_stale_shards(wh_path) == [stale]
     assert not stale.exists() and keep.exists() and all(folder.exists() for folder in others)
+
+
+@pytest.mark.parametrize("rows", [1, 4, 5, 7, 100])
+def test_row_chunks_cut_across_shard_files(tmp_path: Path, rows: int) -> None:
+    """Validation chunks span shard files: one GX call per `rows` reports, not one per shard."""
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+    import pyarrow.parquet as pq
+
+    from flows.staging import row_chunks
+
+    ids = [f"r{i}" for i in range(17)]
+    for k, start in enumerate(range(0, len(ids), 3)):  # six shard files of 3 (the last of 2) rows
+        pq.write_table(pa.table({"report_id": ids[start:start + 3]}), tmp_path / f"s{k}.parquet")
+    dataset = ds.dataset(sorted(str(p) for p in tmp_path.glob("*.parquet")), format="parquet")
+    chunks = list(row_chunks(dataset, rows))
+    assert [c.num_rows for c in chunks] == [rows] * (len(ids) // rows) + ([len(ids) % rows] if len(ids) % rows else [])
+    assert [r for c in chunks for r in c["report_id"].to_pylist()] == ids
