@@ -162,6 +162,8 @@ def run(
         table.add_row(f"violations: {rule}", str(n))
     table.add_row("wall time (s)", f"{summary['wall_seconds']:.2f}")
     console.print(table)
+    for warning in summary.get("warnings", ()):
+        console.print(f"[yellow]warning:[/] {warning} (the data is committed; the next run tries again)")
     if summary["files_new"] == 0 and summary["files_missing"] == 0:
         console.print("Nothing new in the inbox: no rows loaded, the warehouse is unchanged.")
     settings = RunSettings(inbox=inbox, warehouse=warehouse, lake=lake, docs=docs, snapshot=snapshot,

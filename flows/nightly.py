@@ -260,7 +260,9 @@ def dashboard(run: Run) -> None:
     except Exception as exc:
         if is_transient(exc):
             raise
-        get_run_logger().error("dashboard not written: %s: %s", type(exc).__name__, exc)
+        message = f"dashboard not written: {type(exc).__name__}: {str(exc).splitlines()[0]}"
+        get_run_logger().error(message)
+        run.summary.warnings.append(message)
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -379,6 +381,7 @@ def _summary_markdown(run: Run) -> str:
         lines.append(f"| {key} | {getattr(summary, key)} |")
     lines += ["", "| rule | violations |", "|---|---|"]
     lines += [f"| {rule} | {n} |" for rule, n in sorted(summary.violations.items())] or ["| (none) | 0 |"]
+    lines += ["", *(f"**Warning:** {w}" for w in summary.warnings)] if summary.warnings else []
     lines += ["", f"Warehouse: `{s.warehouse}` · lake: `{s.lake}` · Data Docs: "
               f"`{s.docs}/index.html` · BI snapshot: `{s.snapshot_path}`"]
     dashboard_uri = (s.dashboard_dir / "index.html").resolve().as_uri()

@@ -37,6 +37,8 @@ class RunSummary:
     rows_loaded: int = 0
     violations: dict[str, int] = field(default_factory=dict)
     wall_seconds: float = 0.0
+    # Steps after the commit that did not complete but do not fail the run (the dashboard).
+    warnings: list[str] = field(default_factory=list)
 
     FIGURES = ("files_seen", "files_new", "files_unchanged", "files_loaded", "files_quarantined", "files_missing",
                "files_skipped", "meetings", "meeting_reports", "rows_loaded")

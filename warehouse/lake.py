@@ -201,6 +201,17 @@ def _fingerprint_sql(queries: dict[str, str], table: str) -> str:
     return queries["fp_rows"].replace("{query}", queries[table].strip().rstrip(";"))
 
 
+# Rows per Parquet row group where rows are big. A reader decompresses a row group's column whole:
+# report_texts' null-year partition of a 100k bench lake held 20,609 texts in one 125 MB row
+# group, more than the dashboard step's capped DuckDB could allocate beside its own work.
+ROW_GROUP_ROWS = {"report_texts": 2048}
+
+
+def _copy_options(table: str) -> str:
+    rows = ROW_GROUP_ROWS.get(table)
+    return "format parquet, compression zstd" + (f", row_group_size {rows}" if rows else "")
+
+
 def _partition(year: Any) -> str:
     return f"year={NULL_PARTITION if year is None else int(year)}"
 
@@ -215,7 +226,7 @@ def _signature(con: duckdb.DuckDBPyConnection, queries: dict[str, str], table: s
         columns = cur.execute(f"describe ({query})").fetchall()
     finally:
         cur.close()
-    text = repr([(c[0], c[1]) for c in columns]) + query + _fingerprint_sql(queries, table)
+    text = repr([(c[0], c[1]) for c in columns]) + query + _fingerprint_sql(queries, table) + _copy_options(table)
     if BY_NAME[table].write == VIEW:
         text += "".join(p.read_text(encoding="utf-8") for p in (*sorted((SQL_DIR / "staging").glob("*.sql")),
                                                                 SQL_DIR / BY_NAME[table].ddl))
@@ -336,7 +347,7 @@ def _export_table(con: duckdb.DuckDBPyConnection, queries: dict[str, str], table
                             + (["year is null"] if NULL_PARTITION in years else []))
         con.execute(
             f"copy (select * from ({query}) where {where}) to {_sql_str(str(out))} "
-            f"(format parquet, compression zstd, partition_by (year), filename_pattern {_sql_str(stem + '-{i}')})")
+            f"({_copy_options(table)}, partition_by (year), filename_pattern {_sql_str(stem + '-{i}')})")
     rows = 0
     for part in dirty:  # what was written, as the files say (a partition may hold no row of this table)
         folder = out / part
@@ -360,6 +371,6 @@ def _export_table(con: duckdb.DuckDBPyConnection, queries: dict[str, str], table
         part.mkdir(parents=True, exist_ok=True)
         con.execute(
             f"copy (select * exclude (year) from ({query}) limit 0) to {_sql_str(str(part / (stem + '-e.parquet')))} "
-            "(format parquet, compression zstd)"
+            f"({_copy_options(table)})"
         )
     return entry, rows, {"written": len(dirty), "linked": len(reuse)}
