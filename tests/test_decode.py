@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transforms.decode import _join_wraps, decode
+from tests.hostile_files import pdf_bytes
 
 SENTENCE = "2021年2月3日上午，隰县第十七届人民代表大会第四次会议在县会议中心开幕。应到代表150名，实到142名，符合法定人数。"
 TRAD = "中國人民政治協商會議福建省第十一屆委員會第三次會議今天上午在福建會堂閉幕。應到會委員597人，實際到會553人。"
@@ -304,26 +305,8 @@ def test_empty_docx_and_corrupt_docx() -> None:
 
 
 def _pdf_bytes(lines: list[str]) -> bytes:
-    """A one-page PDF with a Helvetica text layer, written by hand (ASCII only)."""
-    ops = ["BT /F1 12 Tf 14 TL 50 750 Td"] + [f"({line}) Tj T*" for line in lines] + ["ET"]
-    stream = "\n".join(ops).encode("latin-1")
-    objs = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out)
+    """A one-page PDF with a Helvetica text layer (ASCII only)."""
+    return pdf_bytes([lines])
 
 
 def test_pdf_text_layer_and_wrapped_lines() -> None:
