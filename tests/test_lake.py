@@ -18,7 +18,7 @@ import duckdb
 import pytest
 
 from tests.test_warehouse import T0, make_report, make_text, merge, run_row
-from warehouse.lake import LAKE_TABLES, NULL_PARTITION, export_lake
+from warehouse.lake import LAKE_TABLES, export_lake
 from warehouse.store import Warehouse
 
 
@@ -60,15 +60,19 @@ def test_lake_reads_back_equal_to_tables(loaded: Path, tmp_path: Path):
                 assert years == _rows(con, f"select year from {table}"), table
             assert counts[table] == len(back)
         assert counts["reports"] == 3 and counts["meeting_facts"] == 2 and counts["runs"] == 2
-        # Report tables are partitioned by meeting year; undated reports go to the null partition.
+        # Report tables are partitioned by meeting year; an undated report by the year of the run
+        # that loaded it (no null partition that grows with history).
         parts = sorted(p.name for p in (lake / "reports").iterdir())
-        assert parts == ["year=2023", f"year={NULL_PARTITION}"]
+        assert parts == ["year=2023", "year=2025"]
+        assert con.execute("select count(*) from reports where meeting_year is null").fetchone()[0] > 0
+        loaded_year = ("select r.report_id, coalesce(r.meeting_year, year(u.started_at)) from reports as r "
+                       "left join runs as u on u.run_id = r.loaded_run_id")
         years = _rows(con, f"select report_id, year from read_parquet('{lake}/reports/**/*.parquet', "
                            "hive_partitioning = true)")
-        assert years == _rows(con, "select report_id, meeting_year from reports")
+        assert years == _rows(con, loaded_year)
         spans = _rows(con, f"select distinct year from read_parquet('{lake}/fact_spans/**/*.parquet', "
                            "hive_partitioning = true)")
-        assert spans == _rows(con, "select distinct meeting_year from reports")
+        assert spans == _rows(con, f"select distinct y from ({loaded_year}) as t(report_id, y)")
         # Run tables are partitioned by the run's year.
         assert sorted(p.name for p in (lake / "runs").iterdir()) == ["year=2025", "year=2026"]
         assert [p.name for p in (lake / "quarantine").iterdir()] == ["year=2025"]
@@ -88,11 +92,12 @@ def test_an_export_writes_only_changed_partitions_and_links_the_rest(loaded: Pat
         stats: dict = {}
         counts = wh.export_lake(lake, stats=stats)
         second = lake.resolve()
-        # A new report of 2019: that partition is written, 2023 and the undated one are links.
+        # A new report of 2019: that partition is written; 2023 and 2025 (the undated report, by
+        # the year of the run that loaded it) are links.
         for table in ("reports", "fact_spans", "meeting_facts"):
             assert stats[table] == {"written": 1, "linked": 2}, table
         assert stats["runs"] == {"written": 1, "linked": 1}  # the 2025 runs gained r3; 2026 unchanged
-        for part in ("year=2023", f"year={NULL_PARTITION}"):
+        for part in ("year=2023", "year=2025"):
             old = sorted(f.stat().st_ino for f in (first / "reports" / part).glob("*.parquet"))
             assert old and old == sorted(f.stat().st_ino for f in (second / "reports" / part).glob("*.parquet"))
         assert not {f.name for f in second.rglob("*.parquet")} & {f.name for f in first.rglob("*.parquet")}

@@ -1,44 +1,47 @@
 -- Named queries for the Parquet lake (warehouse/lake.py). Not a migration.
 -- Each returns one table's rows plus `year`, the hive partition column:
--- report tables take the meeting year of their report; run tables the year of the run.
--- A null year lands in DuckDB's `year=__HIVE_DEFAULT_PARTITION__` folder and reads back as NULL.
+-- report tables take the meeting year of their report, or when no year is known for it the
+-- year of the run that loaded it (a nightly's undated reports then join the current year's
+-- partition, which the night rewrites anyway, instead of one null partition that grows with
+-- history and is rewritten whole: a fifth of the bench's 100k reports); run tables the year of
+-- the run. A null year (no run row) lands in `year=__HIVE_DEFAULT_PARTITION__`, read back as NULL.
 
 -- name: reports
-select r.*, r.meeting_year as year
+select r.*, coalesce(r.meeting_year, (select year(u.started_at)::integer from runs as u where u.run_id = r.loaded_run_id)) as year
 from reports as r;
 
 -- name: attendance
-select t.*, r.meeting_year as year
+select t.*, coalesce(r.meeting_year, (select year(u.started_at)::integer from runs as u where u.run_id = r.loaded_run_id)) as year
 from attendance as t
 left join reports as r on r.report_id = t.report_id;
 
 -- name: people
-select t.*, r.meeting_year as year
+select t.*, coalesce(r.meeting_year, (select year(u.started_at)::integer from runs as u where u.run_id = r.loaded_run_id)) as year
 from people as t
 left join reports as r on r.report_id = t.report_id;
 
 -- name: agenda_items
-select t.*, r.meeting_year as year
+select t.*, coalesce(r.meeting_year, (select year(u.started_at)::integer from runs as u where u.run_id = r.loaded_run_id)) as year
 from agenda_items as t
 left join reports as r on r.report_id = t.report_id;
 
 -- name: work_report_items
-select t.*, r.meeting_year as year
+select t.*, coalesce(r.meeting_year, (select year(u.started_at)::integer from runs as u where u.run_id = r.loaded_run_id)) as year
 from work_report_items as t
 left join reports as r on r.report_id = t.report_id;
 
 -- name: keyword_candidates
-select t.*, r.meeting_year as year
+select t.*, coalesce(r.meeting_year, (select year(u.started_at)::integer from runs as u where u.run_id = r.loaded_run_id)) as year
 from keyword_candidates as t
 left join reports as r on r.report_id = t.report_id;
 
 -- name: fact_spans
-select t.*, r.meeting_year as year
+select t.*, coalesce(r.meeting_year, (select year(u.started_at)::integer from runs as u where u.run_id = r.loaded_run_id)) as year
 from fact_spans as t
 left join reports as r on r.report_id = t.report_id;
 
 -- name: meeting_facts
-select m.*, r.meeting_year as year
+select m.*, coalesce(r.meeting_year, (select year(u.started_at)::integer from runs as u where u.run_id = r.loaded_run_id)) as year
 from meeting_facts as m
 left join reports as r on r.report_id = m.report_id;
 
@@ -74,7 +77,7 @@ from meeting_checks as k
 left join meetings as m on m.meeting_id = k.meeting_id;
 
 -- name: report_texts
-select t.*, r.meeting_year as year
+select t.*, coalesce(r.meeting_year, (select year(u.started_at)::integer from runs as u where u.run_id = r.loaded_run_id)) as year
 from report_texts as t
 left join reports as r on r.report_id = t.report_id;
 
@@ -84,22 +87,22 @@ left join reports as r on r.report_id = t.report_id;
 -- (warehouse/tables.py), so a partition of any of them changes only when a report of that year
 -- arrives (or is reloaded under a new run id): the reports' ids fingerprint all seven, without
 -- reading their rows.
-select meeting_year as year, count(*) as n, sum(hash(report_id, loaded_run_id)) as h
-from reports
-group by meeting_year;
+select coalesce(r.meeting_year, (select year(u.started_at)::integer from runs as u where u.run_id = r.loaded_run_id)) as year, count(*) as n, sum(hash(r.report_id, r.loaded_run_id)) as h
+from reports as r
+group by 1;
 
 -- name: fp_report_texts
-select r.meeting_year as year, count(*) as n, sum(hash(t.report_id, r.loaded_run_id)) as h
+select coalesce(r.meeting_year, (select year(u.started_at)::integer from runs as u where u.run_id = r.loaded_run_id)) as year, count(*) as n, sum(hash(t.report_id, r.loaded_run_id)) as h
 from report_texts as t
 left join reports as r on r.report_id = t.report_id
-group by r.meeting_year;
+group by 1;
 
 -- name: fp_meeting_facts
 -- A meeting_facts row is a current file's report: its facts are fixed by report_id.
-select r.meeting_year as year, count(*) as n, sum(hash(f.report_id, f.file_path, r.loaded_run_id)) as h
+select coalesce(r.meeting_year, (select year(u.started_at)::integer from runs as u where u.run_id = r.loaded_run_id)) as year, count(*) as n, sum(hash(f.report_id, f.file_path, r.loaded_run_id)) as h
 from current_files as f
 inner join reports as r on r.report_id = f.report_id
-group by r.meeting_year;
+group by 1;
 
 -- name: fp_rows
 -- Any other table: every row hashed whole (the placeholder is the table's named query above).
