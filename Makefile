@@ -48,11 +48,15 @@ browser:  ## make sure /usr/bin/chromium and a CJK font exist (installs the Debi
 		apt-get install -y chromium fonts-wqy-zenhei || { apt-get update && apt-get install -y chromium fonts-wqy-zenhei; }; \
 	else echo "Chromium or a CJK font missing: run 'sudo apt-get install -y chromium fonts-wqy-zenhei' (the dashboard test skips without Chromium)"; fi
 
-test: setup browser  ## set up, then run the whole test suite
-	$(BIN)/python -m pytest
+# Two pytest workers (pytest-xdist; an idle one takes tests queued for the other). Session
+# fixtures (a Prefect server, sample warehouses) start once per worker.
+TEST_WORKERS ?= 2
+
+test: setup browser  ## set up, then run the whole test suite (TEST_WORKERS=2 processes)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 test-fast: setup  ## set up, then run the tests not marked slow (no servers, no whole-flow runs)
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal -m "not slow"
 
 bi: setup  ## build the BI pages (DuckDB 1.x CLI over the snapshot's marts) into data/bi/
 	$(BIN)/python -m dashboards.bi.build --snapshot data/serve/warehouse.duckdb --out data/bi
