@@ -115,6 +115,44 @@ def test_an_export_writes_only_changed_partitions_and_links_the_rest(loaded: Pat
         assert {t: s["written"] for t, s in again.items()} == {t: 0 for t in LAKE_TABLES}
 
 
+def test_a_partition_that_only_gained_reports_keeps_its_files_and_gets_one_more(loaded: Path, tmp_path: Path):
+    """A night's new report of an existing year: that partition's files are the previous ones
+    (same inodes) plus one file of the new report's rows, and the lake reads back whole. A
+    report reloaded under a new run id changes the partition otherwise: it is written again."""
+    lake = tmp_path / "lake"
+    export_lake(loaded, lake)
+    first = lake.resolve()
+    with Warehouse(loaded) as wh:
+        c_file, c_rows = make_report(make_text(place="新县"), "c.txt")  # 2023, like a.txt
+        wh.commit_run(run_row("r3"), [dict(c_file, seen_at=T0)], c_rows, [])
+        wh.export_lake(lake)
+        second = lake.resolve()
+        for table in ("reports", "fact_spans", "people"):
+            old = {f.stat().st_ino for f in (first / table / "year=2023").glob("*.parquet")}
+            now = list((second / table / "year=2023").glob("*.parquet"))
+            assert old and old < {f.stat().st_ino for f in now}, table  # kept, and one more
+            added = [f for f in now if f.stat().st_ino not in old]
+            assert len(added) == 1, table
+            ids = wh.con.execute("select distinct report_id from read_parquet(?)", [str(added[0])]).fetchall()
+            assert ids == [(c_rows["reports"][0]["report_id"],)], table
+        for table in LAKE_TABLES:
+            glob = str(lake / table / "**" / "*.parquet")
+            own_year = "year" in {c[0] for c in wh.con.execute(f"describe {table}").fetchall()}
+            back = _rows(wh.con, f"select * exclude (year) from read_parquet('{glob}', hive_partitioning = true)")
+            assert back == _rows(wh.con, f"select * exclude (year) from {table}" if own_year
+                                 else f"select * from {table}"), table
+        # The same report loaded again under another run id: the sums differ, the partition is
+        # written whole (no file of the previous version in it).
+        wh.con.execute("update reports set loaded_run_id = 'r9' where report_id = ?", [c_rows["reports"][0]["report_id"]])
+        wh.export_lake(lake)
+        third = lake.resolve()
+        kept = {f.stat().st_ino for f in (second / "reports" / "year=2023").glob("*.parquet")}
+        assert not kept & {f.stat().st_ino for f in (third / "reports" / "year=2023").glob("*.parquet")}
+        back = _rows(wh.con, f"select * exclude (year) from read_parquet('{lake}/reports/**/*.parquet', "
+                             "hive_partitioning = true)")
+        assert back == _rows(wh.con, "select * from reports")
+
+
 def test_a_new_column_rewrites_that_table_whole(loaded: Path, tmp_path: Path):
     """A migration that adds a column (as schema files do) changes the table's signature: its
     partitions are written again, not linked with the old columns."""

@@ -273,7 +273,8 @@ def export_lake(con_or_path: Any, lake_dir: Path | str, *, stats: dict[str, Any]
                 tmp.mkdir()
                 for table in LAKE_TABLES:
                     manifest[table], counts[table], done = _export_table(
-                        con, queries, table, tmp / table, f"part-{name}", old.get(table), versions / (before or "-"))
+                        con, queries, table, tmp / table, f"part-{name}", old.get(table), versions / (before or "-"),
+                        old.get("reports"))
                     if stats is not None:
                         stats[table] = done
                 os.rename(tmp, versions / name)
@@ -325,11 +326,13 @@ def sweep_lake(lake: Path) -> list[str]:
 
 
 def _export_table(con: duckdb.DuckDBPyConnection, queries: dict[str, str], table: str, out: Path, stem: str,
-                  old: dict[str, Any] | None, old_dir: Path) -> tuple[dict[str, Any], int, dict[str, int]]:
+                  old: dict[str, Any] | None, old_dir: Path,
+                  old_reports: dict[str, Any] | None = None) -> tuple[dict[str, Any], int, dict[str, int]]:
     """One table of a new version: (its manifest entry, rows, partitions written/linked).
     Files are named after their version (`stem`): a read through the link that listed files
     before a swap and opens them after fails with "no such file" instead of reading the next
-    version's file of the same name."""
+    version's file of the same name. A changed partition of a report table that only gained
+    reports keeps its files (links) and gets one more file with the new reports' rows."""
     query = queries[table].strip().rstrip(";")
     signature = _signature(con, queries, table)
     parts = {_partition(year): [int(n), str(h)]
@@ -340,6 +343,11 @@ def _export_table(con: duckdb.DuckDBPyConnection, queries: dict[str, str], table
              and all((old_dir / table / part / f).is_file() for f in same["partitions"][part]["files"])}
     dirty = sorted(set(parts) - reuse)
     entry: dict[str, Any] = {"signature": signature, "partitions": {}}
+    rows = 0
+    appends = {part: ids for part in dirty
+               if (ids := _appended_reports(con, queries, table, part, parts[part], same, old_dir, old_reports))
+               is not None}
+    dirty = [part for part in dirty if part not in appends]
     if dirty:
         years = [p.split("=", 1)[1] for p in dirty]
         wanted = [y for y in years if y != NULL_PARTITION]
@@ -348,7 +356,11 @@ def _export_table(con: duckdb.DuckDBPyConnection, queries: dict[str, str], table
         con.execute(
             f"copy (select * from ({query}) where {where}) to {_sql_str(str(out))} "
             f"({_copy_options(table)}, partition_by (year), filename_pattern {_sql_str(stem + '-{i}')})")
-    rows = 0
+    for part, ids in appends.items():  # after the COPY above: it wants its folder empty
+        entry["partitions"][part] = _append(con, query, table, part, ids, same["partitions"][part],
+                                            old_dir / table / part, out / part, stem)
+        entry["partitions"][part]["fingerprint"] = parts[part]
+        rows += entry["partitions"][part]["rows"]
     for part in dirty:  # what was written, as the files say (a partition may hold no row of this table)
         folder = out / part
         files = sorted(f.name for f in folder.glob("*.parquet")) if folder.is_dir() else []
@@ -373,4 +385,63 @@ def _export_table(con: duckdb.DuckDBPyConnection, queries: dict[str, str], table
             f"copy (select * exclude (year) from ({query}) limit 0) to {_sql_str(str(part / (stem + '-e.parquet')))} "
             f"({_copy_options(table)})"
         )
-    return entry, rows, {"written": len(dirty), "linked": len(reuse)}
+    return entry, rows, {"written": len(parts) - len(reuse), "linked": len(reuse)}
+
+
+# Files a report-table partition may gather by appending before it is written again whole.
+APPEND_MAX_FILES = 16
+
+
+def _appended_reports(con: duckdb.DuckDBPyConnection, queries: dict[str, str], table: str, part: str,
+                      fingerprint: list[Any], same: dict[str, Any], old_dir: Path,
+                      old_reports: dict[str, Any] | None) -> list[str] | None:
+    """The reports a changed partition of a report table gained since the previous version, when
+    gaining them is all that changed; else None (the partition is written again). Report rows
+    never change and partitions are fingerprinted by (count, sum of hashes) of their reports, so
+    the previous fingerprint plus the new reports' equals the current one exactly when the
+    partition only gained those reports (a report reloaded under a new run id breaks the sum)."""
+    if BY_NAME[table].group != "report" or not old_reports:
+        return None
+    before, before_reports = same["partitions"].get(part), old_reports.get("partitions", {}).get(part)
+    if not before or not before_reports or len(before["files"]) >= APPEND_MAX_FILES:
+        return None
+    report_files = [old_dir / "reports" / part / f for f in before_reports["files"]]
+    if not report_files or not all(f.is_file() for f in report_files) or \
+            not all((old_dir / table / part / f).is_file() for f in before["files"]):
+        return None
+    year = part.split("=", 1)[1]
+    where = "year is null" if year == NULL_PARTITION else f"year = {int(year)}"
+    new = con.execute(queries["fp_partition_new_reports"].replace("{where}", where),
+                      [[str(f) for f in report_files]]).fetchall()
+    n_before, h_before = before["fingerprint"]
+    n_now, h_now = fingerprint
+    if not new or n_before + len(new) != n_now or int(h_before) + sum(int(h) for _, h in new) != int(h_now):
+        return None
+    return [report_id for report_id, _ in new]
+
+
+def _append(con: duckdb.DuckDBPyConnection, query: str, table: str, part: str, report_ids: list[str],
+            before: dict[str, Any], old_part: Path, out_part: Path, stem: str) -> dict[str, Any]:
+    """Link a partition's previous files and write the rows of `report_ids` beside them."""
+    out_part.mkdir(parents=True, exist_ok=True)
+    files = []
+    for i, f in enumerate(before["files"]):
+        new = f"{stem}-l{i}.parquet"
+        os.link(old_part / f, out_part / new)
+        files.append(new)
+    added = out_part / f"{stem}-a.parquet"
+    con.execute("create or replace temp table lake_append_ids as select unnest(?::varchar[]) as report_id",
+                [report_ids])
+    try:
+        con.execute(
+            f"copy (select * exclude (year) from ({query}) as t "
+            f"where report_id in (select report_id from lake_append_ids)) to {_sql_str(str(added))} "
+            f"({_copy_options(table)})")
+    finally:
+        con.execute("drop table if exists lake_append_ids")
+    appended = pq.read_metadata(added).num_rows
+    if appended:
+        files.append(added.name)
+    else:
+        added.unlink()
+    return {"files": files, "rows": before["rows"] + appended}

@@ -109,3 +109,14 @@ group by 1;
 select q.year, count(*) as n, sum(hash(q)) as h
 from ({query}) as q
 group by q.year;
+
+-- name: fp_partition_new_reports
+-- Reports of one partition ({where} on the partition year, as the exports compute it) that are
+-- not in the partition's previous files ($1: the previous version's `reports` files of that
+-- partition), with each one's fingerprint term.
+select report_id, hash(report_id, loaded_run_id) as h
+from (select r.report_id, r.loaded_run_id,
+             coalesce(r.meeting_year, (select year(u.started_at)::integer from runs as u where u.run_id = r.loaded_run_id)) as year
+      from reports as r) as r
+where {where}
+  and report_id not in (select report_id from read_parquet($1));
