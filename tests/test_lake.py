@@ -126,25 +126,35 @@ def test_an_export_writes_only_changed_partitions_and_links_the_rest(loaded: Pat
 
 
 def test_a_partition_that_only_gained_reports_keeps_its_files_and_gets_one_more(loaded: Path, tmp_path: Path):
-    """A night's new report of an existing year: that partition's files are the previous ones
-    (same inodes) plus one file of the new report's rows, and the lake reads back whole. A
-    report reloaded under a new run id changes the partition otherwise: it is written again."""
+    """A night's new reports of two existing partitions (one of 2023; an undated one, filed
+    under its loading run's year like b.txt): each
+    partition's files are the previous ones (same inodes) plus one file of its new report's
+    rows, for the report tables and the texts alike, and the lake reads back whole. A report
+    reloaded under a new run id changes the partition otherwise: it is written again."""
     lake = tmp_path / "lake"
-    export_lake(loaded, lake)
+    texts = ("insert into report_texts select report_id, 'text of ' || report_id, null "
+             "from reports anti join report_texts using (report_id)")
+    with Warehouse(loaded) as wh:
+        wh.con.execute(texts)  # texts come from the run's shards; by hand here
+        wh.export_lake(lake)
     first = lake.resolve()
     with Warehouse(loaded) as wh:
         c_file, c_rows = make_report(make_text(place="新县"), "c.txt")  # 2023, like a.txt
-        wh.commit_run(run_row("r3"), [dict(c_file, seen_at=T0)], c_rows, [])
+        d_file, d_rows = make_report(make_text(place="旧县", year=""), "d.txt")  # undated: 2025, like b.txt
+        wh.commit_run(run_row("r3"), [dict(c_file, seen_at=T0), dict(d_file, seen_at=T0)], merge(c_rows, d_rows),
+                      [])
+        wh.con.execute(texts)
         wh.export_lake(lake)
         second = lake.resolve()
-        for table in ("reports", "fact_spans", "people"):
-            old = {f.stat().st_ino for f in (first / table / "year=2023").glob("*.parquet")}
-            now = list((second / table / "year=2023").glob("*.parquet"))
-            assert old and old < {f.stat().st_ino for f in now}, table  # kept, and one more
-            added = [f for f in now if f.stat().st_ino not in old]
-            assert len(added) == 1, table
-            ids = wh.con.execute("select distinct report_id from read_parquet(?)", [str(added[0])]).fetchall()
-            assert ids == [(c_rows["reports"][0]["report_id"],)], table
+        for table in ("reports", "fact_spans", "people", "report_texts"):
+            for part, new_report in (("year=2023", c_rows), ("year=2025", d_rows)):
+                old = {f.stat().st_ino for f in (first / table / part).glob("*.parquet")}
+                now = list((second / table / part).glob("*.parquet"))
+                assert old and old < {f.stat().st_ino for f in now}, (table, part)  # kept, and one more
+                added = [f for f in now if f.stat().st_ino not in old]
+                assert len(added) == 1, (table, part)
+                ids = wh.con.execute("select distinct report_id from read_parquet(?)", [str(added[0])]).fetchall()
+                assert ids == [(new_report["reports"][0]["report_id"],)], (table, part)
         _assert_lake_equals_tables(wh.con, lake)
         # The same report loaded again under another run id: the sums differ, the partition is
         # written whole (no file of the previous version in it).

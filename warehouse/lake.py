@@ -269,12 +269,13 @@ def export_lake(con_or_path: Any, lake_dir: Path | str, *, stats: dict[str, Any]
             name = f"{_stamp()}-{os.getpid()}"
             tmp = versions / f"{HALF_WRITTEN}{name}"
             manifest: dict[str, Any] = {}
+            new_reports: dict[str, Any] = {}
             try:
                 tmp.mkdir()
                 for table in LAKE_TABLES:
                     manifest[table], counts[table], done = _export_table(
                         con, queries, table, tmp / table, f"part-{name}", old.get(table), versions / (before or "-"),
-                        old.get("reports"))
+                        old.get("reports"), new_reports)
                     if stats is not None:
                         stats[table] = done
                 os.rename(tmp, versions / name)
@@ -326,13 +327,15 @@ def sweep_lake(lake: Path) -> list[str]:
 
 
 def _export_table(con: duckdb.DuckDBPyConnection, queries: dict[str, str], table: str, out: Path, stem: str,
-                  old: dict[str, Any] | None, old_dir: Path,
-                  old_reports: dict[str, Any] | None = None) -> tuple[dict[str, Any], int, dict[str, int]]:
+                  old: dict[str, Any] | None, old_dir: Path, old_reports: dict[str, Any] | None = None,
+                  new_reports: dict[str, Any] | None = None) -> tuple[dict[str, Any], int, dict[str, int]]:
     """One table of a new version: (its manifest entry, rows, partitions written/linked).
     Files are named after their version (`stem`): a read through the link that listed files
     before a swap and opens them after fails with "no such file" instead of reading the next
     version's file of the same name. A changed partition of a report table that only gained
-    reports keeps its files (links) and gets one more file with the new reports' rows."""
+    reports keeps its files (links) and gets one more file with the new reports' rows (one
+    COPY per table for all such partitions). `new_reports` caches, per partition, the reports
+    it gained (the same for every table of reports, found once per export)."""
     query = queries[table].strip().rstrip(";")
     signature = _signature(con, queries, table)
     parts = {_partition(year): [int(n), str(h)]
@@ -345,8 +348,8 @@ def _export_table(con: duckdb.DuckDBPyConnection, queries: dict[str, str], table
     entry: dict[str, Any] = {"signature": signature, "partitions": {}}
     rows = 0
     appends = {part: ids for part in dirty
-               if (ids := _appended_reports(con, queries, table, part, parts[part], same, old_dir, old_reports))
-               is not None}
+               if (ids := _appended_reports(con, queries, table, part, parts[part], same, old_dir, old_reports,
+                                            new_reports)) is not None}
     dirty = [part for part in dirty if part not in appends]
     if dirty:
         years = [p.split("=", 1)[1] for p in dirty]
@@ -356,10 +359,13 @@ def _export_table(con: duckdb.DuckDBPyConnection, queries: dict[str, str], table
         con.execute(
             f"copy (select * from ({query}) where {where}) to {_sql_str(str(out))} "
             f"({_copy_options(table)}, partition_by (year), filename_pattern {_sql_str(stem + '-{i}')})")
-    for part, ids in appends.items():  # after the COPY above: it wants its folder empty
-        entry["partitions"][part] = _append(con, query, table, part, ids, same["partitions"][part],
-                                            old_dir / table / part, out / part, stem)
-        entry["partitions"][part]["fingerprint"] = parts[part]
+    added = _append(con, query, appends, out, stem) if appends else {}  # after the COPY above: it wants
+    for part in appends:                                                 # its folder empty
+        before = same["partitions"][part]
+        files = _link_files(old_dir / table / part, before["files"], out / part, stem)
+        files += [name for name, _ in added.get(part, [])]
+        entry["partitions"][part] = {"fingerprint": parts[part], "files": files,
+                                     "rows": before["rows"] + sum(n for _, n in added.get(part, []))}
         rows += entry["partitions"][part]["rows"]
     for part in dirty:  # what was written, as the files say (a partition may hold no row of this table)
         folder = out / part
@@ -368,12 +374,7 @@ def _export_table(con: duckdb.DuckDBPyConnection, queries: dict[str, str], table
         entry["partitions"][part] = {"fingerprint": parts[part], "files": files, "rows": n}
         rows += n
     for part in sorted(reuse):
-        files = []
-        for i, f in enumerate(same["partitions"][part]["files"]):
-            (out / part).mkdir(parents=True, exist_ok=True)
-            new = f"{stem}-l{i}.parquet"
-            os.link(old_dir / table / part / f, out / part / new)
-            files.append(new)
+        files = _link_files(old_dir / table / part, same["partitions"][part]["files"], out / part, stem)
         entry["partitions"][part] = {"fingerprint": parts[part], "files": files,
                                      "rows": same["partitions"][part]["rows"]}
         rows += same["partitions"][part]["rows"]
@@ -390,29 +391,32 @@ def _export_table(con: duckdb.DuckDBPyConnection, queries: dict[str, str], table
 
 # Files a report-table partition may gather by appending before it is written again whole.
 APPEND_MAX_FILES = 16
+# Tables whose rows are fixed by report_id (insert-only) and partitioned by their report's year.
+APPENDABLE_GROUPS = ("report", "text")
 
 
 def _appended_reports(con: duckdb.DuckDBPyConnection, queries: dict[str, str], table: str, part: str,
                       fingerprint: list[Any], same: dict[str, Any], old_dir: Path,
-                      old_reports: dict[str, Any] | None) -> list[str] | None:
-    """The reports a changed partition of a report table gained since the previous version, when
-    gaining them is all that changed; else None (the partition is written again). Report rows
-    never change and partitions are fingerprinted by (count, sum of hashes) of their reports, so
-    the previous fingerprint plus the new reports' equals the current one exactly when the
-    partition only gained those reports (a report reloaded under a new run id breaks the sum)."""
-    if BY_NAME[table].group != "report" or not old_reports:
+                      old_reports: dict[str, Any] | None, cache: dict[str, Any] | None = None) -> list[str] | None:
+    """The reports a changed partition of a table keyed by report (the report tables and
+    report_texts) gained since the previous version, when gaining them is all that changed; else
+    None (the partition is written again). Their rows never change and their partitions are
+    fingerprinted by (count, sum of hashes) of their reports, so the previous fingerprint plus
+    the new reports' equals the current one exactly when the partition only gained those reports
+    (a report reloaded under a new run id, or one without a row in this table, breaks the sum).
+    Which reports a partition gained is asked once per export (`cache`), not once per table."""
+    if BY_NAME[table].group not in APPENDABLE_GROUPS or not old_reports:
         return None
     before, before_reports = same["partitions"].get(part), old_reports.get("partitions", {}).get(part)
     if not before or not before_reports or len(before["files"]) >= APPEND_MAX_FILES:
         return None
-    report_files = [old_dir / "reports" / part / f for f in before_reports["files"]]
-    if not report_files or not all(f.is_file() for f in report_files) or \
-            not all((old_dir / table / part / f).is_file() for f in before["files"]):
+    if not all((old_dir / table / part / f).is_file() for f in before["files"]):
         return None
-    year = part.split("=", 1)[1]
-    where = "year is null" if year == NULL_PARTITION else f"year = {int(year)}"
-    new = con.execute(queries["fp_partition_new_reports"].replace("{where}", where),
-                      [[str(f) for f in report_files]]).fetchall()
+    cache = {} if cache is None else cache
+    if part not in cache:
+        cache[part] = _gained_reports(con, queries, part, [old_dir / "reports" / part / f
+                                                           for f in before_reports["files"]])
+    new = cache[part]
     n_before, h_before = before["fingerprint"]
     n_now, h_now = fingerprint
     if not new or n_before + len(new) != n_now or int(h_before) + sum(int(h) for _, h in new) != int(h_now):
@@ -420,28 +424,57 @@ def _appended_reports(con: duckdb.DuckDBPyConnection, queries: dict[str, str], t
     return [report_id for report_id, _ in new]
 
 
-def _append(con: duckdb.DuckDBPyConnection, query: str, table: str, part: str, report_ids: list[str],
-            before: dict[str, Any], old_part: Path, out_part: Path, stem: str) -> dict[str, Any]:
-    """Link a partition's previous files and write the rows of `report_ids` beside them."""
+def _gained_reports(con: duckdb.DuckDBPyConnection, queries: dict[str, str], part: str,
+                    report_files: list[Path]) -> list[tuple[str, int]] | None:
+    """(report_id, fingerprint term) of the reports of a partition that are not in its previous
+    `reports` files; None when those files are gone."""
+    if not report_files or not all(f.is_file() for f in report_files):
+        return None
+    year = part.split("=", 1)[1]
+    where = "year is null" if year == NULL_PARTITION else f"year = {int(year)}"
+    return con.execute(queries["fp_partition_new_reports"].replace("{where}", where),
+                       [[str(f) for f in report_files]]).fetchall()
+
+
+def _link_files(old_part: Path, names: list[str], out_part: Path, stem: str) -> list[str]:
+    """Hard links, under this version's names, to a partition's files of the previous version."""
     out_part.mkdir(parents=True, exist_ok=True)
     files = []
-    for i, f in enumerate(before["files"]):
+    for i, f in enumerate(names):
         new = f"{stem}-l{i}.parquet"
         os.link(old_part / f, out_part / new)
         files.append(new)
-    added = out_part / f"{stem}-a.parquet"
-    con.execute("create or replace temp table lake_append_ids as select unnest(?::varchar[]) as report_id",
-                [report_ids])
+    return files
+
+
+def _append(con: duckdb.DuckDBPyConnection, query: str, appends: dict[str, list[str]], out: Path,
+            stem: str) -> dict[str, list[tuple[str, int]]]:
+    """The rows of the gained reports of every appended partition of one table, in one COPY
+    (one scan of the table, however many partitions gained reports), moved into each
+    partition's folder of the new version: {partition: [(file name, rows)]}."""
+    staging = out.parent / f".append-{out.name}"
+    shutil.rmtree(staging, ignore_errors=True)
+    ids = [report_id for part_ids in appends.values() for report_id in part_ids]
+    con.execute("create or replace temp table lake_append_ids as select unnest(?::varchar[]) as report_id", [ids])
     try:
         con.execute(
-            f"copy (select * exclude (year) from ({query}) as t "
-            f"where report_id in (select report_id from lake_append_ids)) to {_sql_str(str(added))} "
-            f"({_copy_options(table)})")
+            f"copy (select t.* from ({query}) as t semi join lake_append_ids as a on a.report_id = t.report_id) "
+            f"to {_sql_str(str(staging))} ({_copy_options(out.name)}, partition_by (year), "
+            f"filename_pattern {_sql_str(stem + '-a{i}')})")
     finally:
         con.execute("drop table if exists lake_append_ids")
-    appended = pq.read_metadata(added).num_rows
-    if appended:
-        files.append(added.name)
-    else:
-        added.unlink()
-    return {"files": files, "rows": before["rows"] + appended}
+    added: dict[str, list[tuple[str, int]]] = {}
+    for folder in sorted(staging.iterdir()) if staging.is_dir() else []:
+        part = folder.name
+        if part not in appends:  # cannot happen: the ids are those partitions' reports
+            raise RuntimeError(f"lake append of {out.name} wrote rows for {part}, which gained no reports")
+        (out / part).mkdir(parents=True, exist_ok=True)
+        for f in sorted(folder.glob("*.parquet")):
+            n = pq.read_metadata(f).num_rows
+            os.rename(f, out / part / f.name)
+            if n:
+                added.setdefault(part, []).append((f.name, n))
+            else:
+                (out / part / f.name).unlink()
+    shutil.rmtree(staging, ignore_errors=True)
+    return added
