@@ -13,7 +13,8 @@ corpus of size n. The same W worker processes for every figure:
   report; then the same run again over the unchanged inbox (no-op);
 - nightly (with --nightly N; always with --scale): the N files that follow the largest corpus
   (new sessions of the latest year) on top of its warehouse, and the same N onto an empty one,
-  run the way cron runs them (Prefect's own temporary server, so start-up included).
+  run the way cron runs them (no PREFECT_API_URL: each run starts its own Prefect server, so
+  start-up is included).
 """
 
 from __future__ import annotations
@@ -262,7 +263,7 @@ def run_scale(sizes: list[int], workers: int, *, work: Path, seed: int = 0, batc
     """The same corpus at each size (the first n files of one corpus), each into a fresh
     warehouse: end to end, per report, peak RSS, no-op rerun; then `nightly` new reports (the
     files after the largest size) on top of the largest warehouse and onto an empty one, the
-    way cron runs them (Prefect's temporary server, start-up included)."""
+    way cron runs them (each run starts its own Prefect server, start-up included)."""
     from bench.generate import ensure_corpus, write_corpus
     from flows.server import free_port, local_prefect_server
     from flows.settings import USER_DICT

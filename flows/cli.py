@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -138,16 +139,26 @@ def run(
         log_path = _run_log(warehouse)
         logging.getLogger("prefect.congress-etl").error(message)
         _fail(f"{message} (log: {log_path})")
-    from flows.nightly import nightly
+    from flows.server import RunServer, ServerStartError
 
-    log_path = _run_log(warehouse)  # after the import: Prefect's logging setup replaces earlier handlers
+    # No Prefect API configured (cron, a shell): a server for this run, booting while we import
+    # (stopped when the process exits).
+    server = RunServer.unless_configured()
+    log_path: Path | None = None
     try:
-        summary = nightly(inbox=str(inbox), warehouse=str(warehouse), lake=str(lake), docs=str(docs),
-                          workers=workers, batch_size=batch_size,
-                          snapshot=str(snapshot) if snapshot else None, runner=runner,
-                          dask_address=dask_address, dashboard=str(dashboard) if dashboard else None,
-                          keep_removed=keep_removed, verify=verify, file_timeout_s=file_timeout,
-                          worker_memory_mb=worker_memory)
+        from flows.nightly import nightly
+
+        log_path = _run_log(warehouse)  # after the import: Prefect's logging setup replaces earlier handlers
+        with server.api() if server else contextlib.nullcontext():
+            summary = nightly(inbox=str(inbox), warehouse=str(warehouse), lake=str(lake), docs=str(docs),
+                              workers=workers, batch_size=batch_size,
+                              snapshot=str(snapshot) if snapshot else None, runner=runner,
+                              dask_address=dask_address, dashboard=str(dashboard) if dashboard else None,
+                              keep_removed=keep_removed, verify=verify, file_timeout_s=file_timeout,
+                              worker_memory_mb=worker_memory)
+    except ServerStartError as exc:
+        _fail(f"could not start a Prefect server for the run: {exc} (its log: {server.home / 'server.log'}; "
+              "or set PREFECT_API_URL to a running one)")
     except Exception as exc:  # the run itself failed: one line, and where the details are
         _fail(f"run failed: {_explain(exc, warehouse)} (log: {log_path})")
     from flows.run import RunSummary
