@@ -126,6 +126,10 @@ def discover(run: Run) -> None:
     """Diff the inbox against its ledger: new, unchanged, rejected and missing files."""
     kill_point("discover")
     s = run.settings
+    if s.runner == "process":
+        from flows.workers import boot_worker_server
+
+        boot_worker_server()  # boots on the other core while the inbox is listed
     run.ledger = run.wh.inbox_ledger(run.inbox)
     scan = scan_inbox(s.inbox, run.ledger, s.max_bytes, verify=s.verify)
     missing = _missing_to_record(scan, run.ledger, s.keep_removed)
