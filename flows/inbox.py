@@ -135,12 +135,11 @@ def list_inbox(inbox: Path) -> tuple[Listing, list[Rejected]]:
     Linked folders are not descended into (their files are found at their own paths).
     """
     root = inbox.resolve()
-    root_s = str(root)
     found: list[tuple[str, str, int, int]] = []
     rejected: list[Rejected] = []
-    names: set[str] = set()
-    stack = [(root_s, "")]
-    while stack:
+    renamed = False  # a name with non-UTF-8 bytes, written as \\xNN: it may collide with another
+    stack = [(str(root), "")]
+    while stack:  # the common case (a plain file) costs one lstat and no other call per entry
         folder, prefix = stack.pop()
         try:
             with os.scandir(folder) as it:
@@ -150,8 +149,12 @@ def list_inbox(inbox: Path) -> tuple[Listing, list[Rejected]]:
                                      f"cannot list folder: {exc.strerror or exc}"))
             continue
         for entry in entries:
-            rel = printable(prefix + entry.name)
-            real = entry.path
+            name = entry.name
+            if not name.isascii():
+                shown = printable(name)
+                renamed = renamed or shown != name
+                name = shown
+            rel, real = prefix + name, entry.path
             try:
                 if entry.is_symlink():
                     real = _resolve_link(entry.path, root, rel, rejected)
@@ -160,10 +163,10 @@ def list_inbox(inbox: Path) -> tuple[Listing, list[Rejected]]:
                     st = os.stat(real)
                     if stat.S_ISDIR(st.st_mode):
                         continue  # its files are found at their own paths inside the inbox
+                elif entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, rel + "/"))
+                    continue
                 else:
-                    if entry.is_dir(follow_symlinks=False):
-                        stack.append((entry.path, prefix + entry.name + "/"))
-                        continue
                     st = entry.stat(follow_symlinks=False)
             except OSError as exc:
                 rejected.append(Rejected(rel, "unreadable", f"cannot stat file: {exc.strerror or exc}"))
@@ -171,16 +174,28 @@ def list_inbox(inbox: Path) -> tuple[Listing, list[Rejected]]:
             if not stat.S_ISREG(st.st_mode):
                 rejected.append(Rejected(rel, "unreadable", f"{_kind(st.st_mode)}, not a regular file; not read"))
                 continue
-            if rel in names:
-                rejected.append(Rejected(rel, "unsafe_path", "file name collides with another once its non-UTF-8 "
-                                         "bytes are written as \\xNN; rename it", st.st_size, st.st_mtime_ns))
-                continue
-            names.add(rel)
             found.append((rel, real, st.st_size, st.st_mtime_ns))
     found.sort()
+    if renamed:
+        found = _drop_collisions(found, rejected)
     rejected.sort(key=lambda r: r.path)
     columns = list(zip(*found)) if found else [(), (), (), ()]
     return Listing(list(columns[0]), list(columns[1]), list(columns[2]), list(columns[3])), rejected
+
+
+def _drop_collisions(found: list[tuple[str, str, int, int]],
+                     rejected: list[Rejected]) -> list[tuple[str, str, int, int]]:
+    """Files whose shown path equals an earlier one's (sorted by shown path, then real path)
+    once non-UTF-8 bytes are written as \\xNN: the first keeps the path, the others are
+    rejected."""
+    kept: list[tuple[str, str, int, int]] = []
+    for item in found:
+        if kept and kept[-1][0] == item[0]:
+            rejected.append(Rejected(item[0], "unsafe_path", "file name collides with another once its non-UTF-8 "
+                                     "bytes are written as \\xNN; rename it", item[2], item[3]))
+            continue
+        kept.append(item)
+    return kept
 
 
 def _resolve_link(link: str, root: Path, rel: str, rejected: list[Rejected]) -> str | None:

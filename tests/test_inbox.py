@@ -136,6 +136,20 @@ def test_hostile_names_survive(tmp_path: Path) -> None:
         assert read_bytes(f)
 
 
+def test_a_name_that_collides_once_its_bytes_are_written_out_is_rejected(tmp_path: Path) -> None:
+    """`sub/\\xe9.txt` (a literal backslash) and `sub/<byte e9>.txt` are both shown as `sub/\\xe9.txt`:
+    one keeps the path, the other is refused (unsafe_path), whatever folder they sit in; a
+    Chinese name is shown as it is."""
+    _write(tmp_path / "sub" / "\\xe9.txt", b"literal")
+    with open(os.fsencode(tmp_path) + b"/sub/\xe9.txt", "wb") as fh:
+        fh.write(b"latin1")
+    _write(tmp_path / "sub" / "开幕.txt", "开幕".encode())
+    scan = scan_inbox(tmp_path, {})
+    assert sorted(f.path for f in scan.new) == ["sub/\\xe9.txt", "sub/开幕.txt"]
+    assert [(r.path, r.rule) for r in scan.rejected] == [("sub/\\xe9.txt", "unsafe_path")]
+    assert "collides" in scan.rejected[0].message
+
+
 def test_missing_inbox_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="inbox folder not found"):
         scan_inbox(tmp_path / "nope", {})
