@@ -43,15 +43,16 @@ ALL = "all"  # '*' (all provinces, all years) in file names
 
 # State tables → the column that partitions them into files (None: one file).
 # Items and people grow with the warehouse: one file per year, and a build writes its changed years'.
-# The cubes (a row per filter cell) are read whole by every build for the summary: one file each.
+# The cubes (a row per filter cell) are read whole by every build for the summary, the meetings'
+# fingerprints to find the changed ones: one file each.
 PARTITIONED: dict[str, str | None] = {
-    "years": None,
+    "years": None, "meetings": None,
     "sitting_cube": None, "distribution": None, "months": None, "meeting_cube": None,
     "violation_cube": None, "themes": None,
     "items": "year", "people": "year", "star_lists": None, "parts": None, "listed": None,
 }
 # The temp table each state table is saved from.
-SOURCES = {"years": "new_years", "items": "fresh_items", "people": "fresh_people", "star_lists": "star_lists",
+SOURCES = {"years": "new_years", "meetings": "new_meetings", "items": "fresh_items", "people": "fresh_people", "star_lists": "star_lists",
            "parts": "new_parts", "listed": "new_listed",
            **{c: f"all_{c}" for c in ("sitting_cube", "distribution", "months", "meeting_cube", "violation_cube",
                                       "themes")}}
@@ -169,6 +170,7 @@ class StateBuild:
         else:
             for table in ("items", "people"):
                 self.run("old_touched", table=table)
+            self.run("changed_meetings")
             self.run("star_delta")
             self.run("star_dirty")
             self.run("star_merge", k)

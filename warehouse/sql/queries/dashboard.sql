@@ -88,6 +88,7 @@ create or replace temp table old_items as select * from fresh_items limit 0;
 create or replace temp table old_people as select * from fresh_people limit 0;
 create or replace temp table old_star_lists as select * from fresh_lists limit 0;
 create or replace temp table old_parts (p varchar, y varchar);
+create or replace temp table old_meetings as select * from new_meetings limit 0;
 create or replace temp table old_listed as select 0::bigint as rank, meeting_id, fp from new_meetings limit 0;
 
 -- name: old_cube
@@ -111,6 +112,16 @@ select * from fresh_{table};
 -- The previous build's rows of the changed years (what the star_* statements diff against).
 create or replace temp view old_{table}_touched as
 select * from old_{table} where year in (select year from touched);
+
+-- name: changed_meetings
+-- Meetings whose fingerprint differs from the previous build's (or that came or went): the only
+-- ones whose list items can differ (an item is a row of its meeting's sittings, conflicts or
+-- findings, all in the fingerprint), so the only ones whose items star_delta diffs.
+create or replace temp table changed_meetings as
+select coalesce(n.meeting_id, o.meeting_id) as meeting_id
+from new_meetings as n
+full join old_meetings as o on o.meeting_id = n.meeting_id
+where n.fp is distinct from o.fp;
 
 -- ---------------------------------------------------------------- the scope
 
@@ -191,7 +202,8 @@ from scope.mart_key_task_themes;
 -- name: fresh_items
 -- Everything a top list can show, one row per (list kind, item): `ord` orders a kind's list
 -- (lowest first; ids break ties, so the order is total), `item` is the row as the page's
--- tables show it (a JSON array in the column order of dashboards/build.py).
+-- tables show it (a JSON array in the column order of dashboards/build.py), `meeting_id` the
+-- meeting it belongs to (so that a night diffs only the items of the meetings it changed).
 create or replace temp table fresh_items as
 with sitting as (
     select
@@ -203,23 +215,24 @@ with sitting as (
 )
 
 select 'low' as kind, year, level, province, body, event,
-       struct_pack(n := attendance_rate::double, t := [meeting_id, event]) as ord, item
+       struct_pack(n := attendance_rate::double, t := [meeting_id, event]) as ord, item, meeting_id
 from sitting where valid and attendance_rate is not null
 union all
 select 'quorum', year, level, province, body, event,
-       struct_pack(n := quorum_margin::double, t := [meeting_id, event]), item
+       struct_pack(n := quorum_margin::double, t := [meeting_id, event]), item, meeting_id
 from sitting where quorum_met = false
 union all
 select 'invalid', year, level, province, body, event,
        -- highest rate first (114.8 % on top), sittings without counts last
-       struct_pack(n := coalesce(-attendance_rate, 1e9)::double, t := [meeting_id, event]), item
+       struct_pack(n := coalesce(-attendance_rate, 1e9)::double, t := [meeting_id, event]), item, meeting_id
 from sitting where not valid
 union all
 select 'conflicts', d.year, d.level, d.province, d.body, c.event,
        struct_pack(n := 0::double, t := [c.meeting_id, c.field, coalesce(c.value_a, ''), coalesce(c.value_b, ''),
                                          c.report_id_a, c.report_id_b]),
        json_array(c.meeting_id, d.meeting_name, c.event, c.field, c.value_a, left(c.snippet_a, 60), c.value_b,
-                  left(c.snippet_b, 60))
+                  left(c.snippet_b, 60)),
+       c.meeting_id
 from scope.conflicts as c
 inner join scope.mart_meeting_dims as d on d.meeting_id = c.meeting_id
 union all
@@ -227,7 +240,7 @@ union all
 select 'checks', d.year, d.level, d.province, d.body, 'other',
        struct_pack(n := 0::double, t := [k.rule, k.meeting_id, coalesce(k.message, ''),
                                          coalesce(k.other_meeting_id, '')]),
-       json_array(k.rule, k.meeting_id, d.meeting_name, k.message)
+       json_array(k.rule, k.meeting_id, d.meeting_name, k.message), k.meeting_id
 from scope.meeting_checks as k
 inner join scope.mart_meeting_dims as d on d.meeting_id = k.meeting_id;
 
@@ -383,12 +396,17 @@ inner join names on names.id = x.x.id;
 
 -- name: star_delta
 -- An incremental build's all-years lists start from what changed in the recomputed years:
--- item rows that left (or changed: their old version) and came (their new version), and the
+-- item rows that left (or changed: their old version) and came (their new version) — diffed
+-- over the changed meetings' items only, the others being the same rows on both sides — and the
 -- people counts likewise; `star_affected` are the all-years groups those rows fall in.
 create or replace temp table d_removed as
-select * from old_items_touched except all select * from fresh_items;
+select * from old_items_touched where meeting_id in (select meeting_id from changed_meetings)
+except all
+select * from fresh_items where meeting_id in (select meeting_id from changed_meetings);
 create or replace temp table d_added as
-select * from fresh_items except all select * from old_items_touched;
+select * from fresh_items where meeting_id in (select meeting_id from changed_meetings)
+except all
+select * from old_items_touched where meeting_id in (select meeting_id from changed_meetings);
 create or replace temp table p_removed as
 select * from old_people_touched except all select * from fresh_people;
 create or replace temp table p_added as
