@@ -116,6 +116,9 @@ def run(
 
     A second run while one holds the warehouse exits at once with code 1 (runs never wait for each other).
 
+    Prefect: the API at PREFECT_API_URL (or the active profile's); with none, a Prefect server of the run's own
+    on loopback, stopped when the run ends (state in PREFECT_HOME).
+
     Example: congress-etl run --inbox seeds/reports --warehouse data/warehouse.duckdb
     """
     if not inbox.is_dir():
