@@ -68,6 +68,7 @@ class Scan:
     unchanged: "pa.Table"  # path, sha256, size_bytes, mtime_ns of known files as they were
     rejected: list[Rejected]
     missing: list[str] = field(default_factory=list)  # ledger paths of this inbox no longer in it
+    rehashed: int = 0  # unchanged files whose size or mtime changed (hashed: same content)
 
     @property
     def seen(self) -> int:
@@ -310,7 +311,7 @@ def scan_inbox(inbox: Path, ledger: "dict[str, dict[str, Any]] | pa.Table", max_
     present = pa.array(listing.path + [r.path for r in rejected], pa.string())
     missing = known.filter(pc.invert(pc.is_in(known["path"], value_set=present)))["path"].to_pylist()
     return Scan(new=new, unchanged=unchanged, rejected=sorted(rejected, key=lambda r: r.path),
-                missing=sorted(missing))
+                missing=sorted(missing), rehashed=len(extra_unchanged))
 
 
 def read_bytes(item: InboxFile, max_bytes: int = MAX_FILE_BYTES) -> ReadFile:

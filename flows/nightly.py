@@ -175,7 +175,8 @@ def validate(run: Run) -> None:
                          schemas=run.schemas, chunk=s.validate_chunk)
     files, quarantine = leftover_rows(run.run_id, run.now, run.scan.rejected, run.missing, inbox=run.inbox,
                                       keep_removed=s.keep_removed)
-    stage_unchanged(run.scan.unchanged, inbox=run.inbox, now=run.now, shard_dir=run.shards)
+    if not run.whole_inbox_unchanged():  # else the load refreshes them all in one update
+        stage_unchanged(run.scan.unchanged, inbox=run.inbox, now=run.now, shard_dir=run.shards)
     run.leftovers = (files, quarantine)
     run.duplicated = tally.duplicated
     tally.rules.update(q["rule"] for q in quarantine)
@@ -198,7 +199,11 @@ def load(run: Run) -> bool:
     run.row.update(run.summary.as_dict(), status="running", error=None, published=False if may_change else None)
     run.wh.store_texts_from_shards(run.shards)  # before the load: a loaded report always has its text
     files, quarantine = run.leftovers
-    counts = run.wh.commit_run(run.row, files, {}, quarantine, shards=run.shards, dedupe=run.duplicated)
+    from warehouse.store import utc_naive
+
+    touch = (run.inbox, utc_naive(run.now)) if run.whole_inbox_unchanged() else None
+    counts = run.wh.commit_run(run.row, files, {}, quarantine, shards=run.shards, dedupe=run.duplicated,
+                               touch_inbox=touch)
     run.summary.rows_loaded = sum(counts.values())
     get_run_logger().info("run %s committed: %s", run.run_id, counts)
     changed = run.summary.rows_loaded > 0 or bool(run.missing)

@@ -108,6 +108,14 @@ class Run:
         mark.unlink()
         return True
 
+    def whole_inbox_unchanged(self) -> bool:
+        """Every current ledger file of this inbox was found again as the ledger has it (same
+        size and mtime; none missing, rejected or changed): the load then refreshes their
+        sightings with one filtered update instead of staging a row per file."""
+        scan = self.scan
+        return (scan is not None and self.ledger is not None and scan.rehashed == 0
+                and scan.unchanged.num_rows == self.ledger.num_rows and scan.unchanged.num_rows > 0)
+
     def outputs_missing(self) -> bool:
         s = self.settings
         return not (s.lake.exists() and s.snapshot_path.exists() and (s.dashboard_dir / "index.html").exists())

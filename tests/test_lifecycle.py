@@ -202,3 +202,26 @@ def test_a_moved_inbox_keeps_its_files_identity(prefect_harness, seed_inbox: Pat
     again = subprocess.run([cli, "move-inbox", old, str(moved), "--warehouse", str(tmp_path / "wh.duckdb")],
                            capture_output=True, text=True, timeout=120)
     assert again.returncode == 1 and "holds no files of inbox" in again.stderr
+
+
+def test_every_rerun_refreshes_the_sighting_of_every_file(prefect_harness, seed_inbox: Path, tmp_path: Path) -> None:
+    """Nothing new: the whole inbox's sightings are refreshed in one update. A touched file (same
+    content, new mtime) takes the per-file path: its new mtime is recorded, so it is not hashed
+    again next time."""
+    sightings = "select path, last_seen_at, mtime_ns from file_ledger where is_current order by path"
+    _run(seed_inbox, tmp_path)
+    first = _rows(tmp_path, sightings)
+    again = _run(seed_inbox, tmp_path)
+    assert (again["files_new"], again["files_unchanged"]) == (0, len(first))
+    second = _rows(tmp_path, sightings)
+    assert [p for p, _, _ in second] == [p for p, _, _ in first]
+    assert len({seen for _, seen, _ in second}) == 1 and all(s[1] > f[1] for s, f in zip(second, first))
+    touched = seed_inbox / PINGLU
+    mtime = touched.stat().st_mtime_ns + 5 * 10**9
+    os.utime(touched, ns=(mtime, mtime))
+    third = _run(seed_inbox, tmp_path)
+    assert (third["files_new"], third["files_unchanged"]) == (0, len(first))
+    rows = _rows(tmp_path, sightings)
+    assert dict((p, m) for p, _, m in rows)[PINGLU] == mtime
+    assert len({seen for _, seen, _ in rows}) == 1 and rows[0][1] > second[0][1]
+    assert _rows(tmp_path, "select count(*) from file_ledger") == [(len(first),)]  # no new versions

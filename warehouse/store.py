@@ -284,6 +284,7 @@ class Warehouse:
         reload: bool = False,
         shards: Path | str | None = None,
         dedupe: bool = True,
+        touch_inbox: tuple[str, Any] | None = None,
     ) -> dict[str, int]:
         """Load one run in ONE transaction; returns data rows inserted per table (file_ledger
         versions, report tables, quarantine; the runs row is always written and not counted, so
@@ -297,7 +298,9 @@ class Warehouse:
         shards: a run's shard folder (`flows/staging.py`): `<table>/*.parquet` for report tables,
         `files` and `quarantine` are loaded together with the rows passed in, streamed from disk
         rather than held in memory. `dedupe=False` says the shards hold no content twice (the
-        caller checked), which spares a sort of every shard table.
+        caller checked), which spares a sort of every shard table. `touch_inbox` = (inbox,
+        seen_at): every current file of that inbox was seen again unchanged, as the ledger has it
+        (its `unchanged` entries are then not passed): their sighting is refreshed in one update.
         """
         unknown = set(tables) - set(REPORT_TABLES)
         if unknown:
@@ -328,6 +331,9 @@ class Warehouse:
                     self.con.register(name, arrow)
             else:
                 self._stage_shards(Path(shards), staged, dedupe)
+            if touch_inbox is not None:
+                self.con.execute(self._load["ledger_touch_inbox"],
+                                 {"inbox": touch_inbox[0], "seen_at": touch_inbox[1]})
             self._exec("ledger_touch")
             self._exec("ledger_retire")
             self._exec("ledger_missing")

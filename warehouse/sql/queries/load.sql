@@ -24,6 +24,13 @@ where
     and f.sha256 is not distinct from s.sha256
     and s.status not in ('missing', 'missing_kept');
 
+-- name: ledger_touch_inbox
+-- Every current file of the inbox was seen again as the ledger has it (the common night: new
+-- files, nothing changed or gone): one filtered update instead of joining each sighting.
+update file_ledger
+set last_seen_at = $seen_at, missing_since = null
+where inbox = $inbox and is_current;
+
 -- name: ledger_retire
 -- Changed content at a known path: the current version stops being current.
 update file_ledger as f
