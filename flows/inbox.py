@@ -14,6 +14,7 @@ symlink loops, FIFOs/devices, name collisions and oversized files become `Reject
 from __future__ import annotations
 
 import errno
+import gc
 import hashlib
 import os
 import stat
@@ -265,7 +266,15 @@ def scan_inbox(inbox: Path, ledger: "dict[str, dict[str, Any]] | pa.Table", max_
 
     if not inbox.is_dir():
         raise FileNotFoundError(f"inbox folder not found: {inbox}")
-    listing, rejected = list_inbox(inbox)
+    # The listing makes ~5 objects per file and keeps them all: in a process that has imported
+    # Prefect, each of the garbage collector's passes it triggers walks that whole heap for nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        listing, rejected = list_inbox(inbox)
+    finally:
+        if collecting:
+            gc.enable()
     known = ledger_table(ledger).select(list(LEDGER_COLUMNS))
     listed = listing.table()
     # Where each listed path sits in the ledger (null: not in it). Pyarrow's join would load its
