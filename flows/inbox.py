@@ -124,8 +124,7 @@ class Listing:
         import pyarrow as pa
 
         return pa.table({"path": pa.array(self.path, pa.string()), "size_bytes": pa.array(self.size_bytes, pa.int64()),
-                         "mtime_ns": pa.array(self.mtime_ns, pa.int64()), "row": pa.array(range(len(self.path)),
-                                                                                           pa.int64())})
+                         "mtime_ns": pa.array(self.mtime_ns, pa.int64())})
 
 
 def list_inbox(inbox: Path) -> tuple[Listing, list[Rejected]]:
@@ -293,12 +292,10 @@ def scan_inbox(inbox: Path, ledger: "dict[str, dict[str, Any]] | pa.Table", max_
     unchanged_mask = fast
     new: list[InboxFile] = []
     extra_unchanged: list[int] = []
-    rows = joined["row"].to_numpy()
     todo = pc.indices_nonzero(pc.invert(fast)).to_pylist()  # new paths, changed metadata, verify
     known_sha = joined["known_sha256"].to_pylist() if todo else []
-    for i in todo:
-        r = rows[i]
-        rel, path, size, mtime = listing.path[r], listing.abs_path[r], listing.size_bytes[r], listing.mtime_ns[r]
+    for i in todo:  # the lookup keeps the listing's order: row i is listed file i
+        rel, path, size, mtime = listing.path[i], listing.abs_path[i], listing.size_bytes[i], listing.mtime_ns[i]
         if size > max_bytes:
             rejected.append(Rejected(rel, "too_large", f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; "
                                                        "not read", size, mtime))

@@ -327,8 +327,8 @@ def sweep_lake(lake: Path) -> list[str]:
 
 
 def _export_table(con: duckdb.DuckDBPyConnection, queries: dict[str, str], table: str, out: Path, stem: str,
-                  old: dict[str, Any] | None, old_dir: Path, old_reports: dict[str, Any] | None = None,
-                  new_reports: dict[str, Any] | None = None) -> tuple[dict[str, Any], int, dict[str, int]]:
+                  old: dict[str, Any] | None, old_dir: Path, old_reports: dict[str, Any] | None,
+                  new_reports: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, int]]:
     """One table of a new version: (its manifest entry, rows, partitions written/linked).
     Files are named after their version (`stem`): a read through the link that listed files
     before a swap and opens them after fails with "no such file" instead of reading the next
@@ -397,7 +397,7 @@ APPENDABLE_GROUPS = ("report", "text")
 
 def _appended_reports(con: duckdb.DuckDBPyConnection, queries: dict[str, str], table: str, part: str,
                       fingerprint: list[Any], same: dict[str, Any], old_dir: Path,
-                      old_reports: dict[str, Any] | None, cache: dict[str, Any] | None = None) -> list[str] | None:
+                      old_reports: dict[str, Any] | None, cache: dict[str, Any]) -> list[str] | None:
     """The reports a changed partition of a table keyed by report (the report tables and
     report_texts) gained since the previous version, when gaining them is all that changed; else
     None (the partition is written again). Their rows never change and their partitions are
@@ -412,7 +412,6 @@ def _appended_reports(con: duckdb.DuckDBPyConnection, queries: dict[str, str], t
         return None
     if not all((old_dir / table / part / f).is_file() for f in before["files"]):
         return None
-    cache = {} if cache is None else cache
     if part not in cache:
         cache[part] = _gained_reports(con, queries, part, [old_dir / "reports" / part / f
                                                            for f in before_reports["files"]])
