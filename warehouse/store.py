@@ -161,6 +161,15 @@ class Warehouse:
             self.con.close()
             self.con = None  # type: ignore[assignment]
 
+    def _rollback(self) -> None:
+        """Roll back the open transaction. A COMMIT that failed has ended it already (DuckDB rolls
+        back itself), and the error of a second ROLLBACK would replace the one that says why."""
+        try:
+            self.con.rollback()
+        except duckdb.TransactionException as exc:
+            if "no transaction is active" not in str(exc):
+                raise
+
     def migrate(self) -> list[str]:
         """Apply the schema files this warehouse has not applied yet (each in its own
         transaction, recorded in `schema_version`), then re-create the views; returns the
@@ -179,7 +188,7 @@ class Warehouse:
                                  [path.name, utc_naive(datetime.now(timezone.utc))])
                 self.con.commit()
             except BaseException:
-                self.con.rollback()
+                self._rollback()
                 raise
             applied.append(path.name)
         for path in view_files():
@@ -344,13 +353,17 @@ class Warehouse:
             self._exec("new_reports")
             for table in REPORT_TABLES:
                 counts[table] = self._exec(f"insert_{table}")
+            if repeated := self._exec("duplicate_keyword_candidates"):  # the key no index upholds
+                raise duckdb.ConstraintException(
+                    f"duplicate key: {repeated} (report_id, term) pairs of keyword_candidates occur more than "
+                    "once in this load (primary key of warehouse/tables.py)")
             counts["quarantine"] = self._exec("insert_quarantine")
             if run_id:
                 self._exec("upsert_run")  # always written; not counted as loaded data
             self.con.execute("drop table if exists new_reports")
             self.con.commit()
         except BaseException:
-            self.con.rollback()
+            self._rollback()
             raise
         finally:
             for name in staged:
@@ -397,7 +410,7 @@ class Warehouse:
             n = self._exec_statement(statement)
             self.con.commit()
         except BaseException:
-            self.con.rollback()
+            self._rollback()
             raise
         return n
 
@@ -444,7 +457,7 @@ class Warehouse:
             yield
             self.con.commit()
         except BaseException:
-            self.con.rollback()
+            self._rollback()
             raise
 
     def unkeyed_reports(self, batch_rows: int = 20_000) -> Iterator[list[dict[str, Any]]]:
@@ -572,7 +585,7 @@ class Warehouse:
             result = work()
             self.con.commit()
         except BaseException:
-            self.con.rollback()
+            self._rollback()
             raise
         finally:
             for name in staged:

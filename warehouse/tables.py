@@ -43,8 +43,8 @@ TABLES: tuple[Table, ...] = (
     Table("work_report_items", ("report_id", "kind", "ordinal"), INSERT_ONLY, "report", "schema/001_core.sql",
           REPORT_YEAR),
     # A report's candidate terms and counts (transforms/keywords.py).
-    Table("keyword_candidates", ("report_id", "term"), INSERT_ONLY, "report", "schema/004_keyword_candidates.sql",
-          REPORT_YEAR),
+    Table("keyword_candidates", ("report_id", "term"), INSERT_ONLY, "report",
+          "schema/011_keyword_candidates_unindexed.sql", REPORT_YEAR),
     Table("fact_spans", ("report_id", "field", "value", "start_offset", "end_offset"), INSERT_ONLY, "report",
           "schema/001_core.sql", REPORT_YEAR),
     # The public contract, exported next to the report tables.

@@ -130,6 +130,16 @@ insert into keyword_candidates by name
 select s.* from stg_keyword_candidates as s
 where s.report_id in (select report_id from new_reports);
 
+-- name: duplicate_keyword_candidates
+-- keyword_candidates has no primary-key index (schema/011): the (report, term) keys this load
+-- inserts more than once, counted over the run's own rows.
+select count(*) from (
+    select report_id, term from stg_keyword_candidates
+    where report_id in (select report_id from new_reports)
+    group by report_id, term
+    having count(*) > 1
+);
+
 -- name: insert_fact_spans
 insert into fact_spans by name
 select s.* from stg_fact_spans as s
