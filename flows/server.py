@@ -4,11 +4,12 @@ is configured.
 Prefect's temporary per-process server cannot run schedules, so `congress-etl serve`
 starts `prefect server start` itself and talks to it like any other Prefect API.
 
-`congress-etl run` (cron, a shell) does the same for the length of one run, started before the
-run's own imports: Prefect's temporary server is only started once the flow is called, after
-this process has imported Prefect's server code (3.6 s) — start-up then costs the sum of the
-two, ~9 s of a run's wall time, where starting first overlaps the server's boot (~4.5 s) with
-the run's imports (~3 s).
+`congress-etl run` (cron, a shell) starts one for the length of the run, before the run's own
+imports: Prefect's temporary server is only started once the flow is called, after this process
+has imported Prefect's server code (3.6 s) — start-up then costs the sum of the two, ~9 s of a
+run's wall time, where starting first overlaps the server's boot with the run's imports (~3 s).
+That server is the app Prefect's temporary server runs (`run_only`: API, run records, events and
+logs; no UI, no scheduling services), served by uvicorn without the `prefect` CLI in front.
 """
 
 from __future__ import annotations
@@ -74,15 +75,30 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child between 
 
 
 def start_prefect_server(home: Path, port: int, log_path: Path | None = None, ui: bool = True,
-                         die_with_parent: bool = False) -> tuple[subprocess.Popen, str]:
-    """Start `prefect server start` on 127.0.0.1:port (state under `home`), without waiting:
-    (the process, its API URL). Its log is appended to `log_path` (home/server.log)."""
+                         die_with_parent: bool = False, run_only: bool = False) -> tuple[subprocess.Popen, str]:
+    """Start a Prefect server on 127.0.0.1:port (state under `home`), without waiting:
+    (the process, its API URL). Its log is appended to `log_path` (home/server.log).
+
+    `run_only`: the server records one run's flow, tasks, logs and events and nothing else, as
+    Prefect's own temporary server does (its app in ephemeral mode, served by uvicorn directly):
+    no UI and none of the loop services a long-lived server runs for deployments (scheduler,
+    late runs, foreman, cancellation clean-up...), which cost CPU at boot and poll during the
+    run, and no `prefect` CLI process to import first. Otherwise `prefect server start`."""
     home.mkdir(parents=True, exist_ok=True)
     log_path = log_path or home / "server.log"
     env = server_env(home)
-    env["PREFECT_UI_ENABLED"] = "true" if ui else "false"
-    prefect_cli = Path(sys.executable).with_name("prefect")
-    cmd = [str(prefect_cli), "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+    env["PREFECT_UI_ENABLED"] = "true" if ui and not run_only else "false"
+    if run_only:
+        import importlib.util  # not `import prefect`: this runs before the run's own imports
+
+        prefect_dir = Path(importlib.util.find_spec("prefect").origin).parent
+        env.update({"PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"})
+        cmd = [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect_dir.parent), "--factory",
+               "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
+               "--log-level", "warning", "--lifespan", "on"]
+    else:
+        prefect_cli = Path(sys.executable).with_name("prefect")
+        cmd = [str(prefect_cli), "server", "start", "--host", "127.0.0.1", "--port", str(port)]
     with log_path.open("ab") as log:
         proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                                 preexec_fn=_die_with_parent if die_with_parent else None)
@@ -116,7 +132,7 @@ class RunServer:
     def __init__(self, home: Path | None = None, timeout_s: float = 120) -> None:
         self.home = home or prefect_home()
         self.timeout_s = timeout_s
-        self.proc, self.api_url = start_prefect_server(self.home, free_port(), ui=False, die_with_parent=True)
+        self.proc, self.api_url = start_prefect_server(self.home, free_port(), run_only=True, die_with_parent=True)
         # Stopped at exit, as Prefect stops its temporary server: exit handlers run last-registered
         # first, so Prefect's own (registered during the run) send the run's last logs and events
         # before the server goes; stopped earlier, they retry against a closed port for a minute.
