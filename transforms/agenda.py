@@ -368,7 +368,14 @@ def _item_texts(s: str, items: list[tuple[int, int, int]], hard_end: int) -> lis
 
 
 _COUNT = r"(\d+|[一二两三四五六七八九十]+|几)"
+# Every character a `_TASK_CUE` match can start with (the first characters of its lead-in words).
+# The pattern checks it first: its alternatives open with optional words, which leaves the regex
+# engine no first character to skip ahead to, so it tried every alternative at every position of
+# every sentence with a trigger (0.34 ms of a generated report; 0.14 ms with the check).
+# tests/test_agenda.py derives the set from the pattern itself.
+TASK_CUE_FIRST = "重着全扎集突聚切努抓做推实落开完部安提明从打主"
 _TASK_CUE = re.compile(
+    rf"(?=[{TASK_CUE_FIRST}])(?:"
     rf"(?:(?:重点|着力|全力|扎实|集中|突出|聚焦|切实|努力)?(?:抓好|做好|抓|做|推进|实施|落实|突出|聚焦|开展|完成)"
     rf"|重点|着力|部署|安排|提出|明确)[^。:：]{{0,12}}?(?:以下)?{_COUNT}(?:个)?(?:方面|项|件)"
     rf"(?:(?:的)?(?:重点|主要|具体)?{alternation(lexicon.TASK_NOUNS)}|(?=[:：]))"
@@ -379,6 +386,7 @@ _TASK_CUE = re.compile(
     rf"|(?:聚焦|实现|实施|推进|抓好|做好|打好|开展|推动)[“\"]{_COUNT}个[^“”\"：:。]{{1,6}}[”\"](?=\s*[:：])"
     rf"|(?:主要|重点)(?:工作)?(?:任务|工作)(?:是|为|有|包括)?(?=[:：])"
     rf"|(?:抓好|做好|推进|落实|着力|突出)以下(?:几(?:个方面|项|方面)|[^。:：]{{0,6}})(?:的)?(?:重点)?(?:工作|任务)"
+    rf")"
 )
 _FORWARD = re.compile(r"今年|明年|新的一年|下一步|今后一年|本年|来年|\d{4}年|[一二〇零○]{4}年|(?<![主重需])要|将|重点")
 _COMING = re.compile(r"今年|明年|新的一年|下一步|今后|来年|新一年|\d{4}年|[一二〇零○]{4}年")
