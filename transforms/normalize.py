@@ -70,13 +70,18 @@ _BRACKET_TAG_RE = re.compile(rf"(?:\[(?<=[{HAN}]\[)[^\[\]\n]{{1,12}}\]|［(?<=[{
 _HAN_GAP_RE = re.compile(rf"[ \t](?<=[{HAN}][ \t])[ \t]*(?=[{HAN}])")
 
 
-# Characters `_FULL_TO_HALF` changes, in runs: only these go through `str.translate`, whose
-# per-character dict lookups would otherwise cost more than the rest of normalisation.
-_FULL_RE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_FULL_TO_HALF)) + "]+")
+# A character `_FULL_TO_HALF` changes. `str.translate` over the whole text does a dict lookup per
+# character, and a substitution per run of them (every full-width comma) a Python call per run:
+# a report holds a handful of distinct ones, each replaced everywhere in one `str.replace`
+# (their replacements are ASCII, which the table leaves alone, so the order does not matter).
+_FULL_CHAR_RE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_FULL_TO_HALF)) + "]")
+_HALF_OF = {chr(cp): chr(half) for cp, half in _FULL_TO_HALF.items()}
 
 
 def _to_half_width(text: str) -> str:
-    return _FULL_RE.sub(lambda m: m.group().translate(_FULL_TO_HALF), text)
+    for ch in set(_FULL_CHAR_RE.findall(text)):
+        text = text.replace(ch, _HALF_OF[ch])
+    return text
 
 
 def _norm_char(ch: str) -> str:
