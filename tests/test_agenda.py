@@ -287,3 +287,4 @@ def test_enumerated_key_tasks(n, marker, when, sep) -> None:
     assert out["key_tasks"].value == n
     assert [f.value.ordinal for f in out["key_task_items"]] == list(range(1, n + 1))
     assert out["key_task_items"][-1].value.heading == f"推进第{n}项事业"
+

@@ -74,6 +74,17 @@ def test_tokens_equal_stock_jieba_on_any_text(text: str) -> None:
     assert kw.segment(text) == kw.reference_segment(text)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("人民代表大会营商环境第十四届林艶摄記者，。 \n\t\r\u3000+-#&._%0129AbZａ𠀀"),
+               max_size=80))
+def test_the_route_walk_equals_jieba_nexts_own_cut(text: str) -> None:
+    """`segment` walks jieba_next's route itself (README "Segmentation"): the tokens are the ones
+    jieba_next's own `cut` gives, blocks, whitespace and glued ASCII letters and digits included."""
+    import jieba_next
+
+    assert kw.segment(text) == jieba_next.lcut(text, HMM=False)
+
+
 @pytest.mark.parametrize("text", ["", " ", "\n\n", "２０２４年", "ＡＢＣ人大", "𠀀𠀁人大"])
 def test_edge_texts(text: str) -> None:
     assert kw.segment(text) == kw.reference_segment(text)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from transforms.facts import Fact, ReportFacts
+from transforms.firstchar import guarded
 from transforms.lexicon import alternation, common, compile_words
 from transforms.lexicon import attendance as lexicon
 from transforms.numbers import CHINESE_DIGITS, NUMBER, parse_int
@@ -40,7 +41,7 @@ _APPROX_AFTER = re.compile(r"\s*" + alternation(lexicon.APPROX_AFTER))
 _APPROX_TAIL = re.compile(r"\s*(?:左右|以上|上下)")
 _BEFORE_COUNT = rf"(?=\s*[\d{CHINESE_DIGITS}])"
 
-ROSTER_RE = re.compile(
+ROSTER_RE = guarded(
     rf"(?P<cue>{alternation(lexicon.ROSTER_CUES)}"
     # `共` / `全镇` right before a count; `常委会组成人员25人，出席会议21人`: the committee's size, read
     # as a roster with a present figure
@@ -51,7 +52,7 @@ ROSTER_RE = re.compile(
     rf"|(?<=常委会|委员会)组成人员{_BEFORE_COUNT})"
     rf"(?P<gap>{_GAP})\s*[:：]?\s*{_NUM}\s*(?P<unit>{_UNIT})"
 )
-PRESENT_RE = re.compile(
+PRESENT_RE = guarded(
     rf"(?<![{lexicon.NOT_BEFORE_PRESENT}])(?P<cue>{alternation(lexicon.PRESENT_CUES)})"
     rf"(?P<gap>{_GAP})\s*[:：]?\s*{_NUM}\s*(?P<unit>{_UNIT})"
 )
@@ -62,10 +63,10 @@ ABSENT_RE = re.compile(
 )
 
 _NEG = lexicon.NEGATIONS
-_CLAIM_RE = re.compile(rf"(?<![{_NEG}])(?:" + "|".join(lexicon.QUORUM_CLAIMS) + ")")
+_CLAIM_RE = guarded(rf"(?<![{_NEG}])(?:" + "|".join(lexicon.QUORUM_CLAIMS) + ")")
 _NEG_CLAIM_RE = re.compile(rf"(?:不|未|没有)(?:符合|满足|达到|足|够|超过)[^,，。;；\n]{{0,6}}?(?:法定|规定)人数")
 # Majority / two-thirds claims only count inside an attendance sentence.
-_RATIO_CLAIM_RE = re.compile(rf"(?<![{_NEG}])" + "|".join(lexicon.RATIO_CLAIMS))
+_RATIO_CLAIM_RE = guarded(rf"(?<![{_NEG}])" + "|".join(lexicon.RATIO_CLAIMS))
 
 _NOUNS = lexicon.GROUP_NOUNS
 _BODY_SCOPE = {

@@ -22,6 +22,7 @@ from typing import Any
 
 from transforms.document import Document
 from transforms.facts import ReportFacts
+from transforms.firstchar import guarded
 from transforms.lexicon import alternation, common, compile_words
 from transforms.lexicon import dates as lexicon
 from transforms.sitting import Located, locate
@@ -71,7 +72,7 @@ def _stamp_dates(s: str, limit: int) -> Iterator[re.Match[str]]:
 
 
 # A newspaper page stamp (`人民日报 2024年3月11日 第01版`) dates the article as well.
-STAMP_CUE = re.compile(lexicon.STAMP_CUES)
+STAMP_CUE = guarded(lexicon.STAMP_CUES)
 # What a stamp line holds besides its date and the outlet's name: clock, weekday, page, brackets.
 _STAMP_FURNITURE = re.compile(
     r"\d{1,2}:\d{2}(?::\d{2})?|[(（]?(?:星期|周|礼拜)[一二三四五六日天][)）]?|(?:版次[:：]?\s*)?第?\s*[A-Z]?\d{1,3}\s*版"
@@ -91,7 +92,7 @@ TIME = re.compile(
     rf"|[:：](?P<mm>\d{{2}})(?!\d))")
 START_CUE = compile_words(lexicon.START_CUES)
 ARRIVAL = compile_words(lexicon.ARRIVAL)
-_TIME_LABEL = re.compile(r"(?:[【\[]\s*(?:会议)?时间\s*[】\]]|(?:会议|开会)时间\s*[:：])")
+_TIME_LABEL = guarded(r"(?:[【\[]\s*(?:会议)?时间\s*[】\]]|(?:会议|开会)时间\s*[:：])")
 _HELD_CLOSING = re.compile(r"(?:举行|召开)了?(?:闭幕|闭会)(?:会议|大会|会|式)?")
 END_CUE = compile_words(lexicon.END_CUES)
 FUTURE = compile_words(common.FUTURE, common.FUTURE_DAYS)

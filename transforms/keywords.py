@@ -32,9 +32,11 @@ import logging
 import math
 import re
 import threading
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -158,7 +160,52 @@ def loaded_terms() -> frozenset[str]:
 
 def segment(text: str) -> list[str]:
     """Tokens of `text` (dictionary words, HMM off); `"".join(segment(text)) == text`."""
-    return _segmenter.lcut(text, HMM=HMM)
+    if SEGMENTER != "jieba_next":  # pragma: no cover - jieba-next is a pinned dependency
+        return _segmenter.lcut(text, HMM=HMM)
+    return _cut_no_hmm(text)
+
+
+# jieba_next's `cut(HMM=False)` computes each block's route (the most probable split) in Rust and
+# then walks it in Python, one generator step and one regex match per token: that walk cost more
+# CPU than the Rust part (0.85 vs 0.5 ms of a generated report). `_cut_no_hmm` walks the same
+# route in one plain loop — the same blocks (its patterns), the same route (its Rust call), the
+# same rule of gluing single ASCII letters and digits — so the tokens are jieba_next's, which
+# `tests/test_segmentation.py` checks against stock jieba's.
+if SEGMENTER == "jieba_next":
+    from jieba_next._patterns import re_han_default as _RE_HAN
+    from jieba_next._patterns import re_skip_default as _RE_SKIP
+_ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")  # jieba's re_eng
+
+
+def _cut_no_hmm(text: str) -> list[str]:
+    out: list[str] = []
+    append = out.append
+    route_of = _segmenter.dt._route_from_rust
+    # A split on a capturing pattern alternates: text between blocks at even indexes, blocks at odd.
+    for k, block in enumerate(_RE_HAN.split(text)):
+        if k % 2:
+            route = route_of(block)
+            x, n, glued = 0, len(block), ""
+            while x < n:
+                y = route[x] + 1
+                if y - x == 1 and block[x] in _ASCII_ALNUM:
+                    glued += block[x]
+                else:
+                    if glued:
+                        append(glued)
+                        glued = ""
+                    append(block[x:y])
+                x = y
+            if glued:
+                append(glued)
+        elif block:
+            # Between blocks: each whitespace character (or CRLF, the odd pieces) and every other character alone.
+            for i, piece in enumerate(_RE_SKIP.split(block)):
+                if i % 2:
+                    append(piece)
+                else:
+                    out.extend(piece)
+    return out
 
 
 def reference_segment(text: str) -> list[str]:
@@ -227,23 +274,33 @@ def candidates_from_tokens(tokens: Iterable[str], masked: list[tuple[int, int]] 
     """The report's candidate terms from its segmentation (tokens in text order, joining to the
     text): count, content tokens in the report (`tokens`) and tf = count / tokens, at most
     `limit`, most frequent first (then longer, then by term, so the cut is deterministic)."""
-    counts: Counter = Counter()
-    pos, k = 0, 0
-    spans = sorted(masked)
-    for token in tokens:
-        start, pos = pos, pos + len(token)
-        while k < len(spans) and spans[k][1] <= start:
-            k += 1
-        if k < len(spans) and spans[k][0] < pos:  # overlaps a masked name
-            continue
+    tokens = tokens if isinstance(tokens, list) else list(tokens)
+    # Counted in C, then each distinct token judged once: a generated report has ~1,100 tokens
+    # but a few hundred distinct ones, and a Python step per token cost 0.5 ms of its 8.
+    counts = Counter(tokens)
+    if masked:  # take back the tokens that overlap a masked name (a few per report)
+        counts.subtract(tokens[i] for i in _overlapping(tokens, masked))
+    kept: Counter = Counter()
+    for token, count in counts.items():
         term = token.strip()
-        if _keep(term):
-            counts[term] += 1
-    total = sum(counts.values())
+        if count > 0 and _keep(term):
+            kept[term] += count
+    total = sum(kept.values())
     if not total:
         return []
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[:limit]
+    ranked = sorted(kept.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[:limit]
     return [Keyword(term=t, weight=round(c / total, 6), count=c, tokens=total) for t, c in ranked]
+
+
+def _overlapping(tokens: list[str], spans: Iterable[tuple[int, int]]) -> set[int]:
+    """Indexes of the tokens that overlap one of the [a, b) spans (token start < b and token end
+    > a; a token at an empty span's position counts when the position is inside it)."""
+    ends = list(accumulate(map(len, tokens)))
+    starts = [0, *ends[:-1]]
+    found: set[int] = set()
+    for a, b in spans:
+        found.update(range(bisect_right(ends, a), bisect_left(starts, b)))
+    return found
 
 
 def candidates(text: str, names: Iterable[str] = ()) -> list[Keyword]:

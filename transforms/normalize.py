@@ -50,27 +50,38 @@ _HTML_RE = re.compile(
     rf"<!--.*?-->|</?(?:{_TAG_NAMES})\s*/?>|<(?:{_TAG_NAMES})\s+[\w:-]+\s*=[^<>\n]{{0,300}}?/?>", re.I | re.S
 )
 
+# These three patterns start with the bracket or space they look for and check the Chinese
+# character before it afterwards (`X(?<=[HAN]X)`, the same matches as `(?<=[HAN])X`): a pattern
+# that starts with a lookbehind gives the regex engine no first character to skip ahead to, so it
+# tried the lookbehind at every position of the text (3x the CPU).
+
 # Pinyin gloss right after a Chinese character: 會(huì), 会（hui4）, 朔(shuò)州.
 _PY_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ"
 _TONE_MARKS = set("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ")
 _GLOSS_RE = re.compile(
-    rf"(?<=[{HAN}])[(（]\s*([{_PY_LETTERS}]+[1-5]?(?:[\s'’·][{_PY_LETTERS}]+[1-5]?){{0,3}})\s*[)）]", re.I
+    rf"[(（](?<=[{HAN}][(（])\s*([{_PY_LETTERS}]+[1-5]?(?:[\s'’·][{_PY_LETTERS}]+[1-5]?){{0,3}})\s*[)）]", re.I
 )
 
 # A short bracketed tag wedged between two Chinese characters: 人民[标签]代表, 人民【广告】代表.
-_BRACKET_TAG_RE = re.compile(rf"(?<=[{HAN}])(?:\[[^\[\]\n]{{1,12}}\]|［[^［］\n]{{1,12}}］|【[^【】\n]{{1,8}}】)(?=[{HAN}])")
+_BRACKET_TAG_RE = re.compile(rf"(?:\[(?<=[{HAN}]\[)[^\[\]\n]{{1,12}}\]|［(?<=[{HAN}]［)[^［］\n]{{1,12}}］"
+                             rf"|【(?<=[{HAN}]【)[^【】\n]{{1,8}}】)(?=[{HAN}])")
 
 # Horizontal whitespace between two Chinese characters.
-_HAN_GAP_RE = re.compile(rf"(?<=[{HAN}])[ \t]+(?=[{HAN}])")
+_HAN_GAP_RE = re.compile(rf"[ \t](?<=[{HAN}][ \t])[ \t]*(?=[{HAN}])")
 
 
-# Characters `_FULL_TO_HALF` changes, in runs: only these go through `str.translate`, whose
-# per-character dict lookups would otherwise cost more than the rest of normalisation.
-_FULL_RE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_FULL_TO_HALF)) + "]+")
+# A character `_FULL_TO_HALF` changes. `str.translate` over the whole text does a dict lookup per
+# character, and a substitution per run of them (every full-width comma) a Python call per run:
+# a report holds a handful of distinct ones, each replaced everywhere in one `str.replace`
+# (their replacements are ASCII, which the table leaves alone, so the order does not matter).
+_FULL_CHAR_RE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_FULL_TO_HALF)) + "]")
+_HALF_OF = {chr(cp): chr(half) for cp, half in _FULL_TO_HALF.items()}
 
 
 def _to_half_width(text: str) -> str:
-    return _FULL_RE.sub(lambda m: m.group().translate(_FULL_TO_HALF), text)
+    for ch in set(_FULL_CHAR_RE.findall(text)):
+        text = text.replace(ch, _HALF_OF[ch])
+    return text
 
 
 def _norm_char(ch: str) -> str:
@@ -212,7 +223,15 @@ def soft_wraps(text: str, force: bool = False) -> set[int]:
     lines = text.split("\n")
     if len(lines) < 2:
         return set()
-    widths = _widths([line.rstrip() for line in lines])
+    stripped = [line.rstrip() for line in lines]
+    if not force:
+        # A line is len to 2 × len columns wide: when the quantile below of the lengths alone is
+        # past 160 columns, so is the wrap width, and the text is paragraphs (most reports), known
+        # without measuring widths character by character.
+        lengths = sorted(n for n in map(len, stripped) if n)
+        if lengths and lengths[max(0, int(len(lengths) * 0.9) - 1)] > 160:
+            return set()
+    widths = _widths(stripped)
     nonempty = sorted(w for w in widths if w)
     if not nonempty:
         return set()

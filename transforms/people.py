@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from transforms.facts import Fact, Person, ReportFacts
+from transforms.firstchar import guarded
 from transforms.lexicon import alternation, compile_words
 from transforms.lexicon import people as lexicon
 from transforms.sitting import is_presidium_meeting
@@ -425,7 +426,7 @@ def _presider(view: Derived, is_presidium_meeting: bool, event: str | None) -> N
     return None
 
 
-_REPORT_RE = re.compile(
+_REPORT_RE = guarded(
     # `镇长X所作的《双溪镇人民政府工作报告》`: the government's name may open the title.
     r"(?:所)?(?:作|做)了?(?:题为[《“\"][^》”\"\n]{1,40}[》”\"])?的?\s*(?:[《“\"][^》”\"\n]{0,16}?)?(?P<rep>政府工作报告|工作报告)"
     r"|(?:报告|汇报)了?(?P<rep3>政府工作)(?!报告)"
@@ -486,8 +487,8 @@ def _work_report(view: Derived) -> NameSpan | None:
 
 
 _ORG_END = set(lexicon.ORG_ENDS)
-_ROSTRUM_RE = re.compile(r"(?:出席(?:会议|大会|开幕会|闭幕会)?并)?在主席台(?:前排)?(?:就座|就坐)")
-_ATTEND_RE = re.compile(r"(?:应邀)?出席(?:了)?(?:会议|大会|开幕会|闭幕会|开幕式)")
+_ROSTRUM_RE = guarded(r"(?:出席(?:会议|大会|开幕会|闭幕会)?并)?在主席台(?:前排)?(?:就座|就坐)")
+_ATTEND_RE = guarded(r"(?:应邀)?出席(?:了)?(?:会议|大会|开幕会|闭幕会|开幕式)")
 
 
 def _listed_before(s: str, end: int) -> list[NameSpan]:

@@ -60,9 +60,20 @@ def fingerprint(text: str, k: int = SHINGLE, size: int = SKETCH_SIZE) -> tuple[i
     if not s:
         return None
     grams = {s[i:i + k] for i in range(max(1, len(s) - k + 1))}
-    hashes = sorted({int.from_bytes(hashlib.blake2b(g.encode("utf-8"), digest_size=4).digest(), "big")
-                     for g in grams})
-    return tuple(hashes[:size])
+    # Each distinct shingle hashed by a copy of one prepared blake2b (cheaper than a constructor
+    # call parsing `digest_size` each time); numpy reads the digests as big-endian 32-bit ints,
+    # sorts and de-duplicates them — a Python step per hash (int.from_bytes, a set of ints,
+    # sorted) cost as much as the hashing.
+    digests = []
+    for g in grams:
+        h = _BLAKE2B_4.copy()
+        h.update(g.encode("utf-8"))
+        digests.append(h.digest())
+    hashes = np.frombuffer(b"".join(digests), dtype=">u4").astype(np.uint32)
+    return tuple(np.unique(hashes)[:size].tolist())
+
+
+_BLAKE2B_4 = hashlib.blake2b(digest_size=4)  # never updated: only copied
 
 
 def resemblance(a: Sequence[int], b: Sequence[int], size: int = SKETCH_SIZE) -> float:

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from transforms.facts import ReportFacts
+from transforms.firstchar import guarded
 from transforms.lexicon import alternation, common, compile_words
 from transforms.lexicon import sitting as lexicon
 from transforms.numbers import CHINESE_DIGITS, NUMBER, parse_int
@@ -394,7 +395,7 @@ _NOT_A_REPORT_TITLE = re.compile(alternation(lexicon.DOCUMENT_TITLES) + r"\s*$")
 # The sitting as what is studied (`传达学习十四届全国人大二次会议…精神`).
 _STUDIED = re.compile(alternation(lexicon.STUDIED))
 # Blanks to fill in (`应到代表____名`): a template, not a report.
-_BLANKS = re.compile(lexicon.BLANKS)
+_BLANKS = guarded(lexicon.BLANKS)
 NOT_SITTING_AFTER = re.compile(rf"^\s*(?:{lexicon.NOT_SITTING_AFTER})")
 _SITTING_VERB = re.compile(r"开幕|闭幕|闭会|召开|举行")
 # Preparations that are over (`经过近一个月筹备，…召开`) announce nothing.
