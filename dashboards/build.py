@@ -124,15 +124,14 @@ def _build(db: Path | str, previous: Path | None, stage: Path, *, links: Mapping
         dims = _Dims(dim_values)
         generated_at = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
-        # top lists: the chunks of the changed years and of all years, the rest linked
-        rendered = b.parts_to_render()
+        # top lists: the chunks holding a list that changed, the rest linked
+        rendered = set(b.parts_to_render())
         for (p, y), text in _parts(b.list_entries()):
             name = _part_name(p, y)  # written, or linked when the previous version's is the same
             _write_or_link(stage, previous, name + ".js", raw_chunk_script(name, text))
         if previous is not None and not changes.full:
-            redone = {y for _, y in rendered} | {"*"} | {str(y) for y in changes.years}
             for p, y in b.all_parts():
-                if y not in redone:
+                if (p, y) not in rendered:
                     _link(previous / f"{_part_name(p, y)}.js", stage / f"{_part_name(p, y)}.js")
         parts = sorted(_part_name(p, y) for p, y in b.all_parts())
 

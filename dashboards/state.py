@@ -42,17 +42,20 @@ MEMORY_LIMIT = "512MB"
 ALL = "all"  # '*' (all provinces, all years) in file names
 
 # State tables → the column that partitions them into files (None: one file).
-# Items and people grow with the warehouse: one file per year, and a build writes its changed years'.
+# Items, people and the top lists grow with the warehouse: one folder per year (the lists over
+# all years: `part=all`), and a build writes its changed years' (and the all-years lists).
 # The cubes (a row per filter cell) are read whole by every build for the summary, the meetings'
 # fingerprints to find the changed ones: one file each.
 PARTITIONED: dict[str, str | None] = {
     "years": None, "meetings": None,
     "sitting_cube": None, "distribution": None, "months": None, "meeting_cube": None,
     "violation_cube": None, "themes": None,
-    "items": "year", "people": "year", "star_lists": None, "parts": None, "listed": None,
+    "items": "year", "people": "year", "lists": "y", "parts": None, "listed": None,
 }
+# The folder name of a partitioning column's value (the `{part}` of save_years).
+PART_EXPR = {"year": "cast(year as varchar)", "y": f"case when y = '*' then '{ALL}' else y end"}
 # The temp table each state table is saved from.
-SOURCES = {"years": "new_years", "meetings": "new_meetings", "items": "fresh_items", "people": "fresh_people", "star_lists": "star_lists",
+SOURCES = {"years": "new_years", "meetings": "new_meetings", "items": "fresh_items", "people": "fresh_people", "lists": "new_lists",
            "parts": "new_parts", "listed": "new_listed",
            **{c: f"all_{c}" for c in ("sitting_cube", "distribution", "months", "meeting_cube", "violation_cube",
                                       "themes")}}
@@ -156,7 +159,6 @@ class StateBuild:
         self.run("fresh_people")
         k = {"k": self.top_k}
         self.run("lists_macro")
-        self.run("year_lists", k)
         if full:
             self.run("no_previous_state")
             for cube in CUBES:
@@ -165,18 +167,23 @@ class StateBuild:
             self.run("all_rows", table=table)
         for table in CUBES:
             self.run("all_cube", table=table)
-        if full:  # the all-years lists from every row: a computation independent of the merge
+        if full:  # every list from every row: a computation independent of the merge
+            self.run("year_lists", k)
             self.run("star_lists_full", k)
+            self.run("full_lists")
+            self.run("render_all")
         else:
             for table in ("items", "people"):
                 self.run("old_touched", table=table)
             self.run("changed_meetings")
+            self._old_lists(years)
             self.run("star_delta")
             self.run("star_dirty")
             self.run("star_merge", k)
+            self.run("render_affected")
         keep: dict[str, list[str]] = {}
         if not full:
-            redone = {partition_dir(y) for y in years}
+            redone = {partition_dir(y) for y in years} | {f"part={ALL}"}
             for table, column in PARTITIONED.items():
                 if column is not None:
                     keep[table] = sorted(p.name for p in (self.previous / table).iterdir()
@@ -193,9 +200,26 @@ class StateBuild:
             if not files:  # a table the previous build wrote no file for: not a whole state
                 self.previous = None
                 return
+            if table == "lists":  # read by year, once the changed years are known (_old_lists)
+                continue
             listed = ", ".join(f"'{_sql_path(Path(f))}'" for f in files)
             self.con.execute(f"create or replace temp view old_{table} as "
                              f"select * from read_parquet([{listed}], hive_partitioning = false)")
+
+    def _old_lists(self, years: Sequence[int]) -> None:
+        """View old_lists over the previous lists of the changed years and of all years: the
+        only ones a build merges (the other years' files are linked)."""
+        assert self.previous is not None
+        folders = {partition_dir(y) for y in years} | {f"part={ALL}", EMPTY}
+        files = sorted(str(p) for p in (self.previous / "lists").glob("*/*.parquet") if p.parent.name in folders)
+        if not files:  # no list in those years nor over all years: the schema of any file
+            files = sorted(str(p) for p in (self.previous / "lists").glob("*/*.parquet"))[:1]
+            where = " where false"
+        else:
+            where = ""
+        listed = ", ".join(f"'{_sql_path(Path(f))}'" for f in files)
+        self.con.execute(f"create or replace temp view old_lists as "
+                         f"select * from read_parquet([{listed}], hive_partitioning = false){where}")
 
     def _scope(self, full: bool) -> None:
         """The source rows of the changed years in catalog `scope` (a full build: views over
@@ -258,7 +282,7 @@ class StateBuild:
                 (dest / table / "part=all").mkdir(parents=True)
                 self.run("save_whole", **fill)
             else:
-                self.run("save_years", **fill)
+                self.run("save_years", part=PART_EXPR[column], **fill)
 
     def finish_state(self, dest: Path) -> None:
         """After the kept partitions are linked: a table left without any file gets an empty
@@ -302,8 +326,8 @@ class StateBuild:
         return dims, out
 
     def parts_to_render(self) -> list[tuple[str, str]]:
-        """(province, y) of the list chunks this build writes: every province of the changed
-        years and of the all-years lists; `new_parts` lists every chunk that exists."""
+        """(province, y) of the list chunks this build writes: those holding a list it merged or
+        recomputed (a full build: all); `new_parts` lists every chunk that exists."""
         self.run("new_parts")
         return [(r[0], r[1]) for r in self.con.execute(self.q["rendered_parts"]).fetchall()]
 
@@ -357,7 +381,6 @@ class StateBuild:
         cur = self.con.execute(self.q["list_entries"])
         while batch := cur.fetchmany(5000):
             yield from batch
-        self.con.execute("drop table fresh_lists")  # rendered; only the all-years lists are kept
 
 
 def _usable(previous: Path | None, key: str) -> Path | None:

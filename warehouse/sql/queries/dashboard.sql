@@ -86,7 +86,6 @@ where n.fp is distinct from o.fp;
 -- ... and the rest of an empty previous state, in the shapes this build gives them.
 create or replace temp table old_items as select * from fresh_items limit 0;
 create or replace temp table old_people as select * from fresh_people limit 0;
-create or replace temp table old_star_lists as select * from fresh_lists limit 0;
 create or replace temp table old_parts (p varchar, y varchar);
 create or replace temp table old_meetings as select * from new_meetings limit 0;
 create or replace temp table old_listed as select 0::bigint as rank, meeting_id, fp from new_meetings limit 0;
@@ -276,10 +275,11 @@ group by name, year, level, province, body, event;
 -- ---------------------------------------------------------------- top lists
 
 -- name: year_lists
--- Every top list of the recomputed years (y = the year), from their rows alone; then, for a full
--- build, the lists over all years (y = '*') from every row. One row per list entry, `rank` from
--- 1. Items are numbered in their kind's order and people in name order first, so the grouping
--- sets aggregate integers (`min(n, $k)`: the k smallest) rather than rows.
+-- A full build computes every top list from every row: those of each year (y = the year), then
+-- those over all years (y = '*'), then puts them together (full_lists); an incremental build
+-- merges them (star_*). One row per list entry, `rank` from 1. Items are numbered in their
+-- kind's order and people in name order first, so the grouping sets aggregate integers
+-- (`min(n, $k)`: the k smallest) rather than rows.
 create or replace temp table fresh_lists as
 select * from lists_of('fresh_items', 'fresh_people', true, $k);
 
@@ -395,10 +395,11 @@ from people_entries as x
 inner join names on names.id = x.x.id;
 
 -- name: star_delta
--- An incremental build's all-years lists start from what changed in the recomputed years:
--- item rows that left (or changed: their old version) and came (their new version) — diffed
--- over the changed meetings' items only, the others being the same rows on both sides — and the
--- people counts likewise; `star_affected` are the all-years groups those rows fall in.
+-- An incremental build's lists (of each year, y = the year, and over all years, y = '*') start
+-- from what changed in the recomputed years: item rows that left (or changed: their old version)
+-- and came (their new version) — diffed over the changed meetings' items only, the others being
+-- the same rows on both sides — and the people counts likewise; `star_affected` are the groups
+-- (kind, p, y, l, b, e) those rows fall in. Every other group keeps its list.
 create or replace temp table d_removed as
 select * from old_items_touched where meeting_id in (select meeting_id from changed_meetings)
 except all
@@ -414,26 +415,30 @@ select * from fresh_people except all select * from old_people_touched;
 create or replace temp table p_names as
 select distinct name from (select name from p_removed union all select name from p_added);
 create or replace temp table star_affected as
-select distinct kind, p, l, b, e from (
-    select
-        kind,
-        case when grouping(province) = 1 then '*' else province end as p,
-        case when grouping(level) = 1 then '*' else level end as l,
-        case when grouping(body) = 1 then '*' else body end as b,
-        case when grouping(event) = 1 then '*' else event end as e
-    from (select kind, province, level, body, event from d_removed
-          union all select kind, province, level, body, event from d_added)
-    group by kind, cube(province, level, body, event)
+select distinct kind, p, y, l, b, e from (
+    select kind, unnest([cast(year as varchar), '*']) as y, p, l, b, e from (
+        select
+            kind, year,
+            case when grouping(province) = 1 then '*' else province end as p,
+            case when grouping(level) = 1 then '*' else level end as l,
+            case when grouping(body) = 1 then '*' else body end as b,
+            case when grouping(event) = 1 then '*' else event end as e
+        from (select kind, year, province, level, body, event from d_removed
+              union all select kind, year, province, level, body, event from d_added)
+        group by kind, year, cube(province, level, body, event)
+    )
     union all
-    select
-        'people',
-        case when grouping(province) = 1 then '*' else province end,
-        case when grouping(level) = 1 then '*' else level end,
-        case when grouping(body) = 1 then '*' else body end,
-        event
-    from (select province, level, body, event from p_removed
-          union all select province, level, body, event from p_added)
-    group by event, cube(province, level, body)
+    select 'people', unnest([cast(year as varchar), '*']), p, l, b, e from (
+        select
+            year,
+            case when grouping(province) = 1 then '*' else province end as p,
+            case when grouping(level) = 1 then '*' else level end as l,
+            case when grouping(body) = 1 then '*' else body end as b,
+            event as e
+        from (select year, province, level, body, event from p_removed
+              union all select year, province, level, body, event from p_added)
+        group by year, event, cube(province, level, body)
+    )
 );
 
 -- name: star_dirty
@@ -445,6 +450,7 @@ create or replace temp table p_counts as
 with counted as (
     select
         name,
+        case when grouping(year) = 1 then '*' else cast(year as varchar) end as y,
         case when grouping(province) = 1 then '*' else province end as p,
         case when grouping(level) = 1 then '*' else level end as l,
         case when grouping(body) = 1 then '*' else body end as b,
@@ -453,86 +459,108 @@ with counted as (
         sum(as_presider)::bigint as as_presider
     from all_people
     where name in (select name from p_names)
-    group by name, event, cube(province, level, body)
+    group by name, event, grouping sets ((year), ()), cube(province, level, body)
 )
 
 select c.* from counted as c
-where exists (select 1 from star_affected as a
-              where a.kind = 'people' and a.p = c.p and a.l = c.l and a.b = c.b and a.e = c.e);
+semi join star_affected as a
+    on a.kind = 'people' and a.p = c.p and a.y = c.y and a.l = c.l and a.b = c.b and a.e = c.e;
 create or replace temp table star_dirty as
-select distinct o.kind, o.p, o.l, o.b, o.e
-from old_star_lists as o
+select distinct o.kind, o.p, o.y, o.l, o.b, o.e
+from old_lists as o
 inner join d_removed as r on r.kind = o.kind and r.item = o.item
 union
-select distinct o.kind, o.p, o.l, o.b, o.e
-from old_star_lists as o
-semi join star_affected as a on a.kind = o.kind and a.p = o.p and a.l = o.l and a.b = o.b and a.e = o.e
+select distinct o.kind, o.p, o.y, o.l, o.b, o.e
+from old_lists as o
+semi join star_affected as a
+    on a.kind = o.kind and a.p = o.p and a.y = o.y and a.l = o.l and a.b = o.b and a.e = o.e
 left join p_counts as c
-    on c.name = o.ord.t[1] and c.p = o.p and c.l = o.l and c.b = o.b and c.e = o.e
+    on c.name = o.ord.t[1] and c.p = o.p and c.y = o.y and c.l = o.l and c.b = o.b and c.e = o.e
 where
     o.kind = 'people'
     and o.ord.t[1] in (select name from p_names)
     and (c.meetings is null or c.meetings < -o.ord.n);
 
 -- name: star_merge
--- The new all-years lists: unaffected groups keep theirs; clean affected groups merge their old
--- list with the changes; dirty ones are recomputed from every row of the group.
-create or replace temp table star_lists as
+-- The new lists of the recomputed years and of all years: unaffected groups keep theirs; clean
+-- affected groups merge their old list with the changes; dirty ones are recomputed from every
+-- row of the group (rows of the group's year, or of every year for y = '*').
+create or replace temp table new_lists as
 with clean as (
     select * from star_affected
     except
     select * from star_dirty
 ),
 
+added as (
+    -- every group a changed item falls in: its year or all years × each filter or '*'
+    select a.kind, y.y, p.p, l.l, b.b, e.e, a.ord, a.item
+    from d_added as a,
+        unnest([cast(a.year as varchar), '*']) as y(y), unnest([a.province, '*']) as p(p),
+        unnest([a.level, '*']) as l(l), unnest([a.body, '*']) as b(b), unnest([a.event, '*']) as e(e)
+),
+
 candidates as (
     -- old entries of clean groups (people: those whose count did not change)
-    select o.kind, o.p, o.l, o.b, o.e, o.ord, o.item
-    from old_star_lists as o
-    semi join clean as g on g.kind = o.kind and g.p = o.p and g.l = o.l and g.b = o.b and g.e = o.e
+    select o.kind, o.p, o.y, o.l, o.b, o.e, o.ord, o.item
+    from old_lists as o
+    semi join clean as g on g.kind = o.kind and g.p = o.p and g.y = o.y and g.l = o.l and g.b = o.b and g.e = o.e
     where o.kind <> 'people' or o.ord.t[1] not in (select name from p_names)
     union all
-    select a.kind, g.p, g.l, g.b, g.e, a.ord, a.item
-    from d_added as a
-    inner join clean as g
-        on g.kind = a.kind and g.p in ('*', a.province) and g.l in ('*', a.level)
-        and g.b in ('*', a.body) and g.e in ('*', a.event)
+    select a.kind, a.p, a.y, a.l, a.b, a.e, a.ord, a.item
+    from added as a
+    semi join clean as g on g.kind = a.kind and g.p = a.p and g.y = a.y and g.l = a.l and g.b = a.b and g.e = a.e
     union all
-    select 'people', c.p, c.l, c.b, c.e, struct_pack(n := -c.meetings::double, t := [c.name]),
+    select 'people', c.p, c.y, c.l, c.b, c.e, struct_pack(n := -c.meetings::double, t := [c.name]),
            json_array(c.name, c.meetings, c.as_chair, c.as_presider)
     from p_counts as c
-    semi join clean as g on g.kind = 'people' and g.p = c.p and g.l = c.l and g.b = c.b and g.e = c.e
+    semi join clean as g
+        on g.kind = 'people' and g.p = c.p and g.y = c.y and g.l = c.l and g.b = c.b and g.e = c.e
 ),
 
 recounted as (
-    -- every row of the dirty groups
-    select i.kind, g.p, g.l, g.b, g.e, i.ord, i.item
+    -- every row of the dirty groups: those of all years, then those of one year
+    select i.kind, g.p, g.y, g.l, g.b, g.e, i.ord, i.item
     from all_items as i
     inner join star_dirty as g
-        on g.kind = i.kind and g.p in ('*', i.province) and g.l in ('*', i.level)
+        on g.kind = i.kind and g.y = '*' and g.p in ('*', i.province) and g.l in ('*', i.level)
         and g.b in ('*', i.body) and g.e in ('*', i.event)
     union all
-    select 'people', g.p, g.l, g.b, g.e, struct_pack(n := -sum(x.meetings)::double, t := [x.name]),
+    select i.kind, g.p, g.y, g.l, g.b, g.e, i.ord, i.item
+    from all_items as i
+    inner join star_dirty as g
+        on g.kind = i.kind and g.y = cast(i.year as varchar) and g.p in ('*', i.province)
+        and g.l in ('*', i.level) and g.b in ('*', i.body) and g.e in ('*', i.event)
+    union all
+    select 'people', g.p, g.y, g.l, g.b, g.e, struct_pack(n := -sum(x.meetings)::double, t := [x.name]),
            json_array(x.name, sum(x.meetings)::bigint, sum(x.as_chair)::bigint, sum(x.as_presider)::bigint)
     from all_people as x
     inner join star_dirty as g
-        on g.kind = 'people' and g.p in ('*', x.province) and g.l in ('*', x.level)
-        and g.b in ('*', x.body) and g.e = x.event
-    group by g.p, g.l, g.b, g.e, x.name
+        on g.kind = 'people' and (g.y = '*' or g.y = cast(x.year as varchar)) and g.p in ('*', x.province)
+        and g.l in ('*', x.level) and g.b in ('*', x.body) and g.e = x.event
+    group by g.p, g.y, g.l, g.b, g.e, x.name
 ),
 
 merged as (
-    select kind, p, l, b, e, arg_min(struct_pack(ord := ord, item := item), ord, $k) as top
+    select kind, p, y, l, b, e, arg_min(struct_pack(ord := ord, item := item), ord, $k) as top
     from (select * from candidates union all select * from recounted)
-    group by kind, p, l, b, e
+    group by kind, p, y, l, b, e
 )
 
 select kind, p, y, l, b, e, rank, ord, item
-from old_star_lists as o
+from old_lists as o
 where not exists (select 1 from star_affected as a
-                  where a.kind = o.kind and a.p = o.p and a.l = o.l and a.b = o.b and a.e = o.e)
+                  where a.kind = o.kind and a.p = o.p and a.y = o.y and a.l = o.l and a.b = o.b and a.e = o.e)
 union all
-select kind, p, '*', l, b, e, rank, x.ord, x.item
+select kind, p, y, l, b, e, rank, x.ord, x.item
 from (select *, unnest(top) as x, generate_subscripts(top, 1) as rank from merged);
+
+-- name: full_lists
+-- A full build's lists: those of every year and those over all years.
+create or replace temp table new_lists as
+select * from fresh_lists union all select * from star_lists;
+drop table fresh_lists;
+drop table star_lists;
 
 -- ---------------------------------------------------------------- the meeting list
 
@@ -664,26 +692,34 @@ semi join detail_members as m on m.report_id = t.report_id and m.meeting_id in (
 
 -- name: new_parts
 -- Every top-list chunk (province, y) of the page: the previous build's of unchanged years, and
--- those of the lists made now (changed years, all years).
+-- those of the lists of this build (changed years, all years).
 create or replace temp table new_parts as
 select distinct p, y from (
     select p, y from old_parts where y <> '*' and y not in (select cast(year as varchar) from touched)
     union all
-    select p, y from fresh_lists
-    union all
-    select p, y from star_lists
+    select p, y from new_lists
 );
 
+-- name: render_all
+-- The chunks a build writes: a full build every one ...
+create or replace temp table rendered as select distinct p, y from new_lists;
+
+-- name: render_affected
+-- ... an incremental one those holding a group whose list it merged or recomputed (the others
+-- hold the previous build's lists: the previous version's file is linked).
+create or replace temp table rendered as
+select distinct p, y from new_lists semi join star_affected as a using (p, y);
+
 -- name: rendered_parts
-select distinct p, y from (select p, y from fresh_lists union all select p, y from star_lists) order by all;
+select p, y from rendered order by all;
 
 -- name: all_parts
 select p, y from new_parts order by all;
 
 -- name: list_entries
--- The entries of the lists made now, in chunk order.
+-- The entries of the chunks a build writes, in chunk order.
 select p, y, l, b, e, kind, item
-from (select * from fresh_lists union all select * from star_lists)
+from new_lists semi join rendered using (p, y)
 order by p, y, l, b, e, kind, rank;
 
 -- name: dim_values
@@ -695,8 +731,9 @@ select value from dict_{column} order by code;
 -- ---------------------------------------------------------------- the state files
 
 -- name: save_years
--- A year-partitioned state table: one folder per year it has rows of (`part=<year>`).
-copy (select *, cast(year as varchar) as part from {source}) to '{target}'
+-- A year-partitioned state table: one folder per year it has rows of (`part=<year>`, `part=all`
+-- for the lists over all years); {part} is the year's expression (dashboards/state.py).
+copy (select *, {part} as part from {source}) to '{target}'
     (format parquet, partition_by (part), write_partition_columns false, overwrite_or_ignore);
 
 -- name: save_whole
@@ -709,7 +746,8 @@ copy (select * from {source} limit 0) to '{target}/data_0.parquet' (format parqu
 -- name: drop_state
 drop table if exists fresh_items;
 drop table if exists fresh_people;
-drop table if exists star_lists;
+drop table if exists new_lists;
+drop table if exists rendered;
 drop table if exists d_removed;
 drop table if exists d_added;
 drop table if exists p_removed;
