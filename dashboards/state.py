@@ -42,18 +42,19 @@ MEMORY_LIMIT = "512MB"
 ALL = "all"  # '*' (all provinces, all years) in file names
 
 # State tables → the column that partitions them into files (None: one file).
-# Items, people and the top lists grow with the warehouse: one folder per year (the lists over
-# all years: `part=all`), and a build writes its changed years' (and the all-years lists).
+# Items and people grow with the warehouse: one folder per year, and a build writes its changed
+# years'; the top lists one folder per top-list chunk (province × year, `part=<y>-<province id>`),
+# and a build writes those of the chunks holding a list it changed.
 # The cubes (a row per filter cell) are read whole by every build for the summary, the meetings'
 # fingerprints to find the changed ones: one file each.
 PARTITIONED: dict[str, str | None] = {
     "years": None, "meetings": None,
     "sitting_cube": None, "distribution": None, "months": None, "meeting_cube": None,
     "violation_cube": None, "themes": None,
-    "items": "year", "people": "year", "lists": "y", "parts": None, "listed": None,
+    "items": "year", "people": "year", "lists": "part", "parts": None, "listed": None,
 }
 # The folder name of a partitioning column's value (the `{part}` of save_years).
-PART_EXPR = {"year": "cast(year as varchar)", "y": f"case when y = '*' then '{ALL}' else y end"}
+PART_EXPR = {"year": "cast(year as varchar)", "part": "list_part(p, y)"}
 # The temp table each state table is saved from.
 SOURCES = {"years": "new_years", "meetings": "new_meetings", "items": "fresh_items", "people": "fresh_people", "lists": "new_lists",
            "parts": "new_parts", "listed": "new_listed",
@@ -171,20 +172,20 @@ class StateBuild:
             self.run("year_lists", k)
             self.run("star_lists_full", k)
             self.run("full_lists")
-            self.run("render_all")
         else:
             for table in ("items", "people"):
                 self.run("old_touched", table=table)
             self.run("changed_meetings")
-            self._old_lists(years)
             self.run("star_delta")
+            lists = {f"part={r[0]}" for r in self.con.execute("select folder from affected_parts").fetchall()}
+            self._old_lists(lists)
             self.run("star_dirty")
             self.run("star_merge", k)
-            self.run("render_affected")
+        self.run("rendered")
         keep: dict[str, list[str]] = {}
         if not full:
-            redone = {partition_dir(y) for y in years} | {f"part={ALL}"}
             for table, column in PARTITIONED.items():
+                redone = lists if table == "lists" else {partition_dir(y) for y in years}
                 if column is not None:
                     keep[table] = sorted(p.name for p in (self.previous / table).iterdir()
                                          if p.is_dir() and p.name not in redone and p.name != EMPTY)
@@ -206,19 +207,18 @@ class StateBuild:
             self.con.execute(f"create or replace temp view old_{table} as "
                              f"select * from read_parquet([{listed}], hive_partitioning = false)")
 
-    def _old_lists(self, years: Sequence[int]) -> None:
-        """View old_lists over the previous lists of the changed years and of all years: the
-        only ones a build merges (the other years' files are linked)."""
+    def _old_lists(self, folders: set[str]) -> None:
+        """Table old_lists: the previous lists of the chunks holding a changed group (their
+        state folders): the only ones a build merges (the other chunks' files are linked)."""
         assert self.previous is not None
-        folders = {partition_dir(y) for y in years} | {f"part={ALL}", EMPTY}
         files = sorted(str(p) for p in (self.previous / "lists").glob("*/*.parquet") if p.parent.name in folders)
-        if not files:  # no list in those years nor over all years: the schema of any file
+        if not files:  # no previous list in those chunks: the schema of any file
             files = sorted(str(p) for p in (self.previous / "lists").glob("*/*.parquet"))[:1]
             where = " where false"
         else:
             where = ""
         listed = ", ".join(f"'{_sql_path(Path(f))}'" for f in files)
-        self.con.execute(f"create or replace temp view old_lists as "
+        self.con.execute(f"create or replace temp table old_lists as "
                          f"select * from read_parquet([{listed}], hive_partitioning = false){where}")
 
     def _scope(self, full: bool) -> None:

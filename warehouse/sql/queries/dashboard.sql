@@ -87,6 +87,7 @@ where n.fp is distinct from o.fp;
 create or replace temp table old_items as select * from fresh_items limit 0;
 create or replace temp table old_people as select * from fresh_people limit 0;
 create or replace temp table old_parts (p varchar, y varchar);
+create or replace temp table affected_parts (p varchar, y varchar);
 create or replace temp table old_meetings as select * from new_meetings limit 0;
 create or replace temp table old_listed as select 0::bigint as rank, meeting_id, fp from new_meetings limit 0;
 
@@ -288,6 +289,10 @@ create or replace temp table star_lists as
 select * from lists_of('all_items', 'all_people', false, $k);
 
 -- name: lists_macro
+-- The state folder of the lists of one top-list chunk (province p, y): `<y>-<province id>`, 'all'
+-- for '*' (the chunk's file name, dashboards/state.py province_id).
+create or replace temp macro list_part(p, y) as
+    (case when y = '*' then 'all' else y end) || '-' || (case when p = '*' then 'all' else left(sha1(p), 10) end);
 -- The lists of `items` and `people` per year (by_year) or over all years (y = '*').
 create or replace temp macro lists_of(items, people, by_year, k) as table
 with numbered as (
@@ -408,10 +413,22 @@ create or replace temp table d_added as
 select * from fresh_items where meeting_id in (select meeting_id from changed_meetings)
 except all
 select * from old_items_touched where meeting_id in (select meeting_id from changed_meetings);
+-- a count is of one cell (year, level, province, body): only the cells a changed meeting was or
+-- is in can differ (people rows are unique per name, cell and event: `except` is exact)
+create or replace temp table changed_cells as
+select distinct year, level, province, body from (
+    select year, level, province, body from new_meetings semi join changed_meetings using (meeting_id)
+    union all
+    select year, level, province, body from old_meetings semi join changed_meetings using (meeting_id)
+);
 create or replace temp table p_removed as
-select * from old_people_touched except all select * from fresh_people;
+select * from old_people_touched semi join changed_cells using (year, level, province, body)
+except
+select * from fresh_people semi join changed_cells using (year, level, province, body);
 create or replace temp table p_added as
-select * from fresh_people except all select * from old_people_touched;
+select * from fresh_people semi join changed_cells using (year, level, province, body)
+except
+select * from old_people_touched semi join changed_cells using (year, level, province, body);
 create or replace temp table p_names as
 select distinct name from (select name from p_removed union all select name from p_added);
 create or replace temp table star_affected as
@@ -440,6 +457,9 @@ select distinct kind, p, y, l, b, e from (
         group by year, event, cube(province, level, body)
     )
 );
+-- the chunks (province, y) holding an affected group: their lists are rewritten, others linked
+create or replace temp table affected_parts as
+select distinct p, y, list_part(p, y) as folder from star_affected;
 
 -- name: star_dirty
 -- Affected groups whose list can no longer be merged and is recomputed from every row: a list
@@ -482,14 +502,22 @@ where
     and (c.meetings is null or c.meetings < -o.ord.n);
 
 -- name: star_merge
--- The new lists of the recomputed years and of all years: unaffected groups keep theirs; clean
--- affected groups merge their old list with the changes; dirty ones are recomputed from every
--- row of the group (rows of the group's year, or of every year for y = '*').
+-- The new lists of the affected chunks (old_lists holds their previous lists): unaffected groups
+-- keep theirs; clean affected groups merge their old list with the changes; dirty ones are
+-- recomputed from every row of the group (rows of the group's year, or of every year for y = '*').
 create or replace temp table new_lists as
 with clean as (
     select * from star_affected
     except
     select * from star_dirty
+),
+
+kept as (
+    -- per people list, its entries of people whose count did not change: how many, the last
+    select o.p, o.y, o.l, o.b, o.e, count(*) as entries, max(o.ord) as worst
+    from old_lists as o
+    where o.kind = 'people' and o.ord.t[1] not in (select name from p_names)
+    group by o.p, o.y, o.l, o.b, o.e
 ),
 
 added as (
@@ -511,11 +539,13 @@ candidates as (
     from added as a
     semi join clean as g on g.kind = a.kind and g.p = a.p and g.y = a.y and g.l = a.l and g.b = a.b and g.e = a.e
     union all
-    select 'people', c.p, c.y, c.l, c.b, c.e, struct_pack(n := -c.meetings::double, t := [c.name]),
-           json_array(c.name, c.meetings, c.as_chair, c.as_presider)
-    from p_counts as c
-    semi join clean as g
+    select 'people', c.p, c.y, c.l, c.b, c.e, c.ord, json_array(c.name, c.meetings, c.as_chair, c.as_presider)
+    from (select *, struct_pack(n := -meetings::double, t := [name]) as ord from p_counts) as c
+    inner join clean as g
         on g.kind = 'people' and g.p = c.p and g.y = c.y and g.l = c.l and g.b = c.b and g.e = c.e
+    left join kept as t on t.p = c.p and t.y = c.y and t.l = c.l and t.b = c.b and t.e = c.e
+    -- a count can enter the list unless k kept entries all rank before it
+    where t.entries is null or t.entries < $k or c.ord < t.worst
 ),
 
 recounted as (
@@ -536,7 +566,15 @@ recounted as (
            json_array(x.name, sum(x.meetings)::bigint, sum(x.as_chair)::bigint, sum(x.as_presider)::bigint)
     from all_people as x
     inner join star_dirty as g
-        on g.kind = 'people' and (g.y = '*' or g.y = cast(x.year as varchar)) and g.p in ('*', x.province)
+        on g.kind = 'people' and g.y = '*' and g.p in ('*', x.province) and g.l in ('*', x.level)
+        and g.b in ('*', x.body) and g.e = x.event
+    group by g.p, g.y, g.l, g.b, g.e, x.name
+    union all
+    select 'people', g.p, g.y, g.l, g.b, g.e, struct_pack(n := -sum(x.meetings)::double, t := [x.name]),
+           json_array(x.name, sum(x.meetings)::bigint, sum(x.as_chair)::bigint, sum(x.as_presider)::bigint)
+    from all_people as x
+    inner join star_dirty as g
+        on g.kind = 'people' and g.y = cast(x.year as varchar) and g.p in ('*', x.province)
         and g.l in ('*', x.level) and g.b in ('*', x.body) and g.e = x.event
     group by g.p, g.y, g.l, g.b, g.e, x.name
 ),
@@ -691,24 +729,18 @@ semi join detail_members as m on m.report_id = t.report_id and m.meeting_id in (
 -- ---------------------------------------------------------------- top-list chunks
 
 -- name: new_parts
--- Every top-list chunk (province, y) of the page: the previous build's of unchanged years, and
--- those of the lists of this build (changed years, all years).
+-- Every top-list chunk (province, y) of the page: the previous build's that no change touched,
+-- and those of the lists of this build.
 create or replace temp table new_parts as
-select distinct p, y from (
-    select p, y from old_parts where y <> '*' and y not in (select cast(year as varchar) from touched)
-    union all
-    select p, y from new_lists
-);
+select p, y from old_parts anti join affected_parts using (p, y)
+union
+select p, y from new_lists;
 
--- name: render_all
--- The chunks a build writes: a full build every one ...
+-- name: rendered
+-- The chunks a build writes: those of its lists (a full build: every one; an incremental one
+-- those holding a group it merged or recomputed — the others hold the previous build's lists,
+-- and the previous version's file is linked).
 create or replace temp table rendered as select distinct p, y from new_lists;
-
--- name: render_affected
--- ... an incremental one those holding a group whose list it merged or recomputed (the others
--- hold the previous build's lists: the previous version's file is linked).
-create or replace temp table rendered as
-select distinct p, y from new_lists semi join star_affected as a using (p, y);
 
 -- name: rendered_parts
 select p, y from rendered order by all;
