@@ -48,7 +48,7 @@ ALL = "all"  # '*' (all provinces, all years) in file names
 # The cubes (a row per filter cell) are read whole by every build for the summary, the meetings'
 # fingerprints to find the changed ones: one file each.
 PARTITIONED: dict[str, str | None] = {
-    "years": None, "meetings": None,
+    "cells": None, "meetings": None,
     "sitting_cube": None, "distribution": None, "months": None, "meeting_cube": None,
     "violation_cube": None, "themes": None,
     "items": "year", "people": "year", "lists": "part", "parts": None, "listed": None,
@@ -56,7 +56,7 @@ PARTITIONED: dict[str, str | None] = {
 # The folder name of a partitioning column's value (the `{part}` of save_years).
 PART_EXPR = {"year": "cast(year as varchar)", "part": "list_part(p, y)"}
 # The temp table each state table is saved from.
-SOURCES = {"years": "new_years", "meetings": "new_meetings", "items": "fresh_items", "people": "fresh_people", "lists": "new_lists",
+SOURCES = {"cells": "new_cells", "meetings": "new_meetings", "items": "next_items", "people": "next_people", "lists": "new_lists",
            "parts": "new_parts", "listed": "new_listed",
            **{c: f"all_{c}" for c in ("sitting_cube", "distribution", "months", "meeting_cube", "violation_cube",
                                       "themes")}}
@@ -147,11 +147,11 @@ class StateBuild:
     def compute(self) -> Changes:
         """Fingerprints, the changed years, their rows, and every list of the page."""
         self.run("new_meetings")
-        self.run("new_years")
+        self.run("new_cells")
         self._load_previous()
         full = self.previous is None
         if full:
-            self.run("no_previous_years")
+            self.run("no_previous_cells")
         self.run("touched")
         years = [r[0] for r in self.con.execute("select year from touched order by year").fetchall()]
         self._scope(full)

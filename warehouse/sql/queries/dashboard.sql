@@ -50,37 +50,47 @@ left join conflict on conflict.meeting_id = d.meeting_id
 left join finding on finding.meeting_id = d.meeting_id
 left join quarantined on quarantined.meeting_id = d.meeting_id;
 
--- name: new_years
--- A fingerprint per year: its meetings', and quarantine records of files that belong to no
--- meeting (placed by the report's own year, as mart_violation_cube does; -1 when unreadable).
-create or replace temp table new_years as
-with loose as (
-    select coalesce(r.meeting_year, -1) as year, sum(hash(q)::hugeint) as h
-    from src.quarantine as q
-    left join src.reports as r on r.report_id = q.report_id
-    where not exists (select 1 from src.meeting_reports as mr where mr.report_id = q.report_id)
-    group by coalesce(r.meeting_year, -1)
+-- name: new_cells
+-- A fingerprint per cell (year, level, province, body): its meetings', and quarantine records of
+-- files that belong to no meeting (placed by the report's own fields, as mart_violation_cube
+-- does; the unknown cell when the file was unreadable).
+create or replace temp table loose as
+select
+    q.report_id,
+    coalesce(r.meeting_year, -1) as year,
+    coalesce(r.level, 'unknown') as level,
+    coalesce(r.province, case when r.level = 'national' then '全国' end, '未知') as province,
+    coalesce(r.body, '未知') as body,
+    hash(q) as h
+from src.quarantine as q
+left join src.reports as r on r.report_id = q.report_id
+where not exists (select 1 from src.meeting_reports as mr where mr.report_id = q.report_id);
+create or replace temp table new_cells as
+with loose_cells as (
+    select year, level, province, body, sum(h::hugeint) as h from loose group by all
 ),
 
 held as (
-    select year, sum(fp::hugeint) as h from new_meetings group by year
+    select year, level, province, body, sum(fp::hugeint) as h from new_meetings group by all
 )
 
-select coalesce(held.year, loose.year) as year, hash(held.h, loose.h) as fp
+select year, level, province, body, hash(held.h, loose_cells.h) as fp
 from held
-full join loose on loose.year = held.year;
+full join loose_cells using (year, level, province, body);
 
--- name: no_previous_years
--- A build without a usable previous state: every year is new.
-create or replace temp table old_years as select * from new_years limit 0;
+-- name: no_previous_cells
+-- A build without a usable previous state: every cell is new.
+create or replace temp table old_cells as select * from new_cells limit 0;
 
 -- name: touched
--- Years whose fingerprint differs from the previous build's (or that appeared or vanished).
-create or replace temp table touched as
-select coalesce(n.year, o.year) as year
-from new_years as n
-full join old_years as o on o.year = n.year
+-- Cells whose fingerprint differs from the previous build's (or that appeared or vanished), and
+-- their years (the state's files are per year).
+create or replace temp table touched_cells as
+select year, level, province, body
+from new_cells as n
+full join old_cells as o using (year, level, province, body)
 where n.fp is distinct from o.fp;
+create or replace temp table touched as select distinct year from touched_cells;
 
 -- name: no_previous_state
 -- ... and the rest of an empty previous state, in the shapes this build gives them.
@@ -95,23 +105,26 @@ create or replace temp table old_listed as select 0::bigint as rank, meeting_id,
 create or replace temp table old_{table} as select * from fresh_{table} limit 0;
 
 -- name: all_rows
--- Every row of a year-partitioned table: the previous build's where its year did not change.
+-- Every row of a table of cell rows: the previous build's where its cell did not change.
 create or replace temp view all_{table} as
-select * from old_{table} where year not in (select year from touched)
+select * from old_{table} anti join touched_cells using (year, level, province, body)
 union all
 select * from fresh_{table};
+-- what the state keeps of it: the files of the changed years (the others are linked)
+create or replace temp view next_{table} as
+select * from all_{table} where year in (select year from touched);
 
 -- name: all_cube
 -- The same for a cube, kept as a table: the summary reads it several times.
 create or replace temp table all_{table} as
-select * from old_{table} where year not in (select year from touched)
+select * from old_{table} anti join touched_cells using (year, level, province, body)
 union all
 select * from fresh_{table};
 
 -- name: old_touched
--- The previous build's rows of the changed years (what the star_* statements diff against).
+-- The previous build's rows of the changed cells (what the star_* statements diff against).
 create or replace temp view old_{table}_touched as
-select * from old_{table} where year in (select year from touched);
+select * from old_{table} semi join touched_cells using (year, level, province, body);
 
 -- name: changed_meetings
 -- Meetings whose fingerprint differs from the previous build's (or that came or went): the only
@@ -127,24 +140,19 @@ where n.fp is distinct from o.fp;
 
 -- name: scope_meetings
 create or replace table scope.dash_scope_meetings as
-select meeting_id from new_meetings where year in (select year from touched);
+select meeting_id from new_meetings semi join touched_cells using (year, level, province, body);
 
 -- name: scope_reports
--- Reports of the scope's meetings, and those of quarantine records placed in its years.
+-- Reports of the scope's meetings, and those of quarantine records placed in its cells.
 create or replace table scope.dash_scope_reports as
 select report_id from src.meeting_reports
 where meeting_id in (select meeting_id from scope.dash_scope_meetings)
 union
-select q.report_id
-from src.quarantine as q
-left join src.reports as r on r.report_id = q.report_id
-where
-    q.report_id is not null
-    and coalesce(r.meeting_year, -1) in (select year from touched)
-    and not exists (select 1 from src.meeting_reports as mr where mr.report_id = q.report_id);
+select report_id from loose semi join touched_cells using (year, level, province, body)
+where report_id is not null;
 
 -- name: scope_table
--- One source table in the scope: its rows of the changed years (the where_* fragment below).
+-- One source table in the scope: its rows of the changed cells (the where_* fragment below).
 create or replace table scope.{table} as select * from src.{table} {where};
 
 -- name: scope_drop
@@ -165,9 +173,11 @@ where meeting_id in (select meeting_id from scope.dash_scope_meetings)
 where report_id in (select report_id from scope.dash_scope_reports){prune}
 
 -- name: where_quarantine
--- Records of the scope's reports, and records of unreadable files (no report) placed in its years.
+-- Records of the scope's reports, and records of unreadable files (no report) when their cell
+-- is in the scope.
 where report_id in (select report_id from scope.dash_scope_reports)
-    or (report_id is null and -1 in (select year from touched))
+    or (report_id is null and exists (select 1 from loose semi join touched_cells using (year, level, province, body)
+                                      where loose.report_id is null))
 
 -- name: materialize_sittings
 -- mart_sittings is read by every cube and list: computed once, kept as a table of the same name.
