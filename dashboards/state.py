@@ -40,6 +40,9 @@ from warehouse.sqlfiles import SQL_DIR, migrations, named_statements, view_files
 # ran out reading the listed meetings' texts and spans; a full build peaks at ~570 MB RSS)
 MEMORY_LIMIT = "512MB"
 ALL = "all"  # '*' (all provinces, all years) in file names
+# Up to this many reports, the detail chunks' reads filter on a bound list of report ids (pushed
+# into the scan) rather than join (a full build's thousands: a join)
+FEW_REPORTS = 1000
 
 # State tables → the column that partitions them into files (None: one file).
 # Items and people grow with the warehouse: one folder per year, and a build writes its changed
@@ -354,7 +357,10 @@ class StateBuild:
         self.con.execute("create or replace temp table want as select unnest($ids::varchar[]) as meeting_id",
                          {"ids": list(meeting_ids)})
         self.run("detail_reports")
-        self.run("detail_fetch", prune=self._prune("detail_reports"))
+        reports = [r[0] for r in self.con.execute("select distinct report_id from detail_reports").fetchall()]
+        few = len(reports) <= FEW_REPORTS
+        self.run("detail_fetch", {"reports": reports} if few else None, prune=self._prune("detail_reports"),
+                 wanted=self.q["wanted_listed" if few else "wanted_joined"])
         for start in range(0, len(meeting_ids), batch):
             ids = {"ids": list(meeting_ids[start:start + batch])}
             yield {"members": self.rows("detail_members", ids), "rules": self.rows("detail_rules", ids),

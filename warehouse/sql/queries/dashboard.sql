@@ -689,14 +689,17 @@ select distinct lake_year from src.reports where report_id in (select report_id 
 -- Their reports, failed rules, fact spans and texts, read from the source once (each read of a
 -- big table scans it; {prune} names the lake partitions to read when the source has them) into
 -- temp tables the chunks are then cut from, a batch of meetings at a time (detail_members …).
+-- {wanted} selects the reports: a list bound as $reports when they are few (a night's: the scan
+-- gets it as a filter and skips what holds none of them, half the work of a join on the
+-- bench's texts), else a join with detail_reports (dashboards/state.py details).
 create or replace temp table detail_members as
 select mr.meeting_id, mr.report_id, r.file_path, r.title, coalesce(mr.event, 'other') as event,
        mr.event_date, mr.year_source, mr.duplicate_of, mr.resemblance, r.valid,
        a.scope, a.required, a.present, a.absent
 from detail_reports as mr
-inner join (select * from src.reports where report_id in (select report_id from detail_reports){prune}) as r
+inner join (select * from src.reports where {wanted}{prune}) as r
     on r.report_id = mr.report_id
-left join (select * from src.attendance where report_id in (select report_id from detail_reports){prune}) as a
+left join (select * from src.attendance where {wanted}{prune}) as a
     on a.report_id = mr.report_id;
 create or replace temp table detail_rules as
 select report_id, rule, message
@@ -705,11 +708,17 @@ where report_id in (select report_id from detail_members);
 create or replace temp table detail_spans as
 select report_id, field, value, start_offset, end_offset, snippet
 from src.fact_spans
-where report_id in (select report_id from detail_members){prune};
+where {wanted}{prune};
 create or replace temp table detail_texts as
 select report_id, text
 from src.report_texts
-where report_id in (select report_id from detail_members){prune};
+where {wanted}{prune};
+
+-- name: wanted_joined
+report_id in (select report_id from detail_reports)
+
+-- name: wanted_listed
+report_id = any($reports::varchar[])
 
 -- name: partitioned_tables
 -- Source tables whose rows carry the lake partition they are stored in (a views-over-the-lake
