@@ -169,7 +169,8 @@ def _build(db: Path | str, previous: Path | None, stage: Path, *, links: Mapping
             "provinces": {p: province_id(p) for p in ["*", *dims.values["province"]]},
             "parts": parts,
             "dims": dims.values,
-            "build": {"full": changes.full, "years": [y for y in changes.years]},
+            "build": {"full": changes.full, "years": [y for y in changes.years], "cells": changes.cells,
+                      "chunks": len(rendered)},
         }
         cube_text = "{" + ",".join(f"{json.dumps(PAGE_CUBES[c])}:{cubes[c]}" for c in CUBES) + "}"
         body = json.dumps(summary, ensure_ascii=False, separators=(",", ":"), default=_json_default)

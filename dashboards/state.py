@@ -101,6 +101,7 @@ class Changes:
     that stay valid (to be hard-linked by the caller)."""
     full: bool
     years: list[int]
+    cells: int  # (year, level, province, body) cells recomputed
     keep: dict[str, list[str]] = field(default_factory=dict)  # table → partition folders to keep
 
 
@@ -192,7 +193,8 @@ class StateBuild:
                 if column is not None:
                     keep[table] = sorted(p.name for p in (self.previous / table).iterdir()
                                          if p.is_dir() and p.name not in redone and p.name != EMPTY)
-        self.changes = Changes(full=full, years=years, keep=keep)
+        cells = self.con.execute("select count(*) from touched_cells").fetchone()[0]
+        self.changes = Changes(full=full, years=years, cells=cells, keep=keep)
         return self.changes
 
     def _load_previous(self) -> None:

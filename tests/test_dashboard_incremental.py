@@ -19,7 +19,7 @@ import duckdb
 import pytest
 
 from dashboards.build import write_dashboard
-from dashboards.state import PARTITIONED
+from dashboards.state import PARTITIONED, province_id
 from tests.dashboard_sample import sample_reports
 from tests.dashboard_world import World
 from tests.meeting_reports import T0, load
@@ -120,7 +120,8 @@ def test_a_night_writes_only_what_it_changed(tmp_path: Path) -> None:
     write_dashboard(wh, out)
     after = version_of(out)
     assert after != before and before.is_dir()  # the previous version stays for open pages
-    assert payload((after / "summary.js").read_bytes())["build"] == {"full": False, "years": [year]}
+    build = payload((after / "summary.js").read_bytes())["build"]
+    assert (build["full"], build["years"], build["cells"]) == (False, [year], 1)
 
     def same_file(name: str) -> bool:
         return (before / name).is_file() and (after / name).stat().st_ino == (before / name).stat().st_ino
@@ -142,6 +143,47 @@ def test_a_night_writes_only_what_it_changed(tmp_path: Path) -> None:
     assert not bad, bad
 
 
+def test_a_sitting_leaving_a_year_list_is_replaced_by_the_next_and_only_its_chunks_are_rewritten(
+        tmp_path: Path) -> None:
+    """A night removes the meeting of the lowest attendance of one year (all provinces): the
+    year's list is merged, not recomputed from the year's rows — what is left of it moves up and
+    the next ones come from the kept rows, as a full build has them — and the lists rewritten (state
+    and chunks) are those of the four chunks the meeting's groups are in: its province and all
+    provinces, of its year and of all years. Every other chunk and list file is linked."""
+    world = World(6)  # 8 meetings in 2020, 5 of them with valid counts
+    wh = tmp_path / "warehouse.duckdb"
+    limits = {"top_k": 2, "detail_meetings": 6}
+    for night in range(4):
+        world.night(first=night == 0)
+    world.write(wh)
+    out = tmp_path / "dash"
+    write_dashboard(wh, out, **limits)
+    before = version_of(out)
+    year = 2020
+    part = payload((before / f"parts/{year}/all.js").read_bytes())
+    low = [part["sittings"]["rows"][i][0] for i in part["groups"]["*|*|*"]["low"]]
+    assert len(low) == 2
+    gone = world.meetings.pop(low[0])
+    world.write(wh)
+    write_dashboard(wh, out, **limits)
+    after = version_of(out)
+    write_dashboard(wh, tmp_path / "full", full=True, **limits)
+    assert_same_page(out, tmp_path / "full")
+    part = payload((after / f"parts/{year}/all.js").read_bytes())
+    now = [part["sittings"]["rows"][i][0] for i in part["groups"]["*|*|*"]["low"]]
+    left = [m for m in low if m != gone.meeting_id]
+    assert gone.meeting_id not in now and len(now) == 2 and now[:len(left)] == left
+    build = payload((after / "summary.js").read_bytes())["build"]
+    assert (build["full"], build["years"], build["cells"]) == (False, [year], 1)
+    chunks_of_it = {f"{y}/{p}" for y in (str(year), "all") for p in ("all", province_id(gone.province or "未知"))}
+    assert build["chunks"] == len(chunks_of_it)
+    files = [p.relative_to(after).as_posix() for p in after.rglob("*") if p.is_file()]
+    written = {f for f in files if not ((before / f).is_file() and (before / f).stat().st_ino == (after / f).stat().st_ino)}
+    lists = {f for f in files if f.startswith("state/lists/")}
+    assert {f.split("/")[2] for f in lists & written} == {f"part={c.replace('/', '-')}" for c in chunks_of_it}
+    assert {f for f in written if f.startswith("parts/")} == {f"parts/{c}.js" for c in chunks_of_it}
+
+
 def test_a_state_built_for_other_limits_or_code_is_not_reused(tmp_path: Path) -> None:
     world = World(8)
     world.night(first=True)
@@ -150,7 +192,7 @@ def test_a_state_built_for_other_limits_or_code_is_not_reused(tmp_path: Path) ->
     out = tmp_path / "dash"
     write_dashboard(wh, out, top_k=3)
     write_dashboard(wh, out, top_k=3)
-    assert payload(chunks(out)["summary.js"])["build"] == {"full": False, "years": []}
+    assert payload(chunks(out)["summary.js"])["build"] == {"full": False, "years": [], "cells": 0, "chunks": 0}
     write_dashboard(wh, out, top_k=4)  # other limits: everything again
     assert payload(chunks(out)["summary.js"])["build"]["full"] is True
     (version_of(out) / "state" / "KEY").write_text("from another version", encoding="ascii")
