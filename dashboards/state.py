@@ -183,7 +183,7 @@ class StateBuild:
             self.run("star_delta")
             lists = {f"part={r[0]}" for r in self.con.execute("select folder from affected_parts").fetchall()}
             self._old_lists(lists)
-            self.run("star_dirty")
+            self.run("star_dirty", k)
             self.run("star_merge", k)
         self.run("rendered")
         keep: dict[str, list[str]] = {}

@@ -472,10 +472,11 @@ create or replace temp table affected_parts as
 select distinct p, y, list_part(p, y) as folder from star_affected;
 
 -- name: star_dirty
--- Affected groups whose list can no longer be merged and is recomputed from every row: a list
--- that held an item which left or changed, or a person whose count fell (or who left). For the
--- rest the new list is exact from the old one and the changes: an item or person not in the old
--- list and not changed ranks after all of it, and nothing in it got worse.
+-- Affected groups whose list can no longer be merged and is recomputed from every row: a full
+-- list that held an item which left or changed, or a person whose count fell (or who left). For
+-- the rest the new list is exact from the old one and the changes: an item or person not in the
+-- old list and not changed ranks after all of it (a short list has no such rows), and nothing
+-- in it got worse.
 create or replace temp table p_counts as
 with counted as (
     select
@@ -495,13 +496,21 @@ with counted as (
 select c.* from counted as c
 semi join star_affected as a
     on a.kind = 'people' and a.p = c.p and a.y = c.y and a.l = c.l and a.b = c.b and a.e = c.e;
+-- A list shorter than $k held every row of its group: what is left of it is still all of them,
+-- so only full lists can be dirty.
 create or replace temp table star_dirty as
+with full_lists as (
+    select * from old_lists
+    semi join (select kind, p, y, l, b, e from old_lists group by all having count(*) >= $k) as f
+        using (kind, p, y, l, b, e)
+)
+
 select distinct o.kind, o.p, o.y, o.l, o.b, o.e
-from old_lists as o
+from full_lists as o
 inner join d_removed as r on r.kind = o.kind and r.item = o.item
 union
 select distinct o.kind, o.p, o.y, o.l, o.b, o.e
-from old_lists as o
+from full_lists as o
 semi join star_affected as a
     on a.kind = o.kind and a.p = o.p and a.y = o.y and a.l = o.l and a.b = o.b and a.e = o.e
 left join p_counts as c
@@ -539,10 +548,12 @@ added as (
 ),
 
 candidates as (
-    -- old entries of clean groups (people: those whose count did not change)
+    -- old entries of clean groups (items: those that did not leave — only a short list can have
+    -- lost some; people: those whose count did not change)
     select o.kind, o.p, o.y, o.l, o.b, o.e, o.ord, o.item
     from old_lists as o
     semi join clean as g on g.kind = o.kind and g.p = o.p and g.y = o.y and g.l = o.l and g.b = o.b and g.e = o.e
+    anti join d_removed as r on r.kind = o.kind and r.item = o.item
     where o.kind <> 'people' or o.ord.t[1] not in (select name from p_names)
     union all
     select a.kind, a.p, a.y, a.l, a.b, a.e, a.ord, a.item
