@@ -477,8 +477,33 @@ select distinct p, y, list_part(p, y) as folder from star_affected;
 -- the rest the new list is exact from the old one and the changes: an item or person not in the
 -- old list and not changed ranks after all of it (a short list has no such rows), and nothing
 -- in it got worse.
+-- The new counts of the changed people in the affected groups where they matter: where they are
+-- in the old list, or where their count rose (net of the diff: p_added minus p_removed). A person
+-- in neither ranked after the whole old list and does not rank better now.
 create or replace temp table p_counts as
-with counted as (
+with rose as (
+    select
+        name,
+        case when grouping(year) = 1 then '*' else cast(year as varchar) end as y,
+        case when grouping(province) = 1 then '*' else province end as p,
+        case when grouping(level) = 1 then '*' else level end as l,
+        case when grouping(body) = 1 then '*' else body end as b,
+        event as e
+    from (select name, year, level, province, body, event, meetings from p_added
+          union all select name, year, level, province, body, event, -meetings from p_removed)
+    group by name, event, grouping sets ((year), ()), cube(province, level, body)
+    having sum(meetings) > 0
+),
+
+needed as (
+    select name, y, p, l, b, e from rose
+    union
+    select o.ord.t[1], o.y, o.p, o.l, o.b, o.e
+    from old_lists as o
+    where o.kind = 'people' and o.ord.t[1] in (select name from p_names)
+),
+
+counted as (
     select
         name,
         case when grouping(year) = 1 then '*' else cast(year as varchar) end as y,
@@ -494,6 +519,7 @@ with counted as (
 )
 
 select c.* from counted as c
+semi join needed as n using (name, y, p, l, b, e)
 semi join star_affected as a
     on a.kind = 'people' and a.p = c.p and a.y = c.y and a.l = c.l and a.b = c.b and a.e = c.e;
 -- A list shorter than $k held every row of its group: what is left of it is still all of them,
