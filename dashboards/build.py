@@ -15,7 +15,7 @@ What the folder holds, and why its size is bounded whatever the warehouse holds:
 - `data-<version>/m/<meeting>.js`: the reports, facts and texts of one listed meeting, loaded when
   it is opened;
 - `data-<version>/state/`: the build's state (Parquet, see dashboards/state.py), from which the next
-  build recomputes only the years that changed.
+  build recomputes only the cells (year, level, province, body) and top lists that changed.
 
 A build writes a new `data-<version>/` folder: the chunks and state files of what changed are
 written, every other file is a hard link to the previous version's. Then it replaces `index.html`

@@ -2,25 +2,28 @@
 
 A build reads the source (the BI snapshot, or any warehouse file) read-only, in its own
 in-memory DuckDB; the statements are `warehouse/sql/queries/dashboard.sql`. Its unit of work is
-the meeting year: every figure the page shows belongs to the year of its meeting (cubes, top
-lists of one year, who chaired), so
+the cell (year, level, province, body) of a meeting: every figure the page shows is a sum or a
+top list over cells (cubes, top-list items and who chaired are rows of one cell and event), so
 
-1. a fingerprint per meeting and per year (`new_meetings`, `new_years`: one cheap scan of the
-   meeting tables) says which years changed since the previous build;
-2. those years' source rows are copied into a `scope` catalog, where the staging and mart
+1. a fingerprint per meeting and per cell (`new_meetings`, `new_cells`: one cheap scan of the
+   meeting tables) says which cells changed since the previous build;
+2. those cells' source rows are copied into a `scope` catalog, where the staging and mart
    views of `warehouse/sql/` are created over them — the very marts BI tools read, evaluated
-   over the changed years only — and their cubes, top-list items and chair counts recomputed;
-3. the lists over all years (`y = '*'`) are merged from the previous lists and the changed rows,
-   recomputing from every row only the few groups a change could make inexact (star_dirty);
-4. everything of the unchanged years is the previous build's.
+   over the changed cells only — and their cubes, top-list items and chair counts recomputed;
+3. the top lists (of each year and over all years) of the groups a changed item or chair count
+   falls in are merged from the previous lists and the changes, recomputing from every row of
+   the group only the few full lists a change could make inexact (star_*);
+4. everything else is the previous build's.
 
-The build's state is Parquet beside the page (`data-<version>/state/<table>/part=<year>/`):
-list items and chair counts one folder per year, of which a build writes the changed years' and
-the caller hard-links the rest; cubes, year fingerprints, the all-years lists, the chunk index and
-the listed meetings (with their fingerprints) one file each. Without a usable previous state (the
-first build, a state of another key, `full=True`) every year is "changed", the scope is the whole
-source and the all-years lists are computed from every row (not merged): the incremental and the
-full build must produce the same chunks (tests/test_dashboard_incremental.py).
+The build's state is Parquet beside the page (`data-<version>/state/<table>/part=<name>/`):
+list items and chair counts one folder per year and province, the lists one folder per
+top-list chunk (province × year); a build writes those of its changed cells and chunks and the
+caller hard-links the rest; cubes, cell fingerprints, the chunk index and the listed meetings
+(with their fingerprints) one file each. Without a usable previous state (the first build, a
+state of another key — the key hashes this code, so a build after an upgrade is full —
+`full=True`) every cell is "changed", the scope is the whole source and every list is computed
+from every row (not merged): the incremental and the full build must produce the same chunks
+(tests/test_dashboard_incremental.py).
 """
 
 from __future__ import annotations

@@ -1,17 +1,18 @@
 -- Named statements of the dashboard build (dashboards/state.py). Not a migration.
 --
 -- The build runs in its own in-memory DuckDB: the source (BI snapshot or warehouse) is attached
--- read-only as `src`; `scope` is an in-memory catalog holding the source's rows of the years a
+-- read-only as `src`; `scope` is an in-memory catalog holding the source's rows of the cells a
 -- build recomputes, with the staging and mart views (warehouse/sql/staging, marts) created over
 -- them; the build's state lives in temp tables (`new_*` this build's, `old_*` views over the
--- previous build's Parquet state, `fresh_*` the recomputed years). `{table}`, `{where}`, `{source}`,
+-- previous build's Parquet state, `fresh_*` the recomputed cells). `{table}`, `{where}`, `{source}`,
 -- `{target}` and the cube templates are filled by dashboards/state.py from fixed lists and paths, never
 -- from data.
 --
--- Unit of work: the meeting year (-1 = unknown). Every figure of the page belongs to the year of
--- its meeting, so a year whose meetings (and quarantine records placed in it) did not change
--- keeps its rows; the years that did are recomputed whole from the source. Top lists over all
--- years (`y = '*'`) are merged from the previous lists and the changed rows (see star_*).
+-- Unit of work: the cell (year, level, province, body) of a meeting (year -1 = unknown). Every
+-- figure of the page is a sum or a top list over cells, so a cell whose meetings (and quarantine
+-- records placed in it) did not change keeps its rows; the cells that did are recomputed whole
+-- from the source. Top lists (of one year, and over all years: `y = '*'`) are merged from the
+-- previous lists and the changed rows (see star_*).
 -- Group keys: p(rovince), y(ear), l(evel), b(ody), e(vent), '*' = all; a CUBE over the
 -- filter dimensions gives every choice of filters.
 
