@@ -16,9 +16,9 @@ top list over cells (cubes, top-list items and who chaired are rows of one cell 
 4. everything else is the previous build's.
 
 The build's state is Parquet beside the page (`data-<version>/state/<table>/part=<name>/`):
-list items and chair counts one folder per year and province, the lists one folder per
-top-list chunk (province × year); a build writes those of its changed cells and chunks and the
-caller hard-links the rest; cubes, cell fingerprints, the chunk index and the listed meetings
+list items and chair counts one folder per year, the lists one folder per top-list chunk
+(province × year); a build writes those of its changed cells' years and of its changed chunks
+and the caller hard-links the rest; cubes, cell fingerprints, the chunk index and the listed meetings
 (with their fingerprints) one file each. Without a usable previous state (the first build, a
 state of another key — the key hashes this code, so a build after an upgrade is full —
 `full=True`) every cell is "changed", the scope is the whole source and every list is computed
@@ -48,20 +48,19 @@ ALL = "all"  # '*' (all provinces, all years) in file names
 FEW_REPORTS = 1000
 
 # State tables → the column that partitions them into files (None: one file).
-# Items and people grow with the warehouse: one folder per year and province
-# (`part=<year>-<province id>`), and a build writes those of its changed cells; the top lists one
-# folder per top-list chunk (also province × year, `part=<y>-<province id>`, 'all' for '*'), and
-# a build writes those of the chunks holding a list it changed.
+# Items and people grow with the warehouse: one folder per year, and a build writes its changed
+# years'; the top lists one folder per top-list chunk (province × year, `part=<y>-<province id>`),
+# and a build writes those of the chunks holding a list it changed.
 # The cubes (a row per filter cell) are read whole by every build for the summary, the meetings'
 # fingerprints to find the changed ones: one file each.
 PARTITIONED: dict[str, str | None] = {
     "cells": None, "meetings": None,
     "sitting_cube": None, "distribution": None, "months": None, "meeting_cube": None,
     "violation_cube": None, "themes": None,
-    "items": "cell", "people": "cell", "lists": "part", "parts": None, "listed": None,
+    "items": "year", "people": "year", "lists": "part", "parts": None, "listed": None,
 }
 # The folder name of a partitioning column's value (the `{part}` of save_years).
-PART_EXPR = {"cell": "cell_part(year, province)", "part": "list_part(p, y)"}
+PART_EXPR = {"year": "cast(year as varchar)", "part": "list_part(p, y)"}
 # The temp table each state table is saved from.
 SOURCES = {"cells": "new_cells", "meetings": "new_meetings", "items": "next_items", "people": "next_people", "lists": "new_lists",
            "parts": "new_parts", "listed": "new_listed",
@@ -89,9 +88,9 @@ def state_key(**limits: int) -> str:
 EMPTY = "part=none"  # the folder of an empty table's schema-only file
 
 
-def partition_dir(name: str) -> str:
-    """The folder of one partition of a state table (DuckDB's hive layout)."""
-    return f"part={name}"
+def partition_dir(year: int) -> str:
+    """The folder of one year of a state table (DuckDB's hive layout)."""
+    return f"part={year}"
 
 
 def province_id(province: str) -> str:
@@ -154,7 +153,6 @@ class StateBuild:
 
     def compute(self) -> Changes:
         """Fingerprints, the changed years, their rows, and every list of the page."""
-        self.run("state_macros")
         self.run("new_meetings")
         self.run("new_cells")
         self._load_previous()
@@ -163,7 +161,6 @@ class StateBuild:
             self.run("no_previous_cells")
         self.run("touched")
         years = [r[0] for r in self.con.execute("select year from touched order by year").fetchall()]
-        cell_folders = {partition_dir(r[0]) for r in self.con.execute(self.q["touched_folders"]).fetchall()}
         self._scope(full)
         self.run("fresh_cubes")
         self.run("fresh_items")
@@ -195,7 +192,7 @@ class StateBuild:
         keep: dict[str, list[str]] = {}
         if not full:
             for table, column in PARTITIONED.items():
-                redone = lists if table == "lists" else cell_folders
+                redone = lists if table == "lists" else {partition_dir(y) for y in years}
                 if column is not None:
                     keep[table] = sorted(p.name for p in (self.previous / table).iterdir()
                                          if p.is_dir() and p.name not in redone and p.name != EMPTY)

@@ -18,14 +18,6 @@
 
 -- ---------------------------------------------------------------- what changed
 
--- name: state_macros
--- The state folder of one year and province of items and people rows, and of the lists of one
--- top-list chunk (province p, y; 'all' for '*'): `<year>-<province id>` (the id of the chunk's
--- file name, dashboards/state.py province_id).
-create or replace temp macro province_part(p) as case when p = '*' then 'all' else left(sha1(p), 10) end;
-create or replace temp macro cell_part(year, province) as cast(year as varchar) || '-' || province_part(province);
-create or replace temp macro list_part(p, y) as (case when y = '*' then 'all' else y end) || '-' || province_part(p);
-
 -- name: new_meetings
 -- Every meeting's filter cell, start and a fingerprint of everything the page shows of it:
 -- its row, its reports (membership rows; a report's own rows never change, being keyed by its
@@ -101,10 +93,6 @@ full join old_cells as o using (year, level, province, body)
 where n.fp is distinct from o.fp;
 create or replace temp table touched as select distinct year from touched_cells;
 
--- name: touched_folders
--- The state folders of items and people a build rewrites (those of its changed cells).
-select distinct cell_part(year, province) from touched_cells;
-
 -- name: no_previous_state
 -- ... and the rest of an empty previous state, in the shapes this build gives them.
 create or replace temp table old_items as select * from fresh_items limit 0;
@@ -123,10 +111,9 @@ create or replace temp view all_{table} as
 select * from old_{table} anti join touched_cells using (year, level, province, body)
 union all
 select * from fresh_{table};
--- what the state keeps of it: the files of the changed cells' years and provinces (the others
--- are linked)
+-- what the state keeps of it: the files of the changed years (the others are linked)
 create or replace temp view next_{table} as
-select * from all_{table} semi join (select distinct year, province from touched_cells) using (year, province);
+select * from all_{table} where year in (select year from touched);
 
 -- name: all_cube
 -- The same for a cube, kept as a table: the summary reads it several times.
@@ -313,6 +300,10 @@ create or replace temp table star_lists as
 select * from lists_of('all_items', 'all_people', false, $k);
 
 -- name: lists_macro
+-- The state folder of the lists of one top-list chunk (province p, y): `<y>-<province id>`, 'all'
+-- for '*' (the chunk's file name, dashboards/state.py province_id).
+create or replace temp macro list_part(p, y) as
+    (case when y = '*' then 'all' else y end) || '-' || (case when p = '*' then 'all' else left(sha1(p), 10) end);
 -- The lists of `items` and `people` per year (by_year) or over all years (y = '*').
 create or replace temp macro lists_of(items, people, by_year, k) as table
 with numbered as (
@@ -829,8 +820,8 @@ select value from dict_{column} order by code;
 -- ---------------------------------------------------------------- the state files
 
 -- name: save_years
--- A partitioned state table: one folder per partition it has rows of (`part=<name>`); {part} is
--- the folder name's expression (dashboards/state.py PART_EXPR).
+-- A year-partitioned state table: one folder per year it has rows of (`part=<year>`, `part=all`
+-- for the lists over all years); {part} is the year's expression (dashboards/state.py).
 copy (select *, {part} as part from {source}) to '{target}'
     (format parquet, partition_by (part), write_partition_columns false, overwrite_or_ignore);
 
