@@ -1,9 +1,9 @@
 """The dashboard built night by night equals the dashboard built at once, and a night rewrites
 only what it changed.
 
-An incremental build recomputes only the meeting years whose meetings changed and merges the
-all-years top lists from the previous ones (dashboards/state.py); a full build computes
-everything. Both must give the page the same data: every chunk (summary, meeting list, top-list
+An incremental build recomputes only the cells (year, level, province, body) whose meetings
+changed and merges the top lists of the groups they fall in from the previous ones
+(dashboards/state.py); a full build computes everything. Both must give the page the same data: every chunk (summary, meeting list, top-list
 chunks, meeting detail chunks) is compared after each night, parsed — and the chunks other than
 the summary byte for byte. Real DuckDB files, the real builder; no browser (tests/test_dashboard.py
 checks the page itself against SQL)."""
@@ -60,8 +60,9 @@ def test_random_nights_built_incrementally_equal_a_full_build(tmp_path: Path) ->
     """Meetings come, go, gain reports, move years and get renamed; quarantine records of files
     outside any meeting come. Lists of 2 and a listing of 6 meetings overflow constantly, so the
     merges, the recomputed groups and the listing's window are all exercised. (Seeds 0–24 and
-    100–129 with 8 nights each, lists of 2 and 3, passed the same comparison when this was
-    written; one seed keeps the suite short.)"""
+    100–129 with 8 nights each, lists of 2 and 3, passed the same comparison with the year-level
+    build; seeds 0–3 and 100–101 with the cell-level one and merged year lists; one seed keeps
+    the suite short.)"""
     world = World(11)
     wh = tmp_path / "warehouse.duckdb"
     limits = {"top_k": 2, "detail_meetings": 6}
