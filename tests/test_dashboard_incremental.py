@@ -3,10 +3,10 @@ only what it changed.
 
 An incremental build recomputes only the cells (year, level, province, body) whose meetings
 changed and merges the top lists of the groups they fall in from the previous ones
-(dashboards/state.py); a full build computes everything. Both must give the page the same data: every chunk (summary, meeting list, top-list
-chunks, meeting detail chunks) is compared after each night, parsed — and the chunks other than
-the summary byte for byte. Real DuckDB files, the real builder; no browser (tests/test_dashboard.py
-checks the page itself against SQL)."""
+(dashboards/state.py); a full build computes everything. Both must give the page the same data:
+every chunk (summary, meeting list, top-list chunks, meeting detail chunks) is compared after each
+night, parsed — and the chunks other than the summary byte for byte. Real DuckDB files, the real
+builder; no browser (tests/test_dashboard.py checks the page itself against SQL)."""
 
 from __future__ import annotations
 
@@ -179,7 +179,8 @@ def test_a_sitting_leaving_a_year_list_is_replaced_by_the_next_and_only_its_chun
     chunks_of_it = {f"{y}/{p}" for y in (str(year), "all") for p in ("all", province_id(gone.province or "未知"))}
     assert build["chunks"] == len(chunks_of_it)
     files = [p.relative_to(after).as_posix() for p in after.rglob("*") if p.is_file()]
-    written = {f for f in files if not ((before / f).is_file() and (before / f).stat().st_ino == (after / f).stat().st_ino)}
+    written = {f for f in files
+               if not ((before / f).is_file() and (before / f).stat().st_ino == (after / f).stat().st_ino)}
     lists = {f for f in files if f.startswith("state/lists/")}
     assert {f.split("/")[2] for f in lists & written} == {f"part={c.replace('/', '-')}" for c in chunks_of_it}
     assert {f for f in written if f.startswith("parts/")} == {f"parts/{c}.js" for c in chunks_of_it}
