@@ -15,7 +15,7 @@ What the folder holds, and why its size is bounded whatever the warehouse holds:
 - `data-<version>/m/<meeting>.js`: the reports, facts and texts of one listed meeting, loaded when
   it is opened;
 - `data-<version>/state/`: the build's state (Parquet, see dashboards/state.py), from which the next
-  build recomputes only the years that changed.
+  build recomputes only the cells (year, level, province, body) and top lists that changed.
 
 A build writes a new `data-<version>/` folder: the chunks and state files of what changed are
 written, every other file is a hard link to the previous version's. Then it replaces `index.html`
@@ -124,15 +124,14 @@ def _build(db: Path | str, previous: Path | None, stage: Path, *, links: Mapping
         dims = _Dims(dim_values)
         generated_at = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
-        # top lists: the chunks of the changed years and of all years, the rest linked
-        rendered = b.parts_to_render()
+        # top lists: the chunks holding a list that changed, the rest linked
+        rendered = set(b.parts_to_render())
         for (p, y), text in _parts(b.list_entries()):
             name = _part_name(p, y)  # written, or linked when the previous version's is the same
             _write_or_link(stage, previous, name + ".js", raw_chunk_script(name, text))
         if previous is not None and not changes.full:
-            redone = {y for _, y in rendered} | {"*"} | {str(y) for y in changes.years}
             for p, y in b.all_parts():
-                if y not in redone:
+                if (p, y) not in rendered:
                     _link(previous / f"{_part_name(p, y)}.js", stage / f"{_part_name(p, y)}.js")
         parts = sorted(_part_name(p, y) for p, y in b.all_parts())
 
@@ -170,7 +169,8 @@ def _build(db: Path | str, previous: Path | None, stage: Path, *, links: Mapping
             "provinces": {p: province_id(p) for p in ["*", *dims.values["province"]]},
             "parts": parts,
             "dims": dims.values,
-            "build": {"full": changes.full, "years": [y for y in changes.years]},
+            "build": {"full": changes.full, "years": [y for y in changes.years], "cells": changes.cells,
+                      "chunks": len(rendered)},
         }
         cube_text = "{" + ",".join(f"{json.dumps(PAGE_CUBES[c])}:{cubes[c]}" for c in CUBES) + "}"
         body = json.dumps(summary, ensure_ascii=False, separators=(",", ":"), default=_json_default)

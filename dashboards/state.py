@@ -2,25 +2,28 @@
 
 A build reads the source (the BI snapshot, or any warehouse file) read-only, in its own
 in-memory DuckDB; the statements are `warehouse/sql/queries/dashboard.sql`. Its unit of work is
-the meeting year: every figure the page shows belongs to the year of its meeting (cubes, top
-lists of one year, who chaired), so
+the cell (year, level, province, body) of a meeting: every figure the page shows is a sum or a
+top list over cells (cubes, top-list items and who chaired are rows of one cell and event), so
 
-1. a fingerprint per meeting and per year (`new_meetings`, `new_years`: one cheap scan of the
-   meeting tables) says which years changed since the previous build;
-2. those years' source rows are copied into a `scope` catalog, where the staging and mart
+1. a fingerprint per meeting and per cell (`new_meetings`, `new_cells`: one cheap scan of the
+   meeting tables) says which cells changed since the previous build;
+2. those cells' source rows are copied into a `scope` catalog, where the staging and mart
    views of `warehouse/sql/` are created over them — the very marts BI tools read, evaluated
-   over the changed years only — and their cubes, top-list items and chair counts recomputed;
-3. the lists over all years (`y = '*'`) are merged from the previous lists and the changed rows,
-   recomputing from every row only the few groups a change could make inexact (star_dirty);
-4. everything of the unchanged years is the previous build's.
+   over the changed cells only — and their cubes, top-list items and chair counts recomputed;
+3. the top lists (of each year and over all years) of the groups a changed item or chair count
+   falls in are merged from the previous lists and the changes, recomputing from every row of
+   the group only the few full lists a change could make inexact (star_*);
+4. everything else is the previous build's.
 
-The build's state is Parquet beside the page (`data-<version>/state/<table>/part=<year>/`):
-list items and chair counts one folder per year, of which a build writes the changed years' and
-the caller hard-links the rest; cubes, year fingerprints, the all-years lists, the chunk index and
-the listed meetings (with their fingerprints) one file each. Without a usable previous state (the
-first build, a state of another key, `full=True`) every year is "changed", the scope is the whole
-source and the all-years lists are computed from every row (not merged): the incremental and the
-full build must produce the same chunks (tests/test_dashboard_incremental.py).
+The build's state is Parquet beside the page (`data-<version>/state/<table>/part=<name>/`):
+list items and chair counts one folder per year, the lists one folder per top-list chunk
+(province × year); a build writes those of its changed cells' years and of its changed chunks
+and the caller hard-links the rest; cubes, cell fingerprints, the chunk index and the listed meetings
+(with their fingerprints) one file each. Without a usable previous state (the first build, a
+state of another key — the key hashes this code, so a build after an upgrade is full —
+`full=True`) every cell is "changed", the scope is the whole source and every list is computed
+from every row (not merged): the incremental and the full build must produce the same chunks
+(tests/test_dashboard_incremental.py).
 """
 
 from __future__ import annotations
@@ -40,19 +43,26 @@ from warehouse.sqlfiles import SQL_DIR, migrations, named_statements, view_files
 # ran out reading the listed meetings' texts and spans; a full build peaks at ~570 MB RSS)
 MEMORY_LIMIT = "512MB"
 ALL = "all"  # '*' (all provinces, all years) in file names
+# Up to this many reports, the detail chunks' reads filter on a bound list of report ids (pushed
+# into the scan) rather than join (a full build's thousands: a join)
+FEW_REPORTS = 1000
 
 # State tables → the column that partitions them into files (None: one file).
-# Items and people grow with the warehouse: one file per year, and a build writes its changed years'.
+# Items and people grow with the warehouse: one folder per year, and a build writes its changed
+# years'; the top lists one folder per top-list chunk (province × year, `part=<y>-<province id>`),
+# and a build writes those of the chunks holding a list it changed.
 # The cubes (a row per filter cell) are read whole by every build for the summary, the meetings'
 # fingerprints to find the changed ones: one file each.
 PARTITIONED: dict[str, str | None] = {
-    "years": None, "meetings": None,
+    "cells": None, "meetings": None,
     "sitting_cube": None, "distribution": None, "months": None, "meeting_cube": None,
     "violation_cube": None, "themes": None,
-    "items": "year", "people": "year", "star_lists": None, "parts": None, "listed": None,
+    "items": "year", "people": "year", "lists": "part", "parts": None, "listed": None,
 }
+# The folder name of a partitioning column's value (the `{part}` of save_years).
+PART_EXPR = {"year": "cast(year as varchar)", "part": "list_part(p, y)"}
 # The temp table each state table is saved from.
-SOURCES = {"years": "new_years", "meetings": "new_meetings", "items": "fresh_items", "people": "fresh_people", "star_lists": "star_lists",
+SOURCES = {"cells": "new_cells", "meetings": "new_meetings", "items": "next_items", "people": "next_people", "lists": "new_lists",
            "parts": "new_parts", "listed": "new_listed",
            **{c: f"all_{c}" for c in ("sitting_cube", "distribution", "months", "meeting_cube", "violation_cube",
                                       "themes")}}
@@ -94,6 +104,7 @@ class Changes:
     that stay valid (to be hard-linked by the caller)."""
     full: bool
     years: list[int]
+    cells: int  # (year, level, province, body) cells recomputed
     keep: dict[str, list[str]] = field(default_factory=dict)  # table → partition folders to keep
 
 
@@ -143,11 +154,11 @@ class StateBuild:
     def compute(self) -> Changes:
         """Fingerprints, the changed years, their rows, and every list of the page."""
         self.run("new_meetings")
-        self.run("new_years")
+        self.run("new_cells")
         self._load_previous()
         full = self.previous is None
         if full:
-            self.run("no_previous_years")
+            self.run("no_previous_cells")
         self.run("touched")
         years = [r[0] for r in self.con.execute("select year from touched order by year").fetchall()]
         self._scope(full)
@@ -156,7 +167,6 @@ class StateBuild:
         self.run("fresh_people")
         k = {"k": self.top_k}
         self.run("lists_macro")
-        self.run("year_lists", k)
         if full:
             self.run("no_previous_state")
             for cube in CUBES:
@@ -165,23 +175,29 @@ class StateBuild:
             self.run("all_rows", table=table)
         for table in CUBES:
             self.run("all_cube", table=table)
-        if full:  # the all-years lists from every row: a computation independent of the merge
+        if full:  # every list from every row: a computation independent of the merge
+            self.run("year_lists", k)
             self.run("star_lists_full", k)
+            self.run("full_lists")
         else:
             for table in ("items", "people"):
                 self.run("old_touched", table=table)
             self.run("changed_meetings")
             self.run("star_delta")
-            self.run("star_dirty")
+            lists = {f"part={r[0]}" for r in self.con.execute("select folder from affected_parts").fetchall()}
+            self._old_lists(lists)
+            self.run("star_dirty", k)
             self.run("star_merge", k)
+        self.run("rendered")
         keep: dict[str, list[str]] = {}
         if not full:
-            redone = {partition_dir(y) for y in years}
             for table, column in PARTITIONED.items():
+                redone = lists if table == "lists" else {partition_dir(y) for y in years}
                 if column is not None:
                     keep[table] = sorted(p.name for p in (self.previous / table).iterdir()
                                          if p.is_dir() and p.name not in redone and p.name != EMPTY)
-        self.changes = Changes(full=full, years=years, keep=keep)
+        cells = self.con.execute("select count(*) from touched_cells").fetchone()[0]
+        self.changes = Changes(full=full, years=years, cells=cells, keep=keep)
         return self.changes
 
     def _load_previous(self) -> None:
@@ -193,9 +209,25 @@ class StateBuild:
             if not files:  # a table the previous build wrote no file for: not a whole state
                 self.previous = None
                 return
+            if table == "lists":  # read by year, once the changed years are known (_old_lists)
+                continue
             listed = ", ".join(f"'{_sql_path(Path(f))}'" for f in files)
             self.con.execute(f"create or replace temp view old_{table} as "
                              f"select * from read_parquet([{listed}], hive_partitioning = false)")
+
+    def _old_lists(self, folders: set[str]) -> None:
+        """Table old_lists: the previous lists of the chunks holding a changed group (their
+        state folders): the only ones a build merges (the other chunks' files are linked)."""
+        assert self.previous is not None
+        files = sorted(str(p) for p in (self.previous / "lists").glob("*/*.parquet") if p.parent.name in folders)
+        if not files:  # no previous list in those chunks: the schema of any file
+            files = sorted(str(p) for p in (self.previous / "lists").glob("*/*.parquet"))[:1]
+            where = " where false"
+        else:
+            where = ""
+        listed = ", ".join(f"'{_sql_path(Path(f))}'" for f in files)
+        self.con.execute(f"create or replace temp table old_lists as "
+                         f"select * from read_parquet([{listed}], hive_partitioning = false){where}")
 
     def _scope(self, full: bool) -> None:
         """The source rows of the changed years in catalog `scope` (a full build: views over
@@ -258,7 +290,7 @@ class StateBuild:
                 (dest / table / "part=all").mkdir(parents=True)
                 self.run("save_whole", **fill)
             else:
-                self.run("save_years", **fill)
+                self.run("save_years", part=PART_EXPR[column], **fill)
 
     def finish_state(self, dest: Path) -> None:
         """After the kept partitions are linked: a table left without any file gets an empty
@@ -302,8 +334,8 @@ class StateBuild:
         return dims, out
 
     def parts_to_render(self) -> list[tuple[str, str]]:
-        """(province, y) of the list chunks this build writes: every province of the changed
-        years and of the all-years lists; `new_parts` lists every chunk that exists."""
+        """(province, y) of the list chunks this build writes: those holding a list it merged or
+        recomputed (a full build: all); `new_parts` lists every chunk that exists."""
         self.run("new_parts")
         return [(r[0], r[1]) for r in self.con.execute(self.q["rendered_parts"]).fetchall()]
 
@@ -330,7 +362,10 @@ class StateBuild:
         self.con.execute("create or replace temp table want as select unnest($ids::varchar[]) as meeting_id",
                          {"ids": list(meeting_ids)})
         self.run("detail_reports")
-        self.run("detail_fetch", prune=self._prune("detail_reports"))
+        reports = [r[0] for r in self.con.execute("select distinct report_id from detail_reports").fetchall()]
+        few = len(reports) <= FEW_REPORTS
+        self.run("detail_fetch", {"reports": reports} if few else None, prune=self._prune("detail_reports"),
+                 wanted=self.q["wanted_listed" if few else "wanted_joined"])
         for start in range(0, len(meeting_ids), batch):
             ids = {"ids": list(meeting_ids[start:start + batch])}
             yield {"members": self.rows("detail_members", ids), "rules": self.rows("detail_rules", ids),
@@ -357,7 +392,6 @@ class StateBuild:
         cur = self.con.execute(self.q["list_entries"])
         while batch := cur.fetchmany(5000):
             yield from batch
-        self.con.execute("drop table fresh_lists")  # rendered; only the all-years lists are kept
 
 
 def _usable(previous: Path | None, key: str) -> Path | None:

@@ -1,17 +1,18 @@
 -- Named statements of the dashboard build (dashboards/state.py). Not a migration.
 --
 -- The build runs in its own in-memory DuckDB: the source (BI snapshot or warehouse) is attached
--- read-only as `src`; `scope` is an in-memory catalog holding the source's rows of the years a
+-- read-only as `src`; `scope` is an in-memory catalog holding the source's rows of the cells a
 -- build recomputes, with the staging and mart views (warehouse/sql/staging, marts) created over
 -- them; the build's state lives in temp tables (`new_*` this build's, `old_*` views over the
--- previous build's Parquet state, `fresh_*` the recomputed years). `{table}`, `{where}`, `{source}`,
+-- previous build's Parquet state, `fresh_*` the recomputed cells). `{table}`, `{where}`, `{source}`,
 -- `{target}` and the cube templates are filled by dashboards/state.py from fixed lists and paths, never
 -- from data.
 --
--- Unit of work: the meeting year (-1 = unknown). Every figure of the page belongs to the year of
--- its meeting, so a year whose meetings (and quarantine records placed in it) did not change
--- keeps its rows; the years that did are recomputed whole from the source. Top lists over all
--- years (`y = '*'`) are merged from the previous lists and the changed rows (see star_*).
+-- Unit of work: the cell (year, level, province, body) of a meeting (year -1 = unknown). Every
+-- figure of the page is a sum or a top list over cells, so a cell whose meetings (and quarantine
+-- records placed in it) did not change keeps its rows; the cells that did are recomputed whole
+-- from the source. Top lists (of one year, and over all years: `y = '*'`) are merged from the
+-- previous lists and the changed rows (see star_*).
 -- Group keys: p(rovince), y(ear), l(evel), b(ody), e(vent), '*' = all; a CUBE over the
 -- filter dimensions gives every choice of filters.
 
@@ -50,44 +51,54 @@ left join conflict on conflict.meeting_id = d.meeting_id
 left join finding on finding.meeting_id = d.meeting_id
 left join quarantined on quarantined.meeting_id = d.meeting_id;
 
--- name: new_years
--- A fingerprint per year: its meetings', and quarantine records of files that belong to no
--- meeting (placed by the report's own year, as mart_violation_cube does; -1 when unreadable).
-create or replace temp table new_years as
-with loose as (
-    select coalesce(r.meeting_year, -1) as year, sum(hash(q)::hugeint) as h
-    from src.quarantine as q
-    left join src.reports as r on r.report_id = q.report_id
-    where not exists (select 1 from src.meeting_reports as mr where mr.report_id = q.report_id)
-    group by coalesce(r.meeting_year, -1)
+-- name: new_cells
+-- A fingerprint per cell (year, level, province, body): its meetings', and quarantine records of
+-- files that belong to no meeting (placed by the report's own fields, as mart_violation_cube
+-- does; the unknown cell when the file was unreadable).
+create or replace temp table loose as
+select
+    q.report_id,
+    coalesce(r.meeting_year, -1) as year,
+    coalesce(r.level, 'unknown') as level,
+    coalesce(r.province, case when r.level = 'national' then '全国' end, '未知') as province,
+    coalesce(r.body, '未知') as body,
+    hash(q) as h
+from src.quarantine as q
+left join src.reports as r on r.report_id = q.report_id
+where not exists (select 1 from src.meeting_reports as mr where mr.report_id = q.report_id);
+create or replace temp table new_cells as
+with loose_cells as (
+    select year, level, province, body, sum(h::hugeint) as h from loose group by all
 ),
 
 held as (
-    select year, sum(fp::hugeint) as h from new_meetings group by year
+    select year, level, province, body, sum(fp::hugeint) as h from new_meetings group by all
 )
 
-select coalesce(held.year, loose.year) as year, hash(held.h, loose.h) as fp
+select year, level, province, body, hash(held.h, loose_cells.h) as fp
 from held
-full join loose on loose.year = held.year;
+full join loose_cells using (year, level, province, body);
 
--- name: no_previous_years
--- A build without a usable previous state: every year is new.
-create or replace temp table old_years as select * from new_years limit 0;
+-- name: no_previous_cells
+-- A build without a usable previous state: every cell is new.
+create or replace temp table old_cells as select * from new_cells limit 0;
 
 -- name: touched
--- Years whose fingerprint differs from the previous build's (or that appeared or vanished).
-create or replace temp table touched as
-select coalesce(n.year, o.year) as year
-from new_years as n
-full join old_years as o on o.year = n.year
+-- Cells whose fingerprint differs from the previous build's (or that appeared or vanished), and
+-- their years (the state's files are per year).
+create or replace temp table touched_cells as
+select year, level, province, body
+from new_cells as n
+full join old_cells as o using (year, level, province, body)
 where n.fp is distinct from o.fp;
+create or replace temp table touched as select distinct year from touched_cells;
 
 -- name: no_previous_state
 -- ... and the rest of an empty previous state, in the shapes this build gives them.
 create or replace temp table old_items as select * from fresh_items limit 0;
 create or replace temp table old_people as select * from fresh_people limit 0;
-create or replace temp table old_star_lists as select * from fresh_lists limit 0;
 create or replace temp table old_parts (p varchar, y varchar);
+create or replace temp table affected_parts (p varchar, y varchar);
 create or replace temp table old_meetings as select * from new_meetings limit 0;
 create or replace temp table old_listed as select 0::bigint as rank, meeting_id, fp from new_meetings limit 0;
 
@@ -95,23 +106,26 @@ create or replace temp table old_listed as select 0::bigint as rank, meeting_id,
 create or replace temp table old_{table} as select * from fresh_{table} limit 0;
 
 -- name: all_rows
--- Every row of a year-partitioned table: the previous build's where its year did not change.
+-- Every row of a table of cell rows: the previous build's where its cell did not change.
 create or replace temp view all_{table} as
-select * from old_{table} where year not in (select year from touched)
+select * from old_{table} anti join touched_cells using (year, level, province, body)
 union all
 select * from fresh_{table};
+-- what the state keeps of it: the files of the changed years (the others are linked)
+create or replace temp view next_{table} as
+select * from all_{table} where year in (select year from touched);
 
 -- name: all_cube
 -- The same for a cube, kept as a table: the summary reads it several times.
 create or replace temp table all_{table} as
-select * from old_{table} where year not in (select year from touched)
+select * from old_{table} anti join touched_cells using (year, level, province, body)
 union all
 select * from fresh_{table};
 
 -- name: old_touched
--- The previous build's rows of the changed years (what the star_* statements diff against).
+-- The previous build's rows of the changed cells (what the star_* statements diff against).
 create or replace temp view old_{table}_touched as
-select * from old_{table} where year in (select year from touched);
+select * from old_{table} semi join touched_cells using (year, level, province, body);
 
 -- name: changed_meetings
 -- Meetings whose fingerprint differs from the previous build's (or that came or went): the only
@@ -127,24 +141,19 @@ where n.fp is distinct from o.fp;
 
 -- name: scope_meetings
 create or replace table scope.dash_scope_meetings as
-select meeting_id from new_meetings where year in (select year from touched);
+select meeting_id from new_meetings semi join touched_cells using (year, level, province, body);
 
 -- name: scope_reports
--- Reports of the scope's meetings, and those of quarantine records placed in its years.
+-- Reports of the scope's meetings, and those of quarantine records placed in its cells.
 create or replace table scope.dash_scope_reports as
 select report_id from src.meeting_reports
 where meeting_id in (select meeting_id from scope.dash_scope_meetings)
 union
-select q.report_id
-from src.quarantine as q
-left join src.reports as r on r.report_id = q.report_id
-where
-    q.report_id is not null
-    and coalesce(r.meeting_year, -1) in (select year from touched)
-    and not exists (select 1 from src.meeting_reports as mr where mr.report_id = q.report_id);
+select report_id from loose semi join touched_cells using (year, level, province, body)
+where report_id is not null;
 
 -- name: scope_table
--- One source table in the scope: its rows of the changed years (the where_* fragment below).
+-- One source table in the scope: its rows of the changed cells (the where_* fragment below).
 create or replace table scope.{table} as select * from src.{table} {where};
 
 -- name: scope_drop
@@ -165,9 +174,11 @@ where meeting_id in (select meeting_id from scope.dash_scope_meetings)
 where report_id in (select report_id from scope.dash_scope_reports){prune}
 
 -- name: where_quarantine
--- Records of the scope's reports, and records of unreadable files (no report) placed in its years.
+-- Records of the scope's reports, and records of unreadable files (no report) when their cell
+-- is in the scope.
 where report_id in (select report_id from scope.dash_scope_reports)
-    or (report_id is null and -1 in (select year from touched))
+    or (report_id is null and exists (select 1 from loose semi join touched_cells using (year, level, province, body)
+                                      where loose.report_id is null))
 
 -- name: materialize_sittings
 -- mart_sittings is read by every cube and list: computed once, kept as a table of the same name.
@@ -276,10 +287,11 @@ group by name, year, level, province, body, event;
 -- ---------------------------------------------------------------- top lists
 
 -- name: year_lists
--- Every top list of the recomputed years (y = the year), from their rows alone; then, for a full
--- build, the lists over all years (y = '*') from every row. One row per list entry, `rank` from
--- 1. Items are numbered in their kind's order and people in name order first, so the grouping
--- sets aggregate integers (`min(n, $k)`: the k smallest) rather than rows.
+-- A full build computes every top list from every row: those of each year (y = the year), then
+-- those over all years (y = '*'), then puts them together (full_lists); an incremental build
+-- merges them (star_*). One row per list entry, `rank` from 1. Items are numbered in their
+-- kind's order and people in name order first, so the grouping sets aggregate integers
+-- (`min(n, $k)`: the k smallest) rather than rows.
 create or replace temp table fresh_lists as
 select * from lists_of('fresh_items', 'fresh_people', true, $k);
 
@@ -288,6 +300,10 @@ create or replace temp table star_lists as
 select * from lists_of('all_items', 'all_people', false, $k);
 
 -- name: lists_macro
+-- The state folder of the lists of one top-list chunk (province p, y): `<y>-<province id>`, 'all'
+-- for '*' (the chunk's file name, dashboards/state.py province_id).
+create or replace temp macro list_part(p, y) as
+    (case when y = '*' then 'all' else y end) || '-' || (case when p = '*' then 'all' else left(sha1(p), 10) end);
 -- The lists of `items` and `people` per year (by_year) or over all years (y = '*').
 create or replace temp macro lists_of(items, people, by_year, k) as table
 with numbered as (
@@ -395,10 +411,11 @@ from people_entries as x
 inner join names on names.id = x.x.id;
 
 -- name: star_delta
--- An incremental build's all-years lists start from what changed in the recomputed years:
--- item rows that left (or changed: their old version) and came (their new version) — diffed
--- over the changed meetings' items only, the others being the same rows on both sides — and the
--- people counts likewise; `star_affected` are the all-years groups those rows fall in.
+-- An incremental build's lists (of each year, y = the year, and over all years, y = '*') start
+-- from what changed in the recomputed years: item rows that left (or changed: their old version)
+-- and came (their new version) — diffed over the changed meetings' items only, the others being
+-- the same rows on both sides — and the people counts likewise; `star_affected` are the groups
+-- (kind, p, y, l, b, e) those rows fall in. Every other group keeps its list.
 create or replace temp table d_removed as
 select * from old_items_touched where meeting_id in (select meeting_id from changed_meetings)
 except all
@@ -407,44 +424,90 @@ create or replace temp table d_added as
 select * from fresh_items where meeting_id in (select meeting_id from changed_meetings)
 except all
 select * from old_items_touched where meeting_id in (select meeting_id from changed_meetings);
+-- a count is of one cell (year, level, province, body): only the cells a changed meeting was or
+-- is in can differ (people rows are unique per name, cell and event: `except` is exact)
+create or replace temp table changed_cells as
+select distinct year, level, province, body from (
+    select year, level, province, body from new_meetings semi join changed_meetings using (meeting_id)
+    union all
+    select year, level, province, body from old_meetings semi join changed_meetings using (meeting_id)
+);
 create or replace temp table p_removed as
-select * from old_people_touched except all select * from fresh_people;
+select * from old_people_touched semi join changed_cells using (year, level, province, body)
+except
+select * from fresh_people semi join changed_cells using (year, level, province, body);
 create or replace temp table p_added as
-select * from fresh_people except all select * from old_people_touched;
+select * from fresh_people semi join changed_cells using (year, level, province, body)
+except
+select * from old_people_touched semi join changed_cells using (year, level, province, body);
 create or replace temp table p_names as
 select distinct name from (select name from p_removed union all select name from p_added);
 create or replace temp table star_affected as
-select distinct kind, p, l, b, e from (
+select distinct kind, p, y, l, b, e from (
+    select kind, unnest([cast(year as varchar), '*']) as y, p, l, b, e from (
+        select
+            kind, year,
+            case when grouping(province) = 1 then '*' else province end as p,
+            case when grouping(level) = 1 then '*' else level end as l,
+            case when grouping(body) = 1 then '*' else body end as b,
+            case when grouping(event) = 1 then '*' else event end as e
+        from (select kind, year, province, level, body, event from d_removed
+              union all select kind, year, province, level, body, event from d_added)
+        group by kind, year, cube(province, level, body, event)
+    )
+    union all
+    select 'people', unnest([cast(year as varchar), '*']), p, l, b, e from (
+        select
+            year,
+            case when grouping(province) = 1 then '*' else province end as p,
+            case when grouping(level) = 1 then '*' else level end as l,
+            case when grouping(body) = 1 then '*' else body end as b,
+            event as e
+        from (select year, province, level, body, event from p_removed
+              union all select year, province, level, body, event from p_added)
+        group by year, event, cube(province, level, body)
+    )
+);
+-- the chunks (province, y) holding an affected group: their lists are rewritten, others linked
+create or replace temp table affected_parts as
+select distinct p, y, list_part(p, y) as folder from star_affected;
+
+-- name: star_dirty
+-- Affected groups whose list can no longer be merged and is recomputed from every row: a full
+-- list that held an item which left or changed, or a person whose count fell (or who left). For
+-- the rest the new list is exact from the old one and the changes: an item or person not in the
+-- old list and not changed ranks after all of it (a short list has no such rows), and nothing
+-- in it got worse.
+-- The new counts of the changed people in the affected groups where they matter: where they are
+-- in the old list, or where their count rose (net of the diff: p_added minus p_removed). A person
+-- in neither ranked after the whole old list and does not rank better now.
+create or replace temp table p_counts as
+with rose as (
     select
-        kind,
+        name,
+        case when grouping(year) = 1 then '*' else cast(year as varchar) end as y,
         case when grouping(province) = 1 then '*' else province end as p,
         case when grouping(level) = 1 then '*' else level end as l,
         case when grouping(body) = 1 then '*' else body end as b,
-        case when grouping(event) = 1 then '*' else event end as e
-    from (select kind, province, level, body, event from d_removed
-          union all select kind, province, level, body, event from d_added)
-    group by kind, cube(province, level, body, event)
-    union all
-    select
-        'people',
-        case when grouping(province) = 1 then '*' else province end,
-        case when grouping(level) = 1 then '*' else level end,
-        case when grouping(body) = 1 then '*' else body end,
-        event
-    from (select province, level, body, event from p_removed
-          union all select province, level, body, event from p_added)
-    group by event, cube(province, level, body)
-);
+        event as e
+    from (select name, year, level, province, body, event, meetings from p_added
+          union all select name, year, level, province, body, event, -meetings from p_removed)
+    group by name, event, grouping sets ((year), ()), cube(province, level, body)
+    having sum(meetings) > 0
+),
 
--- name: star_dirty
--- Affected groups whose list can no longer be merged and is recomputed from every row: a list
--- that held an item which left or changed, or a person whose count fell (or who left). For the
--- rest the new list is exact from the old one and the changes: an item or person not in the old
--- list and not changed ranks after all of it, and nothing in it got worse.
-create or replace temp table p_counts as
-with counted as (
+needed as (
+    select name, y, p, l, b, e from rose
+    union
+    select o.ord.t[1], o.y, o.p, o.l, o.b, o.e
+    from old_lists as o
+    where o.kind = 'people' and o.ord.t[1] in (select name from p_names)
+),
+
+counted as (
     select
         name,
+        case when grouping(year) = 1 then '*' else cast(year as varchar) end as y,
         case when grouping(province) = 1 then '*' else province end as p,
         case when grouping(level) = 1 then '*' else level end as l,
         case when grouping(body) = 1 then '*' else body end as b,
@@ -453,86 +516,137 @@ with counted as (
         sum(as_presider)::bigint as as_presider
     from all_people
     where name in (select name from p_names)
-    group by name, event, cube(province, level, body)
+    group by name, event, grouping sets ((year), ()), cube(province, level, body)
 )
 
 select c.* from counted as c
-where exists (select 1 from star_affected as a
-              where a.kind = 'people' and a.p = c.p and a.l = c.l and a.b = c.b and a.e = c.e);
+semi join needed as n using (name, y, p, l, b, e)
+semi join star_affected as a
+    on a.kind = 'people' and a.p = c.p and a.y = c.y and a.l = c.l and a.b = c.b and a.e = c.e;
+-- A list shorter than $k held every row of its group: what is left of it is still all of them,
+-- so only full lists can be dirty.
 create or replace temp table star_dirty as
-select distinct o.kind, o.p, o.l, o.b, o.e
-from old_star_lists as o
+with full_lists as (
+    select * from old_lists
+    semi join (select kind, p, y, l, b, e from old_lists group by all having count(*) >= $k) as f
+        using (kind, p, y, l, b, e)
+)
+
+select distinct o.kind, o.p, o.y, o.l, o.b, o.e
+from full_lists as o
 inner join d_removed as r on r.kind = o.kind and r.item = o.item
 union
-select distinct o.kind, o.p, o.l, o.b, o.e
-from old_star_lists as o
-semi join star_affected as a on a.kind = o.kind and a.p = o.p and a.l = o.l and a.b = o.b and a.e = o.e
+select distinct o.kind, o.p, o.y, o.l, o.b, o.e
+from full_lists as o
+semi join star_affected as a
+    on a.kind = o.kind and a.p = o.p and a.y = o.y and a.l = o.l and a.b = o.b and a.e = o.e
 left join p_counts as c
-    on c.name = o.ord.t[1] and c.p = o.p and c.l = o.l and c.b = o.b and c.e = o.e
+    on c.name = o.ord.t[1] and c.p = o.p and c.y = o.y and c.l = o.l and c.b = o.b and c.e = o.e
 where
     o.kind = 'people'
     and o.ord.t[1] in (select name from p_names)
     and (c.meetings is null or c.meetings < -o.ord.n);
 
 -- name: star_merge
--- The new all-years lists: unaffected groups keep theirs; clean affected groups merge their old
--- list with the changes; dirty ones are recomputed from every row of the group.
-create or replace temp table star_lists as
+-- The new lists of the affected chunks (old_lists holds their previous lists): unaffected groups
+-- keep theirs; clean affected groups merge their old list with the changes; dirty ones are
+-- recomputed from every row of the group (rows of the group's year, or of every year for y = '*').
+create or replace temp table new_lists as
 with clean as (
     select * from star_affected
     except
     select * from star_dirty
 ),
 
+kept as (
+    -- per people list, its entries of people whose count did not change: how many, the last
+    select o.p, o.y, o.l, o.b, o.e, count(*) as entries, max(o.ord) as worst
+    from old_lists as o
+    where o.kind = 'people' and o.ord.t[1] not in (select name from p_names)
+    group by o.p, o.y, o.l, o.b, o.e
+),
+
+added as (
+    -- every group a changed item falls in: its year or all years × each filter or '*'
+    select a.kind, y.y, p.p, l.l, b.b, e.e, a.ord, a.item
+    from d_added as a,
+        unnest([cast(a.year as varchar), '*']) as y(y), unnest([a.province, '*']) as p(p),
+        unnest([a.level, '*']) as l(l), unnest([a.body, '*']) as b(b), unnest([a.event, '*']) as e(e)
+),
+
 candidates as (
-    -- old entries of clean groups (people: those whose count did not change)
-    select o.kind, o.p, o.l, o.b, o.e, o.ord, o.item
-    from old_star_lists as o
-    semi join clean as g on g.kind = o.kind and g.p = o.p and g.l = o.l and g.b = o.b and g.e = o.e
+    -- old entries of clean groups (items: those that did not leave — only a short list can have
+    -- lost some; people: those whose count did not change)
+    select o.kind, o.p, o.y, o.l, o.b, o.e, o.ord, o.item
+    from old_lists as o
+    semi join clean as g on g.kind = o.kind and g.p = o.p and g.y = o.y and g.l = o.l and g.b = o.b and g.e = o.e
+    anti join d_removed as r on r.kind = o.kind and r.item = o.item
     where o.kind <> 'people' or o.ord.t[1] not in (select name from p_names)
     union all
-    select a.kind, g.p, g.l, g.b, g.e, a.ord, a.item
-    from d_added as a
-    inner join clean as g
-        on g.kind = a.kind and g.p in ('*', a.province) and g.l in ('*', a.level)
-        and g.b in ('*', a.body) and g.e in ('*', a.event)
+    select a.kind, a.p, a.y, a.l, a.b, a.e, a.ord, a.item
+    from added as a
+    semi join clean as g on g.kind = a.kind and g.p = a.p and g.y = a.y and g.l = a.l and g.b = a.b and g.e = a.e
     union all
-    select 'people', c.p, c.l, c.b, c.e, struct_pack(n := -c.meetings::double, t := [c.name]),
-           json_array(c.name, c.meetings, c.as_chair, c.as_presider)
-    from p_counts as c
-    semi join clean as g on g.kind = 'people' and g.p = c.p and g.l = c.l and g.b = c.b and g.e = c.e
+    select 'people', c.p, c.y, c.l, c.b, c.e, c.ord, json_array(c.name, c.meetings, c.as_chair, c.as_presider)
+    from (select *, struct_pack(n := -meetings::double, t := [name]) as ord from p_counts) as c
+    inner join clean as g
+        on g.kind = 'people' and g.p = c.p and g.y = c.y and g.l = c.l and g.b = c.b and g.e = c.e
+    left join kept as t on t.p = c.p and t.y = c.y and t.l = c.l and t.b = c.b and t.e = c.e
+    -- a count can enter the list unless k kept entries all rank before it
+    where t.entries is null or t.entries < $k or c.ord < t.worst
 ),
 
 recounted as (
-    -- every row of the dirty groups
-    select i.kind, g.p, g.l, g.b, g.e, i.ord, i.item
+    -- every row of the dirty groups: those of all years, then those of one year
+    select i.kind, g.p, g.y, g.l, g.b, g.e, i.ord, i.item
     from all_items as i
     inner join star_dirty as g
-        on g.kind = i.kind and g.p in ('*', i.province) and g.l in ('*', i.level)
+        on g.kind = i.kind and g.y = '*' and g.p in ('*', i.province) and g.l in ('*', i.level)
         and g.b in ('*', i.body) and g.e in ('*', i.event)
     union all
-    select 'people', g.p, g.l, g.b, g.e, struct_pack(n := -sum(x.meetings)::double, t := [x.name]),
+    select i.kind, g.p, g.y, g.l, g.b, g.e, i.ord, i.item
+    from all_items as i
+    inner join star_dirty as g
+        on g.kind = i.kind and g.y = cast(i.year as varchar) and g.p in ('*', i.province)
+        and g.l in ('*', i.level) and g.b in ('*', i.body) and g.e in ('*', i.event)
+    union all
+    select 'people', g.p, g.y, g.l, g.b, g.e, struct_pack(n := -sum(x.meetings)::double, t := [x.name]),
            json_array(x.name, sum(x.meetings)::bigint, sum(x.as_chair)::bigint, sum(x.as_presider)::bigint)
     from all_people as x
     inner join star_dirty as g
-        on g.kind = 'people' and g.p in ('*', x.province) and g.l in ('*', x.level)
+        on g.kind = 'people' and g.y = '*' and g.p in ('*', x.province) and g.l in ('*', x.level)
         and g.b in ('*', x.body) and g.e = x.event
-    group by g.p, g.l, g.b, g.e, x.name
+    group by g.p, g.y, g.l, g.b, g.e, x.name
+    union all
+    select 'people', g.p, g.y, g.l, g.b, g.e, struct_pack(n := -sum(x.meetings)::double, t := [x.name]),
+           json_array(x.name, sum(x.meetings)::bigint, sum(x.as_chair)::bigint, sum(x.as_presider)::bigint)
+    from all_people as x
+    inner join star_dirty as g
+        on g.kind = 'people' and g.y = cast(x.year as varchar) and g.p in ('*', x.province)
+        and g.l in ('*', x.level) and g.b in ('*', x.body) and g.e = x.event
+    group by g.p, g.y, g.l, g.b, g.e, x.name
 ),
 
 merged as (
-    select kind, p, l, b, e, arg_min(struct_pack(ord := ord, item := item), ord, $k) as top
+    select kind, p, y, l, b, e, arg_min(struct_pack(ord := ord, item := item), ord, $k) as top
     from (select * from candidates union all select * from recounted)
-    group by kind, p, l, b, e
+    group by kind, p, y, l, b, e
 )
 
 select kind, p, y, l, b, e, rank, ord, item
-from old_star_lists as o
+from old_lists as o
 where not exists (select 1 from star_affected as a
-                  where a.kind = o.kind and a.p = o.p and a.l = o.l and a.b = o.b and a.e = o.e)
+                  where a.kind = o.kind and a.p = o.p and a.y = o.y and a.l = o.l and a.b = o.b and a.e = o.e)
 union all
-select kind, p, '*', l, b, e, rank, x.ord, x.item
+select kind, p, y, l, b, e, rank, x.ord, x.item
 from (select *, unnest(top) as x, generate_subscripts(top, 1) as rank from merged);
+
+-- name: full_lists
+-- A full build's lists: those of every year and those over all years.
+create or replace temp table new_lists as
+select * from fresh_lists union all select * from star_lists;
+drop table fresh_lists;
+drop table star_lists;
 
 -- ---------------------------------------------------------------- the meeting list
 
@@ -613,14 +727,17 @@ select distinct lake_year from src.reports where report_id in (select report_id 
 -- Their reports, failed rules, fact spans and texts, read from the source once (each read of a
 -- big table scans it; {prune} names the lake partitions to read when the source has them) into
 -- temp tables the chunks are then cut from, a batch of meetings at a time (detail_members …).
+-- {wanted} selects the reports: a list bound as $reports when they are few (a night's: the scan
+-- gets it as a filter and skips what holds none of them, half the work of a join on the
+-- bench's texts), else a join with detail_reports (dashboards/state.py details).
 create or replace temp table detail_members as
 select mr.meeting_id, mr.report_id, r.file_path, r.title, coalesce(mr.event, 'other') as event,
        mr.event_date, mr.year_source, mr.duplicate_of, mr.resemblance, r.valid,
        a.scope, a.required, a.present, a.absent
 from detail_reports as mr
-inner join (select * from src.reports where report_id in (select report_id from detail_reports){prune}) as r
+inner join (select * from src.reports where {wanted}{prune}) as r
     on r.report_id = mr.report_id
-left join (select * from src.attendance where report_id in (select report_id from detail_reports){prune}) as a
+left join (select * from src.attendance where {wanted}{prune}) as a
     on a.report_id = mr.report_id;
 create or replace temp table detail_rules as
 select report_id, rule, message
@@ -629,11 +746,17 @@ where report_id in (select report_id from detail_members);
 create or replace temp table detail_spans as
 select report_id, field, value, start_offset, end_offset, snippet
 from src.fact_spans
-where report_id in (select report_id from detail_members){prune};
+where {wanted}{prune};
 create or replace temp table detail_texts as
 select report_id, text
 from src.report_texts
-where report_id in (select report_id from detail_members){prune};
+where {wanted}{prune};
+
+-- name: wanted_joined
+report_id in (select report_id from detail_reports)
+
+-- name: wanted_listed
+report_id = any($reports::varchar[])
 
 -- name: partitioned_tables
 -- Source tables whose rows carry the lake partition they are stored in (a views-over-the-lake
@@ -663,27 +786,29 @@ semi join detail_members as m on m.report_id = t.report_id and m.meeting_id in (
 -- ---------------------------------------------------------------- top-list chunks
 
 -- name: new_parts
--- Every top-list chunk (province, y) of the page: the previous build's of unchanged years, and
--- those of the lists made now (changed years, all years).
+-- Every top-list chunk (province, y) of the page: the previous build's that no change touched,
+-- and those of the lists of this build.
 create or replace temp table new_parts as
-select distinct p, y from (
-    select p, y from old_parts where y <> '*' and y not in (select cast(year as varchar) from touched)
-    union all
-    select p, y from fresh_lists
-    union all
-    select p, y from star_lists
-);
+select p, y from old_parts anti join affected_parts using (p, y)
+union
+select p, y from new_lists;
+
+-- name: rendered
+-- The chunks a build writes: those of its lists (a full build: every one; an incremental one
+-- those holding a group it merged or recomputed — the others hold the previous build's lists,
+-- and the previous version's file is linked).
+create or replace temp table rendered as select distinct p, y from new_lists;
 
 -- name: rendered_parts
-select distinct p, y from (select p, y from fresh_lists union all select p, y from star_lists) order by all;
+select p, y from rendered order by all;
 
 -- name: all_parts
 select p, y from new_parts order by all;
 
 -- name: list_entries
--- The entries of the lists made now, in chunk order.
+-- The entries of the chunks a build writes, in chunk order.
 select p, y, l, b, e, kind, item
-from (select * from fresh_lists union all select * from star_lists)
+from new_lists semi join rendered using (p, y)
 order by p, y, l, b, e, kind, rank;
 
 -- name: dim_values
@@ -695,8 +820,9 @@ select value from dict_{column} order by code;
 -- ---------------------------------------------------------------- the state files
 
 -- name: save_years
--- A year-partitioned state table: one folder per year it has rows of (`part=<year>`).
-copy (select *, cast(year as varchar) as part from {source}) to '{target}'
+-- A year-partitioned state table: one folder per year it has rows of (`part=<year>`, `part=all`
+-- for the lists over all years); {part} is the year's expression (dashboards/state.py).
+copy (select *, {part} as part from {source}) to '{target}'
     (format parquet, partition_by (part), write_partition_columns false, overwrite_or_ignore);
 
 -- name: save_whole
@@ -709,7 +835,8 @@ copy (select * from {source} limit 0) to '{target}/data_0.parquet' (format parqu
 -- name: drop_state
 drop table if exists fresh_items;
 drop table if exists fresh_people;
-drop table if exists star_lists;
+drop table if exists new_lists;
+drop table if exists rendered;
 drop table if exists d_removed;
 drop table if exists d_added;
 drop table if exists p_removed;
