@@ -43,6 +43,11 @@ class RunSettings:
     # space (250 MB resident), so the cap leaves it about 1 GB to work with.
     file_timeout_s: float = 120.0
     worker_memory_mb: int | None = 1536
+    # The writer's DuckDB buffers (warehouse/store.py WRITER_CONFIG): beyond it DuckDB spills to
+    # `<warehouse>.tmp`. It caches up to the cap whatever it reads, so the cap is what the run's
+    # process holds above its ~650 MB of Python at a backfill's load: 1 GB made a 100,000-report
+    # backfill's parent peak at ~1,550 MB. Too small fails a commit ("failed to pin block").
+    writer_memory_mb: int = 512
     keep_removed: bool = False  # files gone from the inbox keep their facts current
     verify: bool = False  # rehash every known file (catches same-size edits with the old mtime)
 
@@ -60,7 +65,8 @@ class RunSettings:
                      snapshot: str | None = None, runner: str = "process",
                      dask_address: str | None = None, dashboard: str | None = None,
                      keep_removed: bool = False, verify: bool = False,
-                     file_timeout_s: float | None = None, worker_memory_mb: int | None = None) -> "RunSettings":
+                     file_timeout_s: float | None = None, worker_memory_mb: int | None = None,
+                     writer_memory_mb: int | None = None) -> "RunSettings":
         if workers < 1:
             raise ValueError("workers must be at least 1")
         if batch_size < 1:
@@ -72,6 +78,10 @@ class RunSettings:
             extra["file_timeout_s"] = file_timeout_s
         if worker_memory_mb is not None:
             extra["worker_memory_mb"] = worker_memory_mb or None  # 0: no cap
+        if writer_memory_mb is not None:
+            if writer_memory_mb < 64:
+                raise ValueError("writer_memory_mb must be at least 64")
+            extra["writer_memory_mb"] = writer_memory_mb
         return cls(inbox=Path(inbox), warehouse=Path(warehouse), lake=Path(lake), docs=Path(docs),
                    workers=workers, batch_size=batch_size, snapshot=Path(snapshot) if snapshot else None,
                    runner=runner, dask_address=dask_address or None,

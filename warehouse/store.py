@@ -15,7 +15,6 @@ loaded again, so committing the same rows twice changes nothing.
 from __future__ import annotations
 
 import json
-import os
 from datetime import date, datetime, timezone
 from pathlib import Path
 from collections.abc import Iterator
@@ -129,21 +128,22 @@ def _quote_path(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-# The writer's DuckDB settings. Memory: DuckDB caps its buffers here and spills to
-# `<warehouse>.tmp` beyond (its default is 80 % of the machine); row order is not part of any
-# table's meaning (views and readers order explicitly), and not keeping it lets large inserts
-# and Parquet exports stream with less memory.
-WRITER_CONFIG = {"memory_limit": "1GB", "preserve_insertion_order": False}
+# The writer's DuckDB settings. Memory: DuckDB caps its buffers at `memory_mb` (RunSettings
+# writer_memory_mb for a run) and spills to `<warehouse>.tmp` beyond (its default is 80 % of the
+# machine); row order is not part of any table's meaning (views and readers order explicitly),
+# and not keeping it lets large inserts and Parquet exports stream with less memory.
+WRITER_CONFIG = {"preserve_insertion_order": False}
+WRITER_MEMORY_MB = 512
 
 
 class Warehouse:
     """A read-write connection to the warehouse file (also the run lock: DuckDB admits one
     writing process)."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, memory_mb: int = WRITER_MEMORY_MB) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(str(self.path), config=WRITER_CONFIG)
+        self.con = duckdb.connect(str(self.path), config={**WRITER_CONFIG, "memory_limit": f"{memory_mb}MB"})
         self._load = named_statements("queries/load.sql")
         self._reconcile = named_statements("queries/reconcile.sql")
         self._schemas: dict[str, pa.Schema] = {}
