@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import logging
 import os
 import sys
+import threading
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 # Telemetry off before Prefect or GX are imported anywhere in this process.
 os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -534,5 +537,32 @@ def _show(value: object) -> str:
     return "—" if value is None else json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
 
 
+def run_cli() -> None:
+    """The `congress-etl` command: the app, then the first two steps of the interpreter's own exit
+    (wait for non-daemon threads, run the exit handlers: Prefect sends the last logs and events,
+    a run's own Prefect server is stopped, logging is flushed), then `os._exit` instead of the
+    teardown that follows: freeing the heap Prefect, GX and pandas leave took 1.1 s of every run
+    after its flow had finished (the handlers: ~0 s). Every DuckDB file is closed by then
+    (writers and readers use `with`). CPython names both steps with an underscore; where they
+    are missing the exit is Python's usual one."""
+    try:
+        app()
+        code: Any = 0
+    except SystemExit as exc:
+        code = exc.code
+    wait_for_threads = getattr(threading, "_shutdown", None)
+    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
+    if wait_for_threads is None or run_exit_handlers is None:
+        sys.exit(code)
+    if code is not None and not isinstance(code, int):  # sys.exit("message"): printed, status 1
+        print(code, file=sys.stderr)
+        code = 1
+    wait_for_threads()
+    run_exit_handlers()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)
+
+
 if __name__ == "__main__":
-    sys.exit(app())
+    run_cli()

@@ -69,3 +69,13 @@ def test_a_killed_run_takes_its_server_with_it(tmp_path: Path) -> None:
     done = _run(tmp_path, home, **{KILL_ENV: "extract"})  # SIGKILL mid-run: no exit handler runs
     assert done.returncode == -9
     assert _wait_gone(home, 30) == []
+
+
+def test_the_command_keeps_its_exit_status_and_its_output() -> None:
+    """`congress-etl` leaves through os._exit after its exit handlers (flows/cli.run_cli): the
+    status and everything printed must survive that."""
+    helped = subprocess.run([str(BIN / "congress-etl"), "--help"], capture_output=True, text=True, timeout=120)
+    assert helped.returncode == 0 and "run" in helped.stdout and helped.stdout.rstrip().endswith("╯")
+    refused = subprocess.run([str(BIN / "congress-etl"), "run", "--workers", "0"], capture_output=True, text=True,
+                             timeout=120)
+    assert refused.returncode == 2 and "--workers" in refused.stderr
