@@ -319,13 +319,15 @@ def dashboard(
                                                "default: data/serve/warehouse.duckdb, else data/warehouse.duckdb."),
     out: Path = typer.Option(Path("data/dashboard"), "--out", help="Folder to write the dashboard into."),
     docs: Path = typer.Option(Path("data/docs"), "--docs", help="Data Docs folder to link to."),
-    full: bool = typer.Option(False, "--full", help="Recompute everything instead of only the meeting years "
-                                                    "that changed since the folder's last build."),
+    full: bool = typer.Option(False, "--full", help="Recompute everything instead of only the cells (year, "
+                                                    "level, province, body) whose meetings changed since the "
+                                                    "folder's last build."),
 ) -> None:
     """Write the dashboard folder: index.html and its data, opened from disk (no server, no network).
 
-    Every `run` writes it too; this redraws it from an existing warehouse. Only the meeting years
-    whose meetings changed since the folder's last build are recomputed (--full: all of them).
+    Every `run` writes it too; this redraws it from an existing warehouse. Only the cells (year,
+    level, province, body) whose meetings changed since the folder's last build are recomputed,
+    and only the top-list chunks that hold them rewritten (--full: all of them).
 
     Example: congress-etl dashboard --warehouse data/serve/warehouse.duckdb --out data/dashboard
     """
