@@ -106,16 +106,10 @@ def test_same_tables_in_any_order_over_several_nights(tmp_path: Path, corpus: di
 def test_a_warehouse_made_before_candidates_migrates(tmp_path: Path) -> None:
     """An old warehouse's `keywords` table held jieba-IDF weights fixed at load: the migrations add
     the candidates and replace the table by the view (its rows had no counts to weigh)."""
-    import duckdb
-
-    from warehouse.sqlfiles import migrations
+    from tests.old_warehouse import warehouse_before
 
     path = tmp_path / "old.duckdb"
-    con = duckdb.connect(str(path))
-    for f in migrations():
-        if f.name < "004":
-            con.execute(f.read_text(encoding="utf-8"))
-            con.execute("insert into schema_version values (?, now())", [f.name])
+    con = warehouse_before(path, "004")
     con.execute("insert into keywords values ('r1', '旧词', 0.5, 1)")
     con.close()
     with Warehouse(path) as wh:

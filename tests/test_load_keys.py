@@ -14,7 +14,7 @@ import pytest
 
 from flows.inbox import scan_inbox
 from flows.staging import leftover_rows, shard_dir_for, stage_batch, validate_run, write_outcomes
-from warehouse.sqlfiles import migrations
+from tests.old_warehouse import warehouse_before
 from warehouse.store import REPORT_TABLES, Warehouse
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,11 +63,7 @@ def test_a_load_that_repeats_a_candidate_key_fails_whole(tmp_path: Path) -> None
 
 def test_a_warehouse_with_the_indexed_candidates_keeps_them_unindexed(tmp_path: Path) -> None:
     path = tmp_path / "old.duckdb"
-    con = duckdb.connect(str(path))
-    for f in migrations():
-        if f.name < "011":
-            con.execute(f.read_text(encoding="utf-8"))
-            con.execute("insert into schema_version values (?, now())", [f.name])
+    con = warehouse_before(path, "011")
     con.execute("insert into keyword_candidates values ('r1', '乡村振兴', 3, 120), ('r1', '营商环境', 2, 120), "
                 "('r2', '乡村振兴', 1, 80)")
     assert con.execute("select count(*) from duckdb_constraints() where table_name = 'keyword_candidates' "
