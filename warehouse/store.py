@@ -170,6 +170,17 @@ class Warehouse:
             if "no transaction is active" not in str(exc):
                 raise
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction for the block: committed when it ends, rolled back on any error."""
+        self.con.begin()
+        try:
+            yield
+            self.con.commit()
+        except BaseException:
+            self._rollback()
+            raise
+
     def migrate(self) -> list[str]:
         """Apply the schema files this warehouse has not applied yet (each in its own
         transaction, recorded in `schema_version`), then re-create the views; returns the
@@ -181,15 +192,10 @@ class Warehouse:
         for path in (first, *rest):
             if path.name in done:
                 continue
-            self.con.begin()
-            try:
+            with self.transaction():
                 self.con.execute(path.read_text(encoding="utf-8"))
                 self.con.execute("insert into schema_version values (?, ?)",
                                  [path.name, utc_naive(datetime.now(timezone.utc))])
-                self.con.commit()
-            except BaseException:
-                self._rollback()
-                raise
             applied.append(path.name)
         for path in view_files():
             self.con.execute(path.read_text(encoding="utf-8"))
@@ -333,38 +339,34 @@ class Warehouse:
         staged["stg_files"] = to_arrow(f_rows, FILES_SCHEMA, KEYS["files"])
 
         counts: dict[str, int] = {}
-        self.con.begin()
         try:
-            if shards is None:
-                for name, arrow in staged.items():
-                    self.con.register(name, arrow)
-            else:
-                self._stage_shards(Path(shards), staged, dedupe)
-            if touch_inbox is not None:
-                self.con.execute(self._load["ledger_touch_inbox"],
-                                 {"inbox": touch_inbox[0], "seen_at": touch_inbox[1]})
-            self._exec("ledger_touch")
-            self._exec("ledger_retire")
-            self._exec("ledger_missing")
-            counts["file_ledger"] = self._exec("ledger_insert")
-            if reload:
-                for table in reversed(REPORT_TABLES):
-                    self.con.execute(self._load["delete_staged"].replace("{table}", table))
-            self._exec("new_reports")
-            for table in REPORT_TABLES:
-                counts[table] = self._exec(f"insert_{table}")
-            if repeated := self._exec("duplicate_keyword_candidates"):  # the key no index upholds
-                raise duckdb.ConstraintException(
-                    f"duplicate key: {repeated} (report_id, term) pairs of keyword_candidates occur more than "
-                    "once in this load (primary key of warehouse/tables.py)")
-            counts["quarantine"] = self._exec("insert_quarantine")
-            if run_id:
-                self._exec("upsert_run")  # always written; not counted as loaded data
-            self.con.execute("drop table if exists new_reports")
-            self.con.commit()
-        except BaseException:
-            self._rollback()
-            raise
+            with self.transaction():
+                if shards is None:
+                    for name, arrow in staged.items():
+                        self.con.register(name, arrow)
+                else:
+                    self._stage_shards(Path(shards), staged, dedupe)
+                if touch_inbox is not None:
+                    self.con.execute(self._load["ledger_touch_inbox"],
+                                     {"inbox": touch_inbox[0], "seen_at": touch_inbox[1]})
+                self._exec("ledger_touch")
+                self._exec("ledger_retire")
+                self._exec("ledger_missing")
+                counts["file_ledger"] = self._exec("ledger_insert")
+                if reload:
+                    for table in reversed(REPORT_TABLES):
+                        self.con.execute(self._load["delete_staged"].replace("{table}", table))
+                self._exec("new_reports")
+                for table in REPORT_TABLES:
+                    counts[table] = self._exec(f"insert_{table}")
+                if repeated := self._exec("duplicate_keyword_candidates"):  # the key no index upholds
+                    raise duckdb.ConstraintException(
+                        f"duplicate key: {repeated} (report_id, term) pairs of keyword_candidates occur more than "
+                        "once in this load (primary key of warehouse/tables.py)")
+                counts["quarantine"] = self._exec("insert_quarantine")
+                if run_id:
+                    self._exec("upsert_run")  # always written; not counted as loaded data
+                self.con.execute("drop table if exists new_reports")
         finally:
             for name in staged:
                 self._unregister(name)
@@ -405,14 +407,8 @@ class Warehouse:
             return 0
         statement = named_statements("staging/stg_shards.sql")["texts"].replace(
             "{glob}", _quote_path(folder / "*.parquet"))
-        self.con.begin()
-        try:
-            n = self._exec_statement(statement)
-            self.con.commit()
-        except BaseException:
-            self._rollback()
-            raise
-        return n
+        with self.transaction():
+            return self._exec_statement(statement)
 
     def _exec_statement(self, statement: str) -> int:
         got = self.con.execute(statement).fetchall()
@@ -449,17 +445,6 @@ class Warehouse:
     # `transaction()`: key parts of new reports → assignment of every current report to its
     # meeting key (SQL) → the touched keys → their old rows cleared → their new rows written a
     # batch at a time → session_order of the touched series.
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """One transaction for the block: committed when it ends, rolled back on any error."""
-        self.con.begin()
-        try:
-            yield
-            self.con.commit()
-        except BaseException:
-            self._rollback()
-            raise
-
     def unkeyed_reports(self, batch_rows: int = 20_000) -> Iterator[list[dict[str, Any]]]:
         """Current meeting reports without stored key parts, a batch of rows at a time (the
         caller stores each batch's keys before asking for the next)."""
@@ -578,19 +563,14 @@ class Warehouse:
             pass
 
     def _in_transaction(self, staged: Mapping[str, pa.Table], work: Any) -> Any:
-        self.con.begin()
         try:
-            for name, arrow in staged.items():
-                self.con.register(name, arrow)
-            result = work()
-            self.con.commit()
-        except BaseException:
-            self._rollback()
-            raise
+            with self.transaction():
+                for name, arrow in staged.items():
+                    self.con.register(name, arrow)
+                return work()
         finally:
             for name in staged:
                 self._unregister(name)
-        return result
 
     def _exec(self, name: str) -> int:
         got = self.con.execute(self._load[name]).fetchall()
