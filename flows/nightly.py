@@ -10,6 +10,7 @@ state; everything that touches DuckDB runs in this process.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -52,7 +53,12 @@ class StepFailed(Exception):
 
 def step(task_fn: Any, run: Run) -> Any:
     """Run one step's task; its final state says whether the run goes on (and where it stopped)."""
+    began, cpu = time.perf_counter(), time.process_time()
     state = task_fn(run, return_state=True)
+    # The run's own process (all its threads, DuckDB's too; not the extraction workers): what each
+    # step costs the writer, beside the wall time the task runs record.
+    run.logger.info("%s: %.2f s, %.2f s CPU in the run's process", task_fn.name,
+                    time.perf_counter() - began, time.process_time() - cpu)
     if not state.is_completed():
         error = state.result(raise_on_failure=False)
         raise StepFailed(task_fn.name, error if isinstance(error, BaseException) else RuntimeError(state.message))
