@@ -15,7 +15,9 @@ import pytest
 from flows.inbox import scan_inbox
 from flows.staging import leftover_rows, shard_dir_for, stage_batch, validate_run, write_outcomes
 from tests.old_warehouse import warehouse_before
-from warehouse.store import REPORT_TABLES, Warehouse
+from transforms.normalize import normalize
+from transforms.reconcile import fingerprint
+from warehouse.store import REPORT_TABLES, Warehouse, refingerprint_texts
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
@@ -74,6 +76,40 @@ def test_a_warehouse_with_the_indexed_candidates_keeps_them_unindexed(tmp_path: 
         assert sorted(wh.query("select * from keyword_candidates")[1]) == [
             ("r1", "乡村振兴", 3, 120), ("r1", "营商环境", 2, 120), ("r2", "乡村振兴", 1, 80)]
         assert "keyword_candidates_indexed" not in {r[0] for r in wh.query("select table_name from duckdb_tables()")[1]}
+
+
+def test_a_warehouse_with_sketches_hashed_the_old_way_gets_them_recomputed(tmp_path: Path) -> None:
+    """Schema 012: sketches of another hash cannot be compared with a new report's; every one is
+    recomputed from its text, and every meeting is left to be reconciled and published again."""
+    texts = {f"r{i}": seed.read_bytes().decode("utf-8", "replace")
+             for i, seed in enumerate(sorted((ROOT / "seeds" / "reports").glob("*.txt"))[:5])}
+    texts["r-empty"] = ""
+    path = tmp_path / "old.duckdb"
+    con = warehouse_before(path, "012")
+    for rid, text in texts.items():
+        con.execute("insert into report_texts values (?, ?, ?)", [rid, text, None if not text else [1, 2, 3]])
+    con.execute("insert into meeting_reports (report_id, meeting_id) values ('r0', 'm1')")
+    con.execute("insert into runs (run_id, started_at, status, published) values ('old', now(), 'ok', true)")
+    con.close()
+    with Warehouse(path) as wh:
+        stored = dict(wh.query("select report_id, fingerprint from report_texts")[1])
+        assert stored.keys() == texts.keys()
+        for rid, text in texts.items():
+            expected = fingerprint(normalize(text)[0])
+            assert (tuple(stored[rid]) if stored[rid] is not None else None) == expected
+        assert stored["r0"] is not None and stored["r-empty"] is None
+        assert wh.query("select count(*) from meeting_reports")[1] == [(0,)]
+        assert wh.unpublished_runs() == 1
+
+
+def test_refingerprinting_in_batches_reads_every_text_once(tmp_path: Path) -> None:
+    with Warehouse(tmp_path / "w.duckdb") as wh:
+        rows = [(f"r{i:03d}", "第十五届人民代表大会第二次会议" * (i % 7 + 1), [9]) for i in range(23)]
+        wh.con.executemany("insert into report_texts values (?, ?, ?)", rows)
+        assert refingerprint_texts(wh.con, rows=5) == 23
+        got = wh.query("select report_id, text, fingerprint from report_texts order by report_id")[1]
+        assert [(r, t) for r, t, _ in got] == [(r, t) for r, t, _ in rows]
+        assert all(tuple(f) == fingerprint(normalize(t)[0]) for _, t, f in got)
 
 
 def test_a_commit_that_fails_says_why(tmp_path: Path) -> None:

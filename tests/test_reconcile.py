@@ -16,7 +16,7 @@ from tests.meeting_reports import build, closing, load, opening, repost
 from transforms.reconcile import (
     DUPLICATE_MIN_RESEMBLANCE, YEAR_WINDOW_DAYS, ReportRef, Span, check_chairs_in_presidium,
     check_session_order, detect_conflicts, fingerprint, fingerprint_text, group_reports, infer_year,
-    meeting_id_for, meeting_key, reconcile, resemblance,
+    meeting_id_for, meeting_key, reconcile, resemblance, shingle_hashes,
 )
 from warehouse.store import Warehouse
 
@@ -46,6 +46,33 @@ def test_resemblance_is_a_similarity_and_exact_on_short_texts(a: str, b: str) ->
     sb = {b[i:i + 4] for i in range(len(b) - 3)}
     if len(sa | sb) <= 60:  # fewer shingles than the sketch holds (and no 32-bit collision): exact Jaccard
         assert abs(resemblance(fa, fb) - len(sa & sb) / len(sa | sb)) < 0.05
+
+
+def _shingle_hash_reference(shingle: str) -> int:
+    """The stored hash of one shingle, one Python int at a time (what `shingle_hashes` vectorises)."""
+    mask = (1 << 64) - 1
+    x = 0
+    for i, ch in enumerate(shingle):
+        x = ord(ch) if i == 0 else (x * 0x9E3779B97F4A7C15 + ord(ch)) & mask
+    x ^= x >> 30
+    x = (x * 0xBF58476D1CE4E5B9) & mask
+    x ^= x >> 27
+    x = (x * 0x94D049BB133111EB) & mask
+    x ^= x >> 31
+    return x >> 32
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=200))
+def test_sketch_is_the_smallest_hashes_of_the_distinct_shingles(text: str) -> None:
+    s = fingerprint_text(text)
+    got = fingerprint(text)
+    if not s:
+        assert got is None
+        return
+    shingles = {s[i:i + 4] for i in range(max(1, len(s) - 3))}
+    assert list(shingle_hashes(s)) == [_shingle_hash_reference(s[i:i + 4]) for i in range(max(1, len(s) - 3))]
+    assert got == tuple(sorted({_shingle_hash_reference(g) for g in shingles})[:64])
 
 
 def test_no_text_has_no_fingerprint() -> None:

@@ -55,25 +55,41 @@ def fingerprint_text(text: str) -> str:
 def fingerprint(text: str, k: int = SHINGLE, size: int = SKETCH_SIZE) -> tuple[int, ...] | None:
     """Bottom-k MinHash sketch: the `size` smallest 32-bit hashes of the distinct character
     k-shingles of `fingerprint_text(text)`, ascending; None for text with no shingle.
-    Stable across processes (blake2b, not Python's salted hash)."""
+
+    Stable across processes and machines: a shingle's hash is a function of its code points
+    only (`shingle_hashes`), never Python's salted `hash`."""
     s = fingerprint_text(text)
     if not s:
         return None
-    grams = {s[i:i + k] for i in range(max(1, len(s) - k + 1))}
-    # Each distinct shingle hashed by a copy of one prepared blake2b (cheaper than a constructor
-    # call parsing `digest_size` each time); numpy reads the digests as big-endian 32-bit ints,
-    # sorts and de-duplicates them — a Python step per hash (int.from_bytes, a set of ints,
-    # sorted) cost as much as the hashing.
-    digests = []
-    for g in grams:
-        h = _BLAKE2B_4.copy()
-        h.update(g.encode("utf-8"))
-        digests.append(h.digest())
-    hashes = np.frombuffer(b"".join(digests), dtype=">u4").astype(np.uint32)
-    return tuple(np.unique(hashes)[:size].tolist())
+    return tuple(np.unique(shingle_hashes(s, k))[:size].tolist())
 
 
-_BLAKE2B_4 = hashlib.blake2b(digest_size=4)  # never updated: only copied
+# The hash of a shingle c0..c(k-1) (code points): x = (((c0·P + c1)·P + c2)·P + c3) mod 2^64,
+# then splitmix64's finalizer, then its high 32 bits. Computed for every shingle of a text at
+# once in numpy: a per-shingle Python step with a cryptographic hash (blake2b, before schema
+# 012) cost 0.6 ms of a 2,000-character report, this 0.1 ms. Changing it changes every stored
+# sketch: a schema migration must recompute them (warehouse/sql/schema/012_*).
+_POLY = np.uint64(0x9E3779B97F4A7C15)
+_MIX1, _MIX2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+_S27, _S30, _S31, _S32 = (np.uint64(n) for n in (27, 30, 31, 32))
+
+
+def shingle_hashes(s: str, k: int = SHINGLE) -> np.ndarray:
+    """32-bit hashes (uint32) of the k-shingles of `s` in order (one shingle, `s` itself, when
+    `s` is shorter than k)."""
+    codes = np.frombuffer(s.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    n = max(1, len(codes) - k + 1)
+    x = codes[:n].copy()
+    with np.errstate(over="ignore"):  # arithmetic mod 2^64 is the point
+        for j in range(1, min(k, len(codes))):
+            x *= _POLY
+            x += codes[j:j + n]
+        x ^= x >> _S30
+        x *= _MIX1
+        x ^= x >> _S27
+        x *= _MIX2
+        x ^= x >> _S31
+    return (x >> _S32).astype(np.uint32)
 
 
 def resemblance(a: Sequence[int], b: Sequence[int], size: int = SKETCH_SIZE) -> float:

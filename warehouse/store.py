@@ -133,6 +133,39 @@ def _quote_path(path: Path) -> str:
 # machine); row order is not part of any table's meaning (views and readers order explicitly),
 # and not keeping it lets large inserts and Parquet exports stream with less memory.
 WRITER_CONFIG = {"preserve_insertion_order": False}
+REFINGERPRINT_ROWS = 4096  # texts re-read per batch by the schema-012 step (bounds its memory)
+
+
+def refingerprint_texts(con: duckdb.DuckDBPyConnection, rows: int = REFINGERPRINT_ROWS) -> int:
+    """Schema 012's data step: every `report_texts` sketch recomputed from its text, as a run
+    computes it for a new report (`fingerprint` of the normalised text); returns the rows.
+    A batch of reports at a time: their texts read, their rows deleted and inserted again with
+    the new sketches (DuckDB's UPDATE of a list column cost 130 s for 20,000 rows, this 2 s)."""
+    from transforms.normalize import normalize
+    from transforms.reconcile import fingerprint
+
+    ids = [r[0] for r in con.execute("select report_id from report_texts order by report_id").fetchall()]
+    schema = pa.schema([("report_id", pa.string()), ("text", pa.string()), ("fingerprint", pa.list_(pa.uint32()))])
+    for lo in range(0, len(ids), rows):
+        batch = pa.table({"report_id": pa.array(ids[lo:lo + rows], pa.string())})
+        con.register("stg_refingerprint_ids", batch)
+        try:
+            got = con.execute("select t.report_id, t.text from report_texts as t "
+                              "semi join stg_refingerprint_ids as b on b.report_id = t.report_id").fetchall()
+            staged = pa.Table.from_pylist([{"report_id": rid, "text": text,
+                                            "fingerprint": fingerprint(normalize(text or "")[0])}
+                                           for rid, text in got], schema=schema)
+            con.register("stg_refingerprint", staged)
+            con.execute("delete from report_texts where report_id in (select report_id from stg_refingerprint_ids)")
+            con.execute("insert into report_texts by name select * from stg_refingerprint")
+        finally:
+            con.unregister("stg_refingerprint_ids")
+            con.unregister("stg_refingerprint")
+    return len(ids)
+
+
+# Schema files with a step SQL cannot express, run in the file's transaction right after it.
+DATA_STEPS = {"012_fingerprint_hash.sql": refingerprint_texts}
 WRITER_MEMORY_MB = 512
 
 
@@ -194,6 +227,8 @@ class Warehouse:
                 continue
             with self.transaction():
                 self.con.execute(path.read_text(encoding="utf-8"))
+                if path.name in DATA_STEPS:
+                    DATA_STEPS[path.name](self.con)
                 self.con.execute("insert into schema_version values (?, ?)",
                                  [path.name, utc_naive(datetime.now(timezone.utc))])
             applied.append(path.name)

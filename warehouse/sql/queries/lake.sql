@@ -77,6 +77,8 @@ from meeting_checks as k
 left join meetings as m on m.meeting_id = k.meeting_id;
 
 -- name: report_texts
+-- `fingerprint` as schema 012 hashes it (this comment is part of the table's signature: the
+-- lake rewrites report_texts once after that migration).
 select t.*, coalesce(r.meeting_year, (select year(u.started_at)::integer from runs as u where u.run_id = r.loaded_run_id)) as year
 from report_texts as t
 left join reports as r on r.report_id = t.report_id;
