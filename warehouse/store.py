@@ -120,6 +120,14 @@ def to_arrow(rows: Iterable[Mapping[str, Any]], schema: pa.Schema, key: tuple[st
                 seen.add(k)
                 kept.append(row)
         rows = kept
+    if not any(pa.types.is_timestamp(f.type) for f in schema):
+        # Rows whose values already have the schema's types (the extraction workers' report rows)
+        # convert in one C++ pass; anything to coerce (text columns given numbers or lists)
+        # raises, and goes the column-wise way below.
+        try:
+            return pa.Table.from_pylist(rows, schema=schema)
+        except (pa.ArrowTypeError, pa.ArrowInvalid):
+            pass
     return pa.table({f.name: pa.array(_column([row.get(f.name) for row in rows], f.type), type=f.type)
                      for f in schema}, schema=schema)
 
