@@ -5,7 +5,9 @@ One generated corpus (bench/generate.py, cached under the work folder); its firs
 corpus of size n. The same W worker processes for every figure:
 
 - jieba_floor: bare `jieba.cut` over the report texts, W processes, user dictionary loaded, text
-  generation not timed (docs/s, CPU ms per text);
+  generation not timed (docs/s, CPU ms per text); measured before the sizes' runs and again after
+  them, and the mean used (`…_before` / `…_after` kept): on a shared VM the floor itself drifts
+  by 10–15 % within minutes, and one measurement taken before a long run says less;
 - per size (`--scale 10000,100000`, or `--reports N` for one): a full `congress-etl run`
   (subprocess) into a fresh warehouse against a Prefect server started beforehand (its start-up
   is `prefect_startup_s`): wall and CPU seconds of the run's process tree, per report, the tree's
@@ -258,6 +260,22 @@ def _run_figures(n: int, wall: float, rss: float, cpu: float) -> dict[str, Any]:
             "docs_per_s": round(n / wall, 2), "peak_rss_mb": round(rss, 1)}
 
 
+def _bracket_floor(result: dict[str, Any], before: dict[str, float], after: dict[str, float], say: Any) -> None:
+    """The floor as the mean of its measurements before and after the sizes' runs; each size's
+    `ratio_cpu` against that mean."""
+    ms = [m["cpu_s"] / m["docs"] * 1000 for m in (before, after)]
+    say(f"jieba floor again: {after['docs_per_s']:.1f} docs/s, {ms[1]:.2f} ms CPU per text "
+        f"(before the runs {ms[0]:.2f}; the mean is the floor)")
+    result.update({
+        "jieba_floor_docs_per_s": round((before["docs_per_s"] + after["docs_per_s"]) / 2, 2),
+        "jieba_floor_cpu_s": round((before["cpu_s"] + after["cpu_s"]) / 2, 1),
+        "jieba_floor_cpu_ms": round(sum(ms) / 2, 3),
+        "jieba_floor_cpu_ms_before": round(ms[0], 3), "jieba_floor_cpu_ms_after": round(ms[1], 3),
+    })
+    for figures in result["sizes"].values():
+        figures["ratio_cpu"] = round(result["jieba_floor_cpu_ms"] / figures["per_report_cpu_ms"], 3)
+
+
 def run_scale(sizes: list[int], workers: int, *, work: Path, seed: int = 0, batch_size: int = 256,
               nightly: int = 1000, runner: str = "process", floor_reports: int = 3000,
               say: Any = print) -> dict[str, Any]:
@@ -278,7 +296,8 @@ def run_scale(sizes: list[int], workers: int, *, work: Path, seed: int = 0, batc
     t0 = time.perf_counter()
     corpus = ensure_corpus(work / f"corpus-s{seed}-n{sizes[-1]}", sizes[-1], seed)
     say(f"corpus: {sizes[-1]} reports at {corpus} ({time.perf_counter() - t0:.1f} s)")
-    floor = jieba_floor(min(sizes[0], floor_reports), seed, workers, user_dict)
+    floor_texts = min(sizes[0], floor_reports)
+    floor = jieba_floor(floor_texts, seed, workers, user_dict)
     say(f"jieba floor: {floor['docs_per_s']:.1f} docs/s, {floor['cpu_s'] / floor['docs'] * 1000:.2f} ms CPU per text")
     env = {**os.environ, "DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
            "GX_ANALYTICS_ENABLED": "false"}
@@ -323,6 +342,7 @@ def run_scale(sizes: list[int], workers: int, *, work: Path, seed: int = 0, batc
             result["sizes"][str(n)] = figures
             say(f"{n} reports: {wall:.1f} s ({figures['per_report_ms']} ms, {figures['per_report_cpu_ms']} ms CPU "
                 f"per report), peak RSS {rss:.0f} MB, no-op {noop:.1f} s")
+    _bracket_floor(result, floor, jieba_floor(floor_texts, seed, workers, user_dict), say)
     if nightly:
         # Cron's runs: no PREFECT_API_URL, each run starts its own server on a PREFECT_HOME whose
         # database a machine that runs nightly has migrated long ago. Migrating it is done here,

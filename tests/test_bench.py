@@ -31,6 +31,9 @@ def test_bench_scale_reports_each_size_and_the_nightly(tmp_path: Path) -> None:
         assert size["reports"] == int(n) and 50 < size["peak_rss_mb"] < 4000 and size["noop_rerun_s"] > 0
         assert size["per_report_cpu_ms"] == pytest.approx(size["end_to_end_cpu_s"] / int(n) * 1000, rel=0.05, abs=1)
         assert 0 < size["ratio_cpu"] < 1.5
+        # The floor is measured before and after the runs; the ratio is against their mean.
+        assert size["ratio_cpu"] == pytest.approx(figures["jieba_floor_cpu_ms"] / size["per_report_cpu_ms"],
+                                                  rel=0.01, abs=0.0006)  # rounded to 3 decimals
         assert size["parent_peak_rss_mb"] <= size["peak_rss_mb"]
         # Each step's wall time, read from the run's Prefect task runs; a no-op run skips publishing.
         assert {"discover", "extract", "validate", "load", "reconcile", "export", "snapshot"} <= set(size["steps_s"])
@@ -39,6 +42,8 @@ def test_bench_scale_reports_each_size_and_the_nightly(tmp_path: Path) -> None:
     assert nightly["new_reports"] == 3 and nightly["on_top_of"] == 12
     assert nightly["ratio"] == pytest.approx(nightly["on_top_s"] / nightly["onto_empty_s"], rel=0.01)
     assert figures["rss_growth"] > 0 and figures["prefect_startup_s"] > 0
+    before, after = figures["jieba_floor_cpu_ms_before"], figures["jieba_floor_cpu_ms_after"]
+    assert before > 0 and after > 0 and figures["jieba_floor_cpu_ms"] == pytest.approx((before + after) / 2, abs=0.002)
     # The night's files are the 3 after the 12: on top, 15 current files; alone, 3.
     with duckdb.connect(str(tmp_path / "w" / "run-12" / "warehouse.duckdb"), read_only=True) as con:
         assert con.execute("select count(*) from file_ledger where is_current").fetchone()[0] == 15
