@@ -219,6 +219,8 @@ def flat_figures(scale: dict[str, Any]) -> dict[str, Any]:
         # CPU-time view of the same figures: on a machine shared with other work, wall-clock
         # rates move with the load, CPU seconds per document much less (Prefect server excluded).
         "jieba_floor_cpu_s": scale["jieba_floor_cpu_s"],
+        "jieba_floor_cpu_ms_before": scale["jieba_floor_cpu_ms_before"],
+        "jieba_floor_cpu_ms_after": scale["jieba_floor_cpu_ms_after"],
         "end_to_end_cpu_s": size["end_to_end_cpu_s"],
         "ratio_cpu": size["ratio_cpu"],
         "peak_rss_mb": size["peak_rss_mb"],

@@ -54,6 +54,7 @@ def test_bench_scale_reports_each_size_and_the_nightly(tmp_path: Path) -> None:
     # `bench --reports 12` prints the same run's figures flat.
     flat = flat_figures({**figures, "sizes": {"12": figures["sizes"]["12"]}})
     assert set(KEYS) <= set(flat) and flat["reports"] == 12
+    assert (flat["jieba_floor_cpu_ms_before"], flat["jieba_floor_cpu_ms_after"]) == (before, after)
     assert 0 < flat["end_to_end_docs_per_s"] < flat["jieba_floor_docs_per_s"]
     assert flat["ratio"] == pytest.approx(flat["end_to_end_docs_per_s"] / flat["jieba_floor_docs_per_s"],
                                           rel=0.01, abs=0.0006)
