@@ -334,7 +334,6 @@ def run_scale(sizes: list[int], workers: int, *, work: Path, seed: int = 0, batc
             figures["peak_pss_mb"] = round(LAST_RSS["pss"], 1)
             figures["parent_peak_rss_mb"] = round(LAST_RSS["parent"], 1)
             figures["largest_child_peak_rss_mb"] = round(LAST_RSS["child"], 1)
-            figures["ratio_cpu"] = round(result["jieba_floor_cpu_ms"] / figures["per_report_cpu_ms"], 3)
             noop, noop_rss, code, _ = _run_cli(run_args(inbox, out), api_env, log)
             if code:
                 raise RuntimeError(f"no-op congress-etl run failed (exit {code}); see {log}")

@@ -146,10 +146,11 @@ REFINGERPRINT_ROWS = 4096  # texts re-read per batch by the schema-012 step (bou
 
 def refingerprint_texts(con: duckdb.DuckDBPyConnection, rows: int = REFINGERPRINT_ROWS) -> int:
     """Schema 012's data step: every `report_texts` sketch recomputed from its text, as a run
-    computes it for a new report (`fingerprint` of the normalised text); returns the rows.
+    computes it for a new report (flows/staging.py: `fingerprint` of the Document's clean text);
+    returns the rows.
     A batch of reports at a time: their texts read, their rows deleted and inserted again with
     the new sketches (DuckDB's UPDATE of a list column cost 130 s for 20,000 rows, this 2 s)."""
-    from transforms.normalize import normalize
+    from transforms.document import Document
     from transforms.reconcile import fingerprint
 
     ids = [r[0] for r in con.execute("select report_id from report_texts order by report_id").fetchall()]
@@ -161,7 +162,7 @@ def refingerprint_texts(con: duckdb.DuckDBPyConnection, rows: int = REFINGERPRIN
             got = con.execute("select t.report_id, t.text from report_texts as t "
                               "semi join stg_refingerprint_ids as b on b.report_id = t.report_id").fetchall()
             staged = pa.Table.from_pylist([{"report_id": rid, "text": text,
-                                            "fingerprint": fingerprint(normalize(text or "")[0])}
+                                            "fingerprint": fingerprint(Document.from_text(text or "").clean)}
                                            for rid, text in got], schema=schema)
             con.register("stg_refingerprint", staged)
             con.execute("delete from report_texts where report_id in (select report_id from stg_refingerprint_ids)")
