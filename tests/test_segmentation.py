@@ -109,3 +109,39 @@ def test_extraction_never_loads_stock_jiebas_dictionary() -> None:
     got = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert got.returncode == 0, got.stderr
     assert got.stdout.strip() == "False"
+
+
+def _long_tokens_with_offsets(text: str) -> tuple[list[str], list[int]]:
+    """What `content_tokens` must give, from the whole segmentation: every token of two or more
+    characters besides whitespace (a `\r\n` is one token) and where it starts."""
+    tokens, starts, at = [], [], 0
+    for token in kw.segment(text):
+        if len(token.strip()) > 1:
+            tokens.append(token)
+            starts.append(at)
+        at += len(token)
+    return tokens, starts
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("人民代表大会营商环境第十四届林艶摄記者，。 \n\t\r\u3000+-#&._%0129AbZａ𠀀"),
+               max_size=80) | st.text(max_size=80))
+def test_content_tokens_are_the_long_tokens_of_the_segmentation(text: str) -> None:
+    assert kw.content_tokens(text) == _long_tokens_with_offsets(text)
+
+
+def test_candidates_from_content_tokens_equal_those_from_every_token() -> None:
+    """`candidates` counts only the tokens that can be candidates; on generated reports, with
+    names masked, it ranks exactly what counting every token ranks."""
+    compared = 0
+    for i in range(0, GENERATED, 4):
+        text = generate_text(0, i)
+        if not text:
+            continue
+        tokens, starts = kw.content_tokens(text)
+        assert (tokens, starts) == _long_tokens_with_offsets(text)
+        names = [tokens[k] for k in range(0, len(tokens), 37)]  # some words masked wherever they occur
+        masked = kw.masked_spans(text, names)
+        assert kw.candidates(text, names) == kw.candidates_from_tokens(kw.segment(text), masked)
+        compared += 1
+    assert compared >= GENERATED // 5

@@ -208,6 +208,50 @@ def _cut_no_hmm(text: str) -> list[str]:
     return out
 
 
+def content_tokens(text: str) -> tuple[list[str], list[int]]:
+    """The tokens of `segment(text)` that can be candidates — two or more characters besides
+    whitespace — and the offset each starts at, in text order.
+
+    Every other token is one character or a `\r\n` (a Han character, a punctuation mark, a
+    whitespace piece: none survives `_keep`'s length test), so the walk below never slices or
+    counts them, nor the text between blocks: a
+    generated report has ~1,100 tokens, about half of them single characters, and building and
+    counting those cost 0.12 of keywords' 1 ms. Same blocks, same route, same gluing of single
+    ASCII letters and digits as `_cut_no_hmm` (tests/test_keywords.py checks the two agree)."""
+    if SEGMENTER != "jieba_next":  # pragma: no cover - jieba-next is a pinned dependency
+        tokens = segment(text)
+        starts = [0, *accumulate(map(len, tokens))][:-1]
+        kept = [(t, s) for t, s in zip(tokens, starts) if len(t.strip()) > 1]
+        return [t for t, _ in kept], [s for _, s in kept]
+    found: list[str] = []
+    starts: list[int] = []
+    put, at = found.append, starts.append
+    route_of = _segmenter.dt._route_from_rust
+    for m in _RE_HAN.finditer(text):
+        block, base = m.group(), m.start()
+        route = route_of(block)
+        x, n, glue = 0, len(block), -1  # glue: where the current run of single ASCII characters began
+        while x < n:
+            y = route[x] + 1
+            if y - x == 1 and block[x] in _ASCII_ALNUM:
+                if glue < 0:
+                    glue = x
+            else:
+                if glue >= 0:
+                    if x - glue > 1:
+                        put(block[glue:x])
+                        at(base + glue)
+                    glue = -1
+                if y - x > 1:
+                    put(block[x:y])
+                    at(base + x)
+            x = y
+        if glue >= 0 and n - glue > 1:
+            put(block[glue:n])
+            at(base + glue)
+    return found, starts
+
+
 def reference_segment(text: str) -> list[str]:
     """Stock jieba's tokens in the same mode, with the same user dictionary: what `segment` must
     equal."""
@@ -270,16 +314,18 @@ def masked_spans(text: str, names: Iterable[str] = ()) -> list[tuple[int, int]]:
 
 
 def candidates_from_tokens(tokens: Iterable[str], masked: list[tuple[int, int]] = (),
-                           limit: int = MAX_CANDIDATES) -> list[Keyword]:
-    """The report's candidate terms from its segmentation (tokens in text order, joining to the
-    text): count, content tokens in the report (`tokens`) and tf = count / tokens, at most
-    `limit`, most frequent first (then longer, then by term, so the cut is deterministic)."""
+                           limit: int = MAX_CANDIDATES, starts: list[int] | None = None) -> list[Keyword]:
+    """The report's candidate terms from its segmentation: count, content tokens in the report
+    (`tokens`) and tf = count / tokens, at most `limit`, most frequent first (then longer, then
+    by term, so the cut is deterministic). `tokens` in text order, either all of them (joining
+    to the text) or, with `starts`, some of them and the offset each starts at
+    (`content_tokens`)."""
     tokens = tokens if isinstance(tokens, list) else list(tokens)
     # Counted in C, then each distinct token judged once: a generated report has ~1,100 tokens
     # but a few hundred distinct ones, and a Python step per token cost 0.5 ms of its 8.
     counts = Counter(tokens)
     if masked:  # take back the tokens that overlap a masked name (a few per report)
-        counts.subtract(tokens[i] for i in _overlapping(tokens, masked))
+        counts.subtract(tokens[i] for i in _overlapping(tokens, masked, starts))
     kept: Counter = Counter()
     for token, count in counts.items():
         term = token.strip()
@@ -292,11 +338,15 @@ def candidates_from_tokens(tokens: Iterable[str], masked: list[tuple[int, int]] 
     return [Keyword(term=t, weight=round(c / total, 6), count=c, tokens=total) for t, c in ranked]
 
 
-def _overlapping(tokens: list[str], spans: Iterable[tuple[int, int]]) -> set[int]:
+def _overlapping(tokens: list[str], spans: Iterable[tuple[int, int]], starts: list[int] | None = None) -> set[int]:
     """Indexes of the tokens that overlap one of the [a, b) spans (token start < b and token end
-    > a; a token at an empty span's position counts when the position is inside it)."""
-    ends = list(accumulate(map(len, tokens)))
-    starts = [0, *ends[:-1]]
+    > a; a token at an empty span's position counts when the position is inside it). Without
+    `starts` the tokens are the whole text, each starting where the one before ended."""
+    if starts is None:
+        ends = list(accumulate(map(len, tokens)))
+        starts = [0, *ends[:-1]]
+    else:  # tokens never overlap, so their ends increase with their starts
+        ends = [s + len(t) for s, t in zip(starts, tokens)]
     found: set[int] = set()
     for a, b in spans:
         found.update(range(bisect_right(ends, a), bisect_left(starts, b)))
@@ -305,7 +355,8 @@ def _overlapping(tokens: list[str], spans: Iterable[tuple[int, int]]) -> set[int
 
 def candidates(text: str, names: Iterable[str] = ()) -> list[Keyword]:
     """Candidate terms of `text`, the given names and every credited name left out."""
-    return candidates_from_tokens(segment(text), masked_spans(text, names))
+    tokens, starts = content_tokens(text)
+    return candidates_from_tokens(tokens, masked_spans(text, names), starts=starts)
 
 
 def idf(df: int, n: int) -> float:
