@@ -37,6 +37,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from itertools import accumulate
+from operator import add
 from pathlib import Path
 from typing import Any
 
@@ -213,11 +214,11 @@ def content_tokens(text: str) -> tuple[list[str], list[int]]:
     whitespace — and the offset each starts at, in text order.
 
     Every other token is one character or a `\r\n` (a Han character, a punctuation mark, a
-    whitespace piece: none survives `_keep`'s length test), so the walk below never slices or
-    counts them, nor the text between blocks: a
-    generated report has ~1,100 tokens, about half of them single characters, and building and
-    counting those cost 0.12 of keywords' 1 ms. Same blocks, same route, same gluing of single
-    ASCII letters and digits as `_cut_no_hmm` (tests/test_keywords.py checks the two agree)."""
+    whitespace piece: none survives `_keep`'s length test), so the walk below skips the text
+    between blocks and never slices or counts single characters: a generated report has ~1,100
+    tokens, about half of them single characters, and building and counting those cost 0.12 ms
+    of keywords' 1 ms. Same blocks, same route, same gluing of single ASCII letters and digits as
+    `_cut_no_hmm` (tests/test_segmentation.py checks the two agree)."""
     if SEGMENTER != "jieba_next":  # pragma: no cover - jieba-next is a pinned dependency
         tokens = segment(text)
         starts = [0, *accumulate(map(len, tokens))][:-1]
@@ -346,7 +347,7 @@ def _overlapping(tokens: list[str], spans: Iterable[tuple[int, int]], starts: li
         ends = list(accumulate(map(len, tokens)))
         starts = [0, *ends[:-1]]
     else:  # tokens never overlap, so their ends increase with their starts
-        ends = [s + len(t) for s, t in zip(starts, tokens)]
+        ends = list(map(add, starts, map(len, tokens)))
     found: set[int] = set()
     for a, b in spans:
         found.update(range(bisect_right(ends, a), bisect_left(starts, b)))
