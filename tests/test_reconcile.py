@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,7 +17,7 @@ from tests.meeting_reports import build, closing, load, opening, repost
 from transforms.reconcile import (
     DUPLICATE_MIN_RESEMBLANCE, YEAR_WINDOW_DAYS, ReportRef, Span, check_chairs_in_presidium,
     check_session_order, detect_conflicts, fingerprint, fingerprint_text, group_reports, infer_year,
-    meeting_id_for, meeting_key, reconcile, resemblance, shingle_hashes,
+    meeting_id_for, meeting_key, reconcile, resemblance, shingle_hashes, smallest_distinct,
 )
 from warehouse.store import Warehouse
 
@@ -73,6 +74,22 @@ def test_sketch_is_the_smallest_hashes_of_the_distinct_shingles(text: str) -> No
     shingles = {s[i:i + 4] for i in range(max(1, len(s) - 3))}
     assert list(shingle_hashes(s)) == [_shingle_hash_reference(s[i:i + 4]) for i in range(max(1, len(s) - 3))]
     assert got == tuple(sorted({_shingle_hash_reference(g) for g in shingles})[:64])
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.text(st.sampled_from("人民代表大会常务委员会第十四届二次会议在县城召开应到实到"), min_size=300, max_size=1500))
+def test_sketch_of_a_long_text_is_the_smallest_hashes_of_its_distinct_shingles(text: str) -> None:
+    """Texts with more shingles than the sketch keeps ×4 take `smallest_distinct`'s shortcut; few
+    distinct characters make many repeated shingles."""
+    s = fingerprint_text(text)
+    shingles = {s[i:i + 4] for i in range(len(s) - 3)}
+    assert fingerprint(text) == tuple(sorted({_shingle_hash_reference(g) for g in shingles})[:64])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 2**32 - 1) | st.integers(0, 40), max_size=1500), st.integers(1, 80))
+def test_smallest_distinct_equals_sorting_every_value(values: list[int], size: int) -> None:
+    assert smallest_distinct(np.array(values, dtype=np.uint32), size).tolist() == sorted(set(values))[:size]
 
 
 def test_no_text_has_no_fingerprint() -> None:
