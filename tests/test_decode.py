@@ -419,3 +419,27 @@ def test_corpus_is_fast(corpus_dir) -> None:
     for path in files:
         decode(path.read_bytes(), path.name)
     assert time.perf_counter() - start < 10
+
+
+def test_html_extraction_settings_built_once_extract_like_the_keyword_form(cases_dir) -> None:
+    """`decode` hands trafilatura two settings objects built once per process; on every HTML page
+    of the fixtures (twice, so nothing carries over between pages) they extract what
+    `trafilatura.extract(**keywords)` extracts with the same settings."""
+    import copy
+
+    import lxml.html
+    import trafilatura
+
+    from transforms.decode import _extractors
+
+    keywords = dict(include_comments=False, include_tables=True, include_images=False, include_links=False,
+                    deduplicate=False, with_metadata=False)
+    balanced, recall = _extractors()
+    pages = [p for p in sorted(cases_dir.rglob("*")) if p.suffix in (".html", ".htm")]
+    assert len(pages) >= 10
+    for _ in range(2):
+        for page in pages:
+            tree = lxml.html.document_fromstring(page.read_bytes())
+            for options, extra in ((balanced, {}), (recall, {"favor_recall": True})):
+                shared = trafilatura.extract(copy.deepcopy(tree), options=options)
+                assert shared == trafilatura.extract(copy.deepcopy(tree), **keywords, **extra), page.name

@@ -25,6 +25,7 @@ import io
 import re
 import zipfile
 from datetime import datetime
+from functools import lru_cache
 
 from transforms.document import Document
 from transforms.limits import TooLarge, check_zip
@@ -399,6 +400,19 @@ def _unwrap_layout_tables(tree) -> None:
                 el.tag = "div"
 
 
+@lru_cache(maxsize=1)
+def _extractors():
+    """trafilatura's settings for the default and the recall-oriented extraction, built once:
+    `extract(**kwargs)` builds them for every call (reading its config file's values, 5 % of a
+    page's decoding). trafilatura never changes a caller's settings (its own recall retry works
+    on a copy)."""
+    from trafilatura.settings import Extractor
+
+    common = dict(output_format="txt", comments=False, tables=True, images=False, links=False, dedup=False,
+                  with_metadata=False)
+    return Extractor(**common), Extractor(recall=True, **common)
+
+
 def _decode_html(data: bytes, name: str) -> Document:
     declared = None if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) else _html_charset(data)
     decoded: _Decoded | None = None
@@ -424,14 +438,13 @@ def _decode_html(data: bytes, name: str) -> Document:
         _unwrap_layout_tables(tree)
         # Default (balanced) extraction first; when it keeps much less than the recall-oriented
         # extraction, the page layout fooled it and the recall result is used instead.
-        options = dict(include_comments=False, include_tables=True, include_images=False,
-                       include_links=False, deduplicate=False, with_metadata=False)
+        balanced, recall_first = _extractors()
         page = _visible_chars(tree)
-        body = trafilatura.extract(copy.deepcopy(tree), **options) or ""
+        body = trafilatura.extract(copy.deepcopy(tree), options=balanced) or ""
         # The recall extraction is a part of the page's text: when the default one kept half the
         # page already, the recall one cannot be twice as long, so it need not run (~2 ms a page).
         if _visible_chars_of(body) < 0.5 * page:
-            recall = trafilatura.extract(tree, favor_recall=True, **options) or ""
+            recall = trafilatura.extract(tree, options=recall_first) or ""
             if len(body.strip()) < 0.5 * len(recall.strip()):
                 body = recall
     except Exception as exc:  # malformed markup must not take the run down
