@@ -438,13 +438,13 @@ def _decode_html(data: bytes, name: str) -> Document:
         _unwrap_layout_tables(tree)
         # Default (balanced) extraction first; when it keeps much less than the recall-oriented
         # extraction, the page layout fooled it and the recall result is used instead.
-        balanced, recall_first = _extractors()
+        balanced_options, recall_options = _extractors()
         page = _visible_chars(tree)
-        body = trafilatura.extract(copy.deepcopy(tree), options=balanced) or ""
+        body = trafilatura.extract(copy.deepcopy(tree), options=balanced_options) or ""
         # The recall extraction is a part of the page's text: when the default one kept half the
         # page already, the recall one cannot be twice as long, so it need not run (~2 ms a page).
         if _visible_chars_of(body) < 0.5 * page:
-            recall = trafilatura.extract(tree, options=recall_first) or ""
+            recall = trafilatura.extract(tree, options=recall_options) or ""
             if len(body.strip()) < 0.5 * len(recall.strip()):
                 body = recall
     except Exception as exc:  # malformed markup must not take the run down

@@ -149,7 +149,8 @@ def refingerprint_texts(con: duckdb.DuckDBPyConnection, rows: int = REFINGERPRIN
     computes it for a new report (flows/staging.py: `fingerprint` of the Document's clean text);
     returns the rows.
     A batch of reports at a time: their texts read, their rows deleted and inserted again with
-    the new sketches (DuckDB's UPDATE of a list column cost 130 s for 20,000 rows, this 2 s)."""
+    the new sketches (DuckDB's UPDATE of a list column cost 130 s for 20,000 rows; this whole step,
+    the sketches recomputed included, ~17 s)."""
     from transforms.document import Document
     from transforms.reconcile import fingerprint
 
