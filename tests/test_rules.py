@@ -100,6 +100,24 @@ def test_empty_input_and_import_do_not_load_gx():
     assert done.returncode == 0, done.stderr
 
 
+def test_validation_does_not_load_scipy_stats_until_used():
+    """GX's module-level `from scipy import stats` gets the deferred module: a whole validation
+    (with a Data Docs site) runs without loading it, and GX's own use of it still works."""
+    code = (
+        "import sys, tempfile; import expectations.rules as r\n"
+        "found = r.validate_records([{'required': 200, 'present': 201, 'absent': None}],"
+        " docs_dir=tempfile.mkdtemp())\n"
+        "assert [v.rule for v in found[0]] == ['present_le_required'], found\n"
+        "assert 'great_expectations' in sys.modules\n"
+        "assert 'scipy.stats._stats_py' not in sys.modules, 'scipy.stats loaded by GX import or validation'\n"
+        "from great_expectations.expectations.core import expect_column_kl_divergence_to_be_less_than as kl\n"
+        "assert kl.stats.entropy([0.5, 0.5], [0.5, 0.5]) == 0.0\n"
+        "assert 'scipy.stats._stats_py' in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
 # ---------------------------------------------------------------- one case per rule, pass and fail
 
 BASE = {
