@@ -391,7 +391,7 @@ def _runner(docs_dir: Path | None, run_name: str | None) -> SuiteRunner:
 
 def preload() -> threading.Thread:
     """Start importing GX in a background thread (a run calls this when it has new files, so the
-    ~3.5 s import overlaps discovery and extraction instead of delaying the first validation)."""
+    ~2 s import overlaps discovery and extraction instead of delaying the first validation)."""
     thread = threading.Thread(target=_gx, name="gx-import", daemon=True)
     thread.start()
     return thread
