@@ -443,3 +443,35 @@ def test_html_extraction_settings_built_once_extract_like_the_keyword_form(cases
             for options, extra in ((balanced, {}), (recall, {"favor_recall": True})):
                 shared = trafilatura.extract(copy.deepcopy(tree), options=options)
                 assert shared == trafilatura.extract(copy.deepcopy(tree), **keywords, **extra), page.name
+
+
+def test_gb18030_short_cut_makes_detections_choice(corpus_dir, cases_dir) -> None:
+    """`_only_gb18030` skips charset_normalizer only where detection would choose GB18030 anyway:
+    on every legacy-encoded file of the dev corpus and the fixtures, and on 400 generated reports
+    encoded as GB18030 and as Big5, a file it takes decodes to the same codec and text through
+    detection; Big5 files never take it."""
+    from bench.generate import _traditional, generate_text
+    from transforms.decode import _detected, _only_gb18030
+
+    def legacy(data: bytes) -> bool:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return not data.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf"))
+        return False
+
+    files = [(p.name, p.read_bytes()) for d in (corpus_dir / "reports", cases_dir)
+             for p in sorted(d.rglob("*")) if p.is_file() and p.suffix == ".txt"]
+    texts = [t for t in (generate_text(7, i) for i in range(200)) if t]
+    gb = [(f"g{i}.txt", t.encode("gb18030")) for i, t in enumerate(texts)]
+    big5 = [(f"b{i}.txt", _traditional(t).encode("big5", errors="ignore")) for i, t in enumerate(texts)]
+    taken = 0
+    for name, data in [(n, d) for n, d in files if legacy(d)] + gb + big5:
+        text = _only_gb18030(data)
+        if text is None:
+            continue
+        taken += 1
+        detected = _detected(data, name)
+        assert (detected.encoding, detected.text) == ("gb18030", text), name
+    assert taken >= 150  # the short cut is the common case for GB18030 files
+    assert all(_only_gb18030(data) is None for _, data in big5)
