@@ -32,9 +32,61 @@ def cases_dir() -> Path:
 SEEDS = ROOT / "seeds"
 
 
+# Under pytest-xdist the controller starts ONE Prefect server for all the workers (each worker's
+# session fixtures below would otherwise start their own: two per worker, each ~12 s of CPU to
+# boot and ~3 % of a core while idle, on a 2-core machine running three workers). It is started
+# without waiting, before the workers exist; they wait for it to answer when a test first needs
+# it. A run without xdist (or with -n 0) starts its own servers lazily, as before.
+SHARED_PREFECT_ENV = "CONGRESS_ETL_TEST_PREFECT_API"
+_SHARED_PREFECT = pytest.StashKey[tuple]()  # (the server process, its home folder)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return  # an xdist worker (it inherits the controller's variable), or no xdist
+    import tempfile
+
+    from flows.server import free_port, start_prefect_server
+
+    home = Path(tempfile.mkdtemp(prefix="congress-etl-test-prefect-"))
+    proc, api_url = start_prefect_server(home / "server", free_port(), ui=False, die_with_parent=True)
+    config.stash[_SHARED_PREFECT] = (proc, home)
+    os.environ[SHARED_PREFECT_ENV] = api_url
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shared = config.stash.get(_SHARED_PREFECT, None)
+    if shared is not None:
+        import shutil
+
+        from flows.server import stop_process
+
+        proc, home = shared
+        stop_process(proc)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _shared_prefect_api() -> str | None:
+    """The controller's server, once it answers (None when this session has none)."""
+    api_url = os.environ.get(SHARED_PREFECT_ENV)
+    if api_url:
+        from flows.server import wait_healthy
+
+        wait_healthy(api_url, timeout_s=180)
+    return api_url
+
+
 @pytest.fixture(scope="session")
 def prefect_harness():
-    """One temporary Prefect server for the whole session (start-up costs seconds)."""
+    """In-process flows record to one Prefect server for the whole session: the shared one, or
+    a temporary one (start-up costs seconds)."""
+    api_url = _shared_prefect_api()
+    if api_url:
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        with temporary_settings({PREFECT_API_URL: api_url}):
+            yield
+        return
     from prefect.testing.utilities import prefect_test_harness
 
     with prefect_test_harness(server_startup_timeout=180):
@@ -59,8 +111,13 @@ def prefect_api(tmp_path_factory) -> dict[str, str]:
     from flows.server import free_port, local_prefect_server
 
     base = tmp_path_factory.mktemp("prefect-api")
+    client = {"PREFECT_HOME": str(base / "client")}
+    api_url = _shared_prefect_api()
+    if api_url:
+        yield {**os.environ, "PREFECT_API_URL": api_url, **client}
+        return
     with local_prefect_server(home=base / "server", port=free_port(), ui=False, timeout_s=180) as api_url:
-        yield {**os.environ, "PREFECT_API_URL": api_url, "PREFECT_HOME": str(base / "client")}
+        yield {**os.environ, "PREFECT_API_URL": api_url, **client}
 
 
 @pytest.fixture(scope="session")
