@@ -50,8 +50,9 @@ browser:  ## make sure /usr/bin/chromium and a CJK font exist (installs the Debi
 
 # Three pytest workers on the 2-core machine (pytest-xdist; an idle one takes tests queued for
 # another): many tests wait on the runs they start, so a third keeps both cores busy (the suite
-# took 6:22 with three, 6:59 with two, same commit and hour). Session fixtures (a Prefect
-# server, sample warehouses) start once per worker.
+# took 6:22 with three, 6:59 with two, same commit and hour). One Prefect server serves every
+# worker (tests/conftest.py starts it in the controller); other session fixtures (sample
+# warehouses) start once per worker.
 TEST_WORKERS ?= 3
 
 test: setup browser  ## set up, then run the whole test suite (TEST_WORKERS=3 processes)

@@ -44,6 +44,8 @@ _SHARED_PREFECT = pytest.StashKey[tuple]()  # (the server process, its home fold
 def pytest_configure(config: pytest.Config) -> None:
     if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
         return  # an xdist worker (it inherits the controller's variable), or no xdist
+    if "not slow" in (config.getoption("markexpr") or ""):
+        return  # `make test-fast`: every test that needs Prefect is marked slow (else it starts its own)
     import tempfile
 
     from flows.server import free_port, start_prefect_server
