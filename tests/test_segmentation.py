@@ -145,3 +145,17 @@ def test_candidates_from_content_tokens_equal_those_from_every_token() -> None:
         assert kw.candidates(text, names) == kw.candidates_from_tokens(kw.segment(text), masked)
         compared += 1
     assert compared >= GENERATED // 5
+
+
+def test_kept_blocks_follow_the_dictionary() -> None:
+    """Blocks' tokens are kept between reports; a word added to the dictionary afterwards cuts
+    the same block anew (the kept tokens were cut without it)."""
+    word = "璩琊玕瑮"  # in no report, dictionary or other test
+    text = f"本次会议{word}顺利召开。本次会议{word}顺利召开"
+    before = kw.content_tokens(text)
+    assert kw.content_tokens(text) == before == _long_tokens_with_offsets(text)  # the second from kept blocks
+    assert word not in before[0]
+    kw.load_user_dictionary([f"{word} 100000 n"])
+    after = kw.content_tokens(text)
+    assert after == _long_tokens_with_offsets(text)
+    assert after[0].count(word) == 2 and [after[1][i] for i, t in enumerate(after[0]) if t == word] == [4, 17]
