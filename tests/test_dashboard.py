@@ -353,13 +353,14 @@ def test_a_rebuild_keeps_the_previous_data_version_for_open_pages(tmp_path: Path
 
 def test_a_run_writes_the_dashboard_and_its_artifact_links_it(prefect_harness, seed_inbox: Path, tmp_path: Path) -> None:
     from prefect import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
 
     from flows.nightly import nightly
 
     data = tmp_path / "data"
-    nightly(inbox=str(seed_inbox), warehouse=str(data / "warehouse.duckdb"), lake=str(data / "lake"),
-            docs=str(data / "docs"), workers=1, batch_size=4)
+    state = nightly(inbox=str(seed_inbox), warehouse=str(data / "warehouse.duckdb"), lake=str(data / "lake"),
+                    docs=str(data / "docs"), workers=1, batch_size=4, return_state=True)
+    assert state.is_completed()
     page = data / "dashboard" / "index.html"
     assert page.is_file()
     with duckdb.connect(str(data / "serve" / "warehouse.duckdb"), read_only=True) as con:
@@ -371,8 +372,10 @@ def test_a_run_writes_the_dashboard_and_its_artifact_links_it(prefect_harness, s
     assert docs and not any(re.search(r'(?:src|href)="https://(?:cdn|unpkg|code\.jquery|maxcdn|stackpath)',
                                       p.read_text(encoding="utf-8")) for p in docs)
     with get_client(sync_client=True) as client:
-        (artifact,) = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["nightly-summary"])),
-                                            limit=1, sort="CREATED_DESC")
+        # this run's own artifact: the session's Prefect server records other tests' runs too
+        (artifact,) = client.read_artifacts(artifact_filter=ArtifactFilter(
+            key=ArtifactFilterKey(any_=["nightly-summary"]),
+            flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])))
     assert f"[Dashboard]({page.resolve().as_uri()})" in artifact.data
     assert f"[Data Docs]({(data / 'docs' / 'index.html').resolve().as_uri()})" in artifact.data
     shutil.rmtree(data / "dashboard")
