@@ -10,10 +10,11 @@ The checked-in suite `meeting_facts.json` holds one expectation (or two) per rul
   `result_format=COMPLETE` keyed by `row_id`, and every failed expectation's unexpected rows map
   back to rule ids; messages and observed values are built for the failing rows only.
 
-`validate_records(records)` does both. GX is imported once per process (about 2 s of CPU, `scipy.stats` deferred: `_defer_scipy_stats`;
-`preload()` starts it in a background thread), and its context, datasource, suite and checkpoint are built once per
-run and reused for every chunk (`SuiteRunner`). Analytics and progress bars are off. Only pandas
-DataFrames are validated (GX's SQL datasource does not work on DuckDB).
+`validate_records(records)` does both. GX is imported once per process (~2.4 s of CPU, with
+`scipy.stats` deferred by `_defer_scipy_stats`; `preload()` starts it in a background thread), and
+its context, datasource, suite and checkpoint are built once per run and reused for every chunk
+(`SuiteRunner`). Analytics and progress bars are off. Only pandas DataFrames are validated (GX's
+SQL datasource does not work on DuckDB).
 """
 
 from __future__ import annotations
@@ -276,7 +277,7 @@ def _defer_scipy_stats() -> None:
 
 @lru_cache(maxsize=1)
 def _gx() -> Any:
-    """Import GX once (slow: ~2 s of CPU, ~3 s before scipy.stats was deferred)."""
+    """Import GX once (slow: ~2.4 s of CPU; 3.3–3.8 s before scipy.stats was deferred)."""
     _quiet_env()
     _defer_scipy_stats()
     import great_expectations as gx
@@ -391,7 +392,7 @@ def _runner(docs_dir: Path | None, run_name: str | None) -> SuiteRunner:
 
 def preload() -> threading.Thread:
     """Start importing GX in a background thread (a run calls this when it has new files, so the
-    ~2 s import overlaps discovery and extraction instead of delaying the first validation)."""
+    ~2.4 s import overlaps discovery and extraction instead of delaying the first validation)."""
     thread = threading.Thread(target=_gx, name="gx-import", daemon=True)
     thread.start()
     return thread
