@@ -144,7 +144,7 @@ def load_user_dictionary(lines: Iterable[str], *, reference: bool = False) -> No
                 _LOADED.add(word)
                 _PENDING_REFERENCE.append(entry)
                 added = True
-        if added and SEGMENTER == "jieba_next":
+        if added:
             _block_content_tokens.cache_clear()  # blocks cut with the old dictionary
     if reference:
         _load_reference()
