@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bench.generate import generate_text
@@ -148,14 +148,29 @@ def test_candidates_from_content_tokens_equal_those_from_every_token() -> None:
 
 
 def test_kept_blocks_follow_the_dictionary() -> None:
-    """Blocks' tokens are kept between reports; a word added to the dictionary afterwards cuts
-    the same block anew (the kept tokens were cut without it)."""
+    """Blocks' terms are kept between reports; a word added to the dictionary afterwards cuts
+    the same block anew (the kept terms were cut without it)."""
     word = "璩琊玕瑮"  # in no report, dictionary or other test
     text = f"本次会议{word}顺利召开。本次会议{word}顺利召开"
-    before = kw.content_tokens(text)
-    assert kw.content_tokens(text) == before == _long_tokens_with_offsets(text)  # the second from kept blocks
-    assert word not in before[0]
+    before = kw.candidates(text)
+    assert kw.candidates(text) == before == kw.candidates_from_tokens(kw.segment(text))  # the second from kept blocks
+    assert word not in {k.term for k in before}
     kw.load_user_dictionary([f"{word} 100000 n"])
-    after = kw.content_tokens(text)
-    assert after == _long_tokens_with_offsets(text)
-    assert after[0].count(word) == 2 and [after[1][i] for i, t in enumerate(after[0]) if t == word] == [4, 17]
+    after = kw.candidates(text)
+    assert after == kw.candidates_from_tokens(kw.segment(text))
+    assert [(k.term, k.count) for k in after if k.term == word] == [(word, 2)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("人民代表大会营商环境乡村振兴高质量发展第十四届記者，。 \n\r+-#&._%0129AbZ𠀀"),
+               max_size=120),
+       st.lists(st.tuples(st.integers(-2, 125), st.integers(0, 12)), max_size=6),
+       st.integers(1, 8))
+@example(text="会议要求推进乡村振兴和乡村振兴。", spans=[(6, 1), (7, 1)], limit=8)  # two spans, one token
+def test_candidates_from_kept_blocks_equal_those_from_every_token(text: str, spans: list[tuple[int, int]],
+                                                                  limit: int) -> None:
+    """Counting each block's kept terms and taking back the masked ones ranks what counting
+    every token of the segmentation does: spans across blocks, between them, empty, overlapping
+    each other, outside the text."""
+    masked = sorted((a, a + n) for a, n in spans)
+    assert kw.candidates_masked(text, masked, limit) == kw.candidates_from_tokens(kw.segment(text), masked, limit)

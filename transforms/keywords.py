@@ -36,7 +36,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, chain
 from operator import add
 from pathlib import Path
 from typing import Any
@@ -145,7 +145,7 @@ def load_user_dictionary(lines: Iterable[str], *, reference: bool = False) -> No
                 _PENDING_REFERENCE.append(entry)
                 added = True
         if added:
-            _block_content_tokens.cache_clear()  # blocks cut with the old dictionary
+            _block_terms.cache_clear()  # blocks cut with the old dictionary
     if reference:
         _load_reference()
 
@@ -222,7 +222,7 @@ def content_tokens(text: str) -> tuple[list[str], list[int]]:
     text between them never is) and single characters are never sliced or counted: a generated
     report has ~1,100 tokens, about half of them single characters. Same blocks, same route, same
     gluing of single ASCII letters and digits as `_cut_no_hmm` (tests/test_segmentation.py checks
-    the two agree); each block's tokens come from `_block_content_tokens`, which keeps them."""
+    the two agree). `candidates` walks the same blocks, keeping only the terms that can rank."""
     if SEGMENTER != "jieba_next":  # pragma: no cover - jieba-next is a pinned dependency
         tokens = segment(text)
         starts = [0, *accumulate(map(len, tokens))][:-1]
@@ -240,14 +240,6 @@ def content_tokens(text: str) -> tuple[list[str], list[int]]:
     return found, starts
 
 
-# Reports repeat their phrases — formulaic clauses (会议应到代表…, 符合法定人数…), names of bodies
-# and sessions, reposts — so a block (a run of Han characters, letters and digits between
-# punctuation) has mostly been seen before: 88 % of the blocks of 2,000 generated reports, 78 % of
-# those of the 459 real reports and fixtures of the corpora and held-out sets. A block's tokens
-# are a function of the block and the dictionary alone, so the latest 16,384 blocks' are kept
-# (~11 MB; emptied whenever the dictionary changes: `load_user_dictionary`): content_tokens
-# 0.8 → 0.5 ms a generated report (84 % of blocks found; 32,768 kept found 88 %, for 22 MB).
-@lru_cache(maxsize=1 << 14)
 def _block_content_tokens(block: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
     """The tokens of two or more characters of one block, and where each starts in it."""
     found: list[str] = []
@@ -368,7 +360,7 @@ def _overlapping(tokens: list[str], spans: Iterable[tuple[int, int]], starts: li
     `starts` the tokens are the whole text, each starting where the one before ended."""
     if starts is None:
         ends = list(accumulate(map(len, tokens)))
-        starts = [0, *ends[:-1]]
+        starts = [0, *ends[:-1]] if ends else []  # no tokens: nothing overlaps
     else:  # tokens never overlap, so their ends increase with their starts
         ends = list(map(add, starts, map(len, tokens)))
     found: set[int] = set()
@@ -379,8 +371,63 @@ def _overlapping(tokens: list[str], spans: Iterable[tuple[int, int]], starts: li
 
 def candidates(text: str, names: Iterable[str] = ()) -> list[Keyword]:
     """Candidate terms of `text`, the given names and every credited name left out."""
-    tokens, starts = content_tokens(text)
-    return candidates_from_tokens(tokens, masked_spans(text, names), starts=starts)
+    return candidates_masked(text, masked_spans(text, names))
+
+
+def candidates_masked(text: str, masked: list[tuple[int, int]], limit: int = MAX_CANDIDATES) -> list[Keyword]:
+    """Candidate terms of `text` but for the tokens overlapping a `masked` span: what
+    `candidates_from_tokens` ranks from the whole segmentation (tests/test_segmentation.py checks
+    the two agree), counted from each block's kept terms (`_block_terms`)."""
+    if SEGMENTER != "jieba_next":  # pragma: no cover - jieba-next is a pinned dependency
+        tokens, starts = content_tokens(text)
+        return candidates_from_tokens(tokens, masked, limit, starts)
+    # A split on the capturing block pattern alternates text between blocks (even indexes) and
+    # blocks (odd): blocks and their offsets without a Python step per block.
+    parts = _RE_HAN.split(text)
+    per_block = list(map(_block_terms, parts[1::2]))
+    counts = Counter(chain.from_iterable([terms for terms, _ in per_block]))
+    if masked and counts:
+        ends = list(accumulate(map(len, parts)))
+        block_starts, block_ends = ends[0::2], ends[1::2]  # block k is parts[2k + 1]
+        counts.subtract(_masked_terms(per_block, block_starts, block_ends, masked))
+    kept = [(term, count) for term, count in counts.items() if count > 0]
+    total = sum(count for _, count in kept)
+    if not total:
+        return []
+    ranked = sorted(kept, key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[:limit]
+    return [Keyword(term=t, weight=round(c / total, 6), count=c, tokens=total) for t, c in ranked]
+
+
+def _masked_terms(per_block: list[tuple[tuple[str, ...], tuple[int, ...]]], block_starts: list[int],
+                  block_ends: list[int], spans: Iterable[tuple[int, int]]) -> Iterator[str]:
+    """Each kept term that overlaps one of the [a, b) spans, once however many spans it
+    overlaps (overlap as in `_overlapping`: starts before b and ends after a)."""
+    seen: set[tuple[int, int]] = set()
+    for a, b in spans:
+        for k in range(bisect_right(block_ends, a), bisect_left(block_starts, b, 0, len(block_ends))):
+            base = block_starts[k]
+            terms, offsets = per_block[k]
+            for j, (term, offset) in enumerate(zip(terms, offsets)):
+                start = base + offset
+                if start < b and start + len(term) > a and (k, j) not in seen:
+                    seen.add((k, j))
+                    yield term
+
+
+# Reports repeat their phrases — formulaic clauses (会议应到代表…, 符合法定人数…), names of bodies
+# and sessions, reposts — so a block (a run of Han characters, letters and digits between
+# punctuation) has mostly been seen before: 88 % of the blocks of 2,000 generated reports, 78 % of
+# those of the 459 real reports and fixtures of the corpora and held-out sets. A block's terms
+# are a function of the block, the dictionary and the fixed keep rules alone, so the latest
+# 16,384 blocks' are kept (~11 MB; emptied whenever the dictionary changes:
+# `load_user_dictionary`): 84 % of a generated report's blocks are found. Only terms that can
+# rank are kept, so a report counts those and nothing else.
+@lru_cache(maxsize=1 << 14)
+def _block_terms(block: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The candidate terms (`_keep`) among a block's tokens, and where each starts in it."""
+    tokens, offsets = _block_content_tokens(block)
+    kept = [(t, o) for t, o in zip(tokens, offsets) if _keep(t)]
+    return tuple(t for t, _ in kept), tuple(o for _, o in kept)
 
 
 def idf(df: int, n: int) -> float:
