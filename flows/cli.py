@@ -109,6 +109,9 @@ def run(
     writer_memory: int = typer.Option(DEFAULTS.writer_memory_mb, "--writer-memory", min=64,
                                       help="Memory cap of the warehouse writer's DuckDB in MiB (it spills to disk "
                                            "beyond); raise it if a load fails with \"failed to pin block\"."),
+    writer_threads: int = typer.Option(DEFAULTS.writer_threads, "--writer-threads", min=1,
+                                       help="Threads of the warehouse writer's DuckDB (load, reconciliation, lake "
+                                            "export); more may finish sooner but burn more CPU."),
     runner: str = typer.Option(DEFAULTS.runner, "--runner",
                                help="Where extraction runs: process (local worker processes) or dask."),
     dask_address: str | None = typer.Option(None, "--dask-address",
@@ -164,7 +167,8 @@ def run(
                               snapshot=str(snapshot) if snapshot else None, runner=runner,
                               dask_address=dask_address, dashboard=str(dashboard) if dashboard else None,
                               keep_removed=keep_removed, verify=verify, file_timeout_s=file_timeout,
-                              worker_memory_mb=worker_memory, writer_memory_mb=writer_memory)
+                              worker_memory_mb=worker_memory, writer_memory_mb=writer_memory,
+                              writer_threads=writer_threads)
     except ServerStartError as exc:
         _fail(f"could not start a Prefect server for the run: {exc} (its log: {server.home / 'server.log'}; "
               "or set PREFECT_API_URL to a running one)")

@@ -115,13 +115,15 @@ def nightly(
     file_timeout_s: float | None = None,
     worker_memory_mb: int | None = None,
     writer_memory_mb: int | None = None,
+    writer_threads: int | None = None,
 ) -> dict[str, Any]:
     """Ingest new report files from the inbox into the warehouse and the Parquet lake."""
     settings = RunSettings.from_strings(inbox=inbox, warehouse=warehouse, lake=lake, docs=docs,
                                         workers=workers, batch_size=batch_size, snapshot=snapshot,
                                         runner=runner, dask_address=dask_address, dashboard=dashboard,
                                         keep_removed=keep_removed, verify=verify, file_timeout_s=file_timeout_s,
-                                        worker_memory_mb=worker_memory_mb, writer_memory_mb=writer_memory_mb)
+                                        worker_memory_mb=worker_memory_mb, writer_memory_mb=writer_memory_mb,
+                                        writer_threads=writer_threads)
     return run_pipeline(settings).as_dict()
 
 

@@ -84,7 +84,7 @@ class Run:
 
         s = self.settings
         self.logger = logger
-        with run_lock(s.warehouse, self.run_id), Warehouse(s.warehouse, s.writer_memory_mb) as wh:
+        with run_lock(s.warehouse, self.run_id), Warehouse(s.warehouse, s.writer_memory_mb, s.writer_threads) as wh:
             self.wh = wh
             claim_outputs(s.warehouse, {"--lake": s.lake, "--snapshot": s.snapshot_path,
                                         "--dashboard": s.dashboard_dir, "--docs": s.docs})

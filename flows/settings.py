@@ -48,6 +48,7 @@ class RunSettings:
     # process holds above its ~650 MB of Python at a backfill's load: 1 GB made a 100,000-report
     # backfill's parent peak at ~1,550 MB. Too small fails a commit ("failed to pin block").
     writer_memory_mb: int = 512
+    writer_threads: int = 1  # the writer's DuckDB threads: one burns less CPU (warehouse/store.py WRITER_THREADS)
     keep_removed: bool = False  # files gone from the inbox keep their facts current
     verify: bool = False  # rehash every known file (catches same-size edits with the old mtime)
 
@@ -66,7 +67,7 @@ class RunSettings:
                      dask_address: str | None = None, dashboard: str | None = None,
                      keep_removed: bool = False, verify: bool = False,
                      file_timeout_s: float | None = None, worker_memory_mb: int | None = None,
-                     writer_memory_mb: int | None = None) -> "RunSettings":
+                     writer_memory_mb: int | None = None, writer_threads: int | None = None) -> "RunSettings":
         if workers < 1:
             raise ValueError("workers must be at least 1")
         if batch_size < 1:
@@ -82,6 +83,10 @@ class RunSettings:
             if writer_memory_mb < 64:
                 raise ValueError("writer_memory_mb must be at least 64")
             extra["writer_memory_mb"] = writer_memory_mb
+        if writer_threads is not None:
+            if writer_threads < 1:
+                raise ValueError("writer_threads must be at least 1")
+            extra["writer_threads"] = writer_threads
         return cls(inbox=Path(inbox), warehouse=Path(warehouse), lake=Path(lake), docs=Path(docs),
                    workers=workers, batch_size=batch_size, snapshot=Path(snapshot) if snapshot else None,
                    runner=runner, dask_address=dask_address or None,

@@ -438,3 +438,16 @@ def test_property_any_text_round_trips(tmp_path: Path):
         check()
         assert {t for (t,) in wh.con.execute("select table_name from information_schema.tables").fetchall()} >= set(
             CORE_TABLES)
+
+
+def test_writer_threads_are_the_settings_and_default_to_one(db: Path):
+    from flows.settings import DEFAULTS, RunSettings
+
+    with Warehouse(db) as wh:
+        assert wh.con.execute("select current_setting('threads')").fetchone()[0] == DEFAULTS.writer_threads == 1
+    with Warehouse(db, threads=3) as wh:
+        assert wh.con.execute("select current_setting('threads')").fetchone()[0] == 3
+    common = dict(inbox="in", warehouse="w.duckdb", lake="lake", docs="docs", workers=2, batch_size=8)
+    assert RunSettings.from_strings(**common, writer_threads=2).writer_threads == 2
+    with pytest.raises(ValueError, match="writer_threads"):
+        RunSettings.from_strings(**common, writer_threads=0)
