@@ -769,35 +769,41 @@ where table_catalog = 'src' and column_name = 'lake_year' and data_type in ('BIG
 -- that no row of it passes through Python objects): {"reports": [...]} in (event, report id)
 -- order, each report with its failed rules, its facts in span order — the offsets are code
 -- points, as the extractor counts them; the page cuts the text at them (dashboards/static/app.js
--- cutText) — and its text.
+-- cutText) — and its text. Facts are joined as JSON text (string_agg) rather than as a list of
+-- structs: a third less CPU on the 20k snapshot's 2,000 meetings.
 with members as (
     select * from detail_members where meeting_id in (select unnest($ids::varchar[]))
 ),
 rules as (
-    select report_id, list({'rule': rule, 'message': message} order by rule, message) as rules
+    select report_id, to_json(list({'rule': rule, 'message': message} order by rule, message)) as rules
     from detail_rules semi join members using (report_id)
     group by report_id
 ),
 facts as (
     select report_id,
-           list({'field': field, 'value': value, 'start': start_offset, 'end': end_offset, 'snippet': snippet}
-                order by start_offset, end_offset, field, value) as facts
+           ('[' || string_agg(to_json({'field': field, 'value': value, 'start': start_offset, 'end': end_offset,
+                                       'snippet': snippet})::varchar, ','
+                              order by start_offset, end_offset, field, value) || ']')::json as facts
     from detail_spans semi join members using (report_id)
     group by report_id
+),
+reports as (
+    select m.meeting_id, m.event, m.report_id, to_json({
+               'report_id': m.report_id, 'file_path': m.file_path, 'title': m.title, 'event': m.event,
+               'event_date': m.event_date, 'year_source': m.year_source, 'duplicate_of': m.duplicate_of,
+               'valid': m.valid, 'scope': m.scope, 'required': m.required, 'present': m.present,
+               'absent': m.absent, 'rules': coalesce(r.rules, '[]'::json), 'facts': coalesce(f.facts, '[]'::json),
+               'text': t.text
+           })::varchar as report
+    from members as m
+    left join rules as r on r.report_id = m.report_id
+    left join facts as f on f.report_id = m.report_id
+    left join detail_texts as t on t.report_id = m.report_id
 )
-select m.meeting_id,
-       to_json({'reports': list({
-           'report_id': m.report_id, 'file_path': m.file_path, 'title': m.title, 'event': m.event,
-           'event_date': m.event_date, 'year_source': m.year_source, 'duplicate_of': m.duplicate_of,
-           'valid': m.valid, 'scope': m.scope, 'required': m.required, 'present': m.present,
-           'absent': m.absent, 'rules': coalesce(r.rules, []), 'facts': coalesce(f.facts, []), 'text': t.text
-       } order by m.event, m.report_id)})::varchar as chunk
-from members as m
-left join rules as r on r.report_id = m.report_id
-left join facts as f on f.report_id = m.report_id
-left join detail_texts as t on t.report_id = m.report_id
-group by m.meeting_id
-order by m.meeting_id;
+select meeting_id, '{"reports":[' || string_agg(report, ',' order by event, report_id) || ']}' as chunk
+from reports
+group by meeting_id
+order by meeting_id;
 
 -- ---------------------------------------------------------------- top-list chunks
 
