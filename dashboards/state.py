@@ -124,9 +124,9 @@ class StateBuild:
         self.con.execute("set temp_directory = ?", [tempfile.gettempdir()])
         self.con.execute("set preserve_insertion_order = false")
         # One thread: the build's statements are many and small (the 20k snapshot's full build:
-        # ~90 statements, none above ~0.5 s), so a second thread mostly adds its start-up and
-        # idle spinning to the CPU the run's process pays (measured: see README Dashboard) while
-        # the wall clock stays about the same; the nightly run's workers have the other core.
+        # ~90 statements, none above ~0.5 s CPU), so a second thread mostly added its start-up
+        # and idle spinning to the CPU the run's process pays, without a shorter wall clock
+        # (measured: README Dashboard, "A full build's CPU at 20,000 reports").
         self.con.execute("set threads = 1")
         self.con.execute("attach ? as src (read_only)", [str(source)])
         self.con.execute("attach ':memory:' as scope")
@@ -373,7 +373,8 @@ class StateBuild:
         self.run("detail_fetch", {"reports": reports} if few else None, prune=self._prune("detail_reports"),
                  wanted=self.q["wanted_listed" if few else "wanted_joined"])
         for start in range(0, len(meeting_ids), batch):
-            yield from self.con.execute(self.q["detail_chunks"], {"ids": list(meeting_ids[start:start + batch])}).fetchall()
+            ids = {"ids": list(meeting_ids[start:start + batch])}
+            yield from self.con.execute(self.q["detail_chunks"], ids).fetchall()
         for table in ("detail_reports", "detail_members", "detail_rules", "detail_spans", "detail_texts"):
             self.con.execute(f"drop table {table}")
 
