@@ -205,7 +205,7 @@ def _parts(entries: Iterable[tuple]) -> Iterable[tuple[tuple[str, str], str]]:
         parts = [f'"province":{json.dumps(p, ensure_ascii=False)}', f'"year":{json.dumps(y)}']
         parts.append('"groups":{' + ",".join(
             f'{json.dumps(key, ensure_ascii=False)}:{{' + ",".join(
-                f'"{kind}":' + ("[" + ",".join(v) + "]" if kind == "people" else json.dumps(v, separators=(",", ":")))
+                f'"{kind}":[' + ",".join(v if kind == "people" else map(str, v)) + "]"
                 for kind, v in kinds.items()) + "}"
             for key, kinds in groups.items()) + "}")
         for table, cols in (("sittings", SITTING_COLUMNS), ("conflicts", CONFLICT_COLUMNS), ("checks", CHECK_COLUMNS)):
