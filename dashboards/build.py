@@ -13,7 +13,7 @@ What the folder holds, and why its size is bounded whatever the warehouse holds:
   attendance, quorum failures, invalid sittings, conflicts, cross-report findings — loaded when
   that province and year are chosen;
 - `data-<version>/m/<meeting>.js`: the reports, facts and texts of one listed meeting, loaded when
-  it is opened;
+  it is opened (composed by DuckDB; the page cuts each text at its facts' spans);
 - `data-<version>/state/`: the build's state (Parquet, see dashboards/state.py), from which the next
   build recomputes only the cells (year, level, province, body) and top lists that changed.
 
@@ -31,14 +31,13 @@ import json
 import os
 import re
 import shutil
-from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from dashboards import assets
 from dashboards.datadocs import localize_data_docs
-from dashboards.render import chunk_script, json_default as _json_default, raw_chunk_script, render_index, segments
+from dashboards.render import chunk_script, json_default as _json_default, raw_chunk_script, render_index
 from dashboards.state import ALL, CUBES, StateBuild, province_id
 
 DETAIL_MEETINGS = 2000   # meetings listed with their reports and texts (the rest: BI snapshot)
@@ -46,11 +45,6 @@ TOP_K = 10               # rows of each top list, per filter cell
 RUNS = 20
 DIMS = ("year", "level", "province", "body", "event")
 STATIC = Path(__file__).resolve().parent / "static"
-FIELD_LABELS = {
-    "meeting_name": "会议名称", "date": "日期", "time": "时间", "venue": "地点", "required": "应到",
-    "present": "实到", "absent": "缺席", "presider": "主持", "executive_chairs": "执行主席",
-    "work_report_by": "政府工作报告", "quorum_claimed": "法定人数", "agenda_items": "议程",
-}
 # Columns of the list items (the JSON arrays of queries/dashboard.sql fresh_items), per table.
 SITTING_COLUMNS = ("meeting_id", "event", "meeting_name", "event_date", "required", "present", "attendance_rate",
                    "quorum_margin", "quorum_met", "valid", "rules")
@@ -151,11 +145,10 @@ def _build(db: Path | str, previous: Path | None, stage: Path, *, links: Mapping
         _write(stage / "meetings.js", chunk_script("meetings", {"meetings": meeting_rows}))
         for mid in keep_ids:
             _link(previous / f"{_meeting_chunk(mid)}.js", stage / f"{_meeting_chunk(mid)}.js")
-        # one read of the source for all of them (each read of a big table scans it), cut
-        # into chunks a batch of meetings at a time
-        for rows in (b.details(write_ids) if write_ids else ()):
-            for mid, payload in _details(rows).items():
-                _write(stage / f"{_meeting_chunk(mid)}.js", chunk_script(_meeting_chunk(mid), payload), mkdir=True)
+        # one read of the source for all of them (each read of a big table scans it), composed
+        # into chunks by DuckDB a batch of meetings at a time
+        for mid, payload in (b.details(write_ids) if write_ids else ()):
+            _write(stage / f"{_meeting_chunk(mid)}.js", raw_chunk_script(_meeting_chunk(mid), payload), mkdir=True)
 
         summary = {
             "generated_at": generated_at,
@@ -212,7 +205,7 @@ def _parts(entries: Iterable[tuple]) -> Iterable[tuple[tuple[str, str], str]]:
         parts = [f'"province":{json.dumps(p, ensure_ascii=False)}', f'"year":{json.dumps(y)}']
         parts.append('"groups":{' + ",".join(
             f'{json.dumps(key, ensure_ascii=False)}:{{' + ",".join(
-                f'"{kind}":' + ("[" + ",".join(v) + "]" if kind == "people" else json.dumps(v, separators=(",", ":")))
+                f'"{kind}":[' + ",".join(v if kind == "people" else map(str, v)) + "]"
                 for kind, v in kinds.items()) + "}"
             for key, kinds in groups.items()) + "}")
         for table, cols in (("sittings", SITTING_COLUMNS), ("conflicts", CONFLICT_COLUMNS), ("checks", CHECK_COLUMNS)):
@@ -254,30 +247,6 @@ def _meeting_row(m: Mapping[str, Any], dims: _Dims) -> dict[str, Any]:
         "conflicts": m["conflicts"], "people": [[name, role] for role, name in (m["people"] or [])],
         "chunk": _meeting_chunk(m["meeting_id"]),
     }
-
-
-def _details(data: Mapping[str, list[dict]]) -> dict[str, Any]:
-    """Per meeting: its reports with their facts, failed rules and text cut at the facts' spans."""
-    failed: dict[str, list[dict]] = defaultdict(list)
-    for r in data["rules"]:
-        failed[r["report_id"]].append({"rule": r["rule"], "message": r["message"]})
-    per_report: dict[str, list[dict]] = defaultdict(list)
-    for s in data["spans"]:
-        per_report[s["report_id"]].append(s)
-    texts = {r["report_id"]: r["text"] for r in data["texts"]}
-    out: dict[str, Any] = {}
-    for r in data["members"]:
-        facts = [{"field": s["field"], "label": FIELD_LABELS.get(s["field"], s["field"]), "value": s["value"],
-                  "start": s["start_offset"], "end": s["end_offset"], "snippet": s["snippet"]}
-                 for s in per_report.get(r["report_id"], [])]
-        text = texts.get(r["report_id"])
-        cut = segments(text, [(str(j), f["start"], f["end"]) for j, f in enumerate(facts)]) if text else []
-        out.setdefault(r["meeting_id"], {"reports": []})["reports"].append({
-            **{k: r[k] for k in ("report_id", "file_path", "title", "event", "event_date", "year_source",
-                                 "duplicate_of", "valid", "scope", "required", "present", "absent")},
-            "rules": failed.get(r["report_id"], []), "facts": facts,
-            "segments": [[s["text"], s["spans"]] for s in cut]})
-    return out
 
 
 # ------------------------------------------------------------------ files

@@ -6,7 +6,8 @@ from the network, and `static/app.js` draws every chart and table from data chun
 a script `congressData("<name>", {...JSON...});` — `file://` pages cannot fetch() local files,
 but they can load scripts. Report text travels as JSON strings and is put on the page with
 textContent, never as markup, so a report that contains `<script>` or `<img onerror>` shows
-that text and nothing runs.
+that text and nothing runs. A report's text travels whole with its facts' spans; the page cuts
+it at them (app.js cutText), counting code points as the warehouse's offsets do.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -22,29 +23,6 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 # 'unsafe-inline' styles only: ECharts sets style attributes on the elements it draws.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'none'; form-action 'none'; base-uri 'none'; object-src 'none'")
-
-
-def segments(text: str, spans: Sequence[tuple[str, int, int]]) -> list[dict[str, Any]]:
-    """Split `text` at every span boundary: [{"text", "spans": "id1 id2"}], covering the text
-    exactly once in order. Spans outside the text are clipped; empty spans are dropped.
-    Cut here rather than in the browser: Python offsets count code points, JavaScript's UTF-16
-    units, and the two differ on characters outside the BMP (rare CJK, emoji)."""
-    n = len(text)
-    clipped = [(sid, max(0, min(s, n)), max(0, min(e, n))) for sid, s, e in spans]
-    clipped = [(sid, s, e) for sid, s, e in clipped if e > s]
-    starts: dict[int, list[int]] = {}
-    ends: dict[int, list[int]] = {}
-    for i, (_, s, e) in enumerate(clipped):
-        starts.setdefault(s, []).append(i)
-        ends.setdefault(e, []).append(i)
-    cuts = sorted({0, n, *starts, *ends})
-    open_spans: set[int] = set()  # a sweep over the cuts: the spans covering each piece
-    out = []
-    for a, b in zip(cuts, cuts[1:]):
-        open_spans.difference_update(ends.get(a, ()))
-        open_spans.update(starts.get(a, ()))
-        out.append({"text": text[a:b], "spans": " ".join(clipped[i][0] for i in sorted(open_spans))})
-    return out
 
 
 def json_default(value: Any) -> Any:

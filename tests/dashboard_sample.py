@@ -1,7 +1,7 @@
 """The sample warehouse the dashboard, Data Docs and BI tests read: generated reports of every
 level and body over several provinces and years (bench/generate.py), plus composed ones with
-known traits — a report carrying `<script>` markup, a repost, a conflict and a sitting at
-114.8 % attendance that fails `present_le_required`. Built with the real decoder, extractor,
+known traits — a report carrying `<script>` markup, one with characters outside the BMP, a
+repost, a conflict and a sitting at 114.8 % attendance that fails `present_le_required`. Built with the real decoder, extractor,
 GX suite, loader and reconciliation (no Prefect)."""
 
 from __future__ import annotations
@@ -17,6 +17,9 @@ SEED = 7
 GENERATED = 160
 EVIL = ('<script>window.__pwned = "script";</script>'
         '<img src="https://example.com/x.png" onerror="window.__pwned = \'img\'">')
+# Code points outside the BMP (a CJK Extension B character, an emoji): one character each in
+# Python and the warehouse, two UTF-16 units each in JavaScript.
+ASTRAL = "𠮷野🙂"
 # 241 present of 210 deputies: 114.8 %, the invalid sitting the issue names.
 OVER_ROSTER = ("2024年1月9日，灵石县第十八届人民代表大会第三次会议开幕。会议应到代表210名，实到代表241名，"
                "符合法定人数。大会执行主席赵强、钱伟在主席台就座。会议由赵强主持。")
@@ -27,7 +30,8 @@ def sample_reports() -> dict[str, str]:
     reports = {f"gen_{i:04d}.txt": t for i in range(GENERATED) if (t := generate_text(SEED, i * 251))}
     reports.update({
         "open.txt": opening(extra=EVIL),
-        "other_site.txt": "另据报道，" + opening(present=196, absent=9, presider="郑丽", extra="会议审议了各项报告。"),
+        # characters outside the BMP before its spans: the page counts offsets as the warehouse does
+        "other_site.txt": ASTRAL + "另据报道，" + opening(present=196, absent=9, presider="郑丽", extra="会议审议了各项报告。"),
         "close.txt": closing(),
         "repost.txt": repost(closing()),
         "over_roster.txt": OVER_ROSTER,

@@ -17,8 +17,8 @@ import duckdb
 import pytest
 
 from dashboards.build import write_dashboard
-from dashboards.render import chunk_script, segments
-from tests.dashboard_sample import EVIL
+from dashboards.render import chunk_script
+from tests.dashboard_sample import ASTRAL, EVIL
 from tests.meeting_reports import build, opening
 
 pytestmark = pytest.mark.slow
@@ -41,16 +41,6 @@ def chromium_path() -> Path:
 
 
 # ------------------------------------------------------------------ pure parts
-
-def test_segments_cover_the_text_once_and_mark_every_span() -> None:
-    text = "会议应到代表205名，实到代表195名。"
-    got = segments(text, [("a", 2, 9), ("b", 6, 9), ("c", 11, 19), ("x", 30, 40)])
-    assert "".join(s["text"] for s in got) == text
-    assert "".join(s["text"] for s in got if "a" in s["spans"].split()) == text[2:9]
-    assert "".join(s["text"] for s in got if "b" in s["spans"].split()) == text[6:9]
-    assert "".join(s["text"] for s in got if "c" in s["spans"].split()) == text[11:19]
-    assert not any("x" in s["spans"].split() for s in got)
-
 
 def test_a_data_chunk_is_json_that_cannot_close_a_script_element() -> None:
     payload = {"text": "</script><script>alert(1)</script>", "n": 3, "zh": "人大"}
@@ -79,6 +69,23 @@ def test_the_folder_holds_what_the_caps_allow_not_every_report(sample, tmp_path:
     detail = sorted((version / "m").glob("*.js"))  # one chunk per listed meeting, opened on demand
     assert [p.stem for p in detail] == sorted(m["id"] for m in meetings)
     assert all(_chunk(p)["reports"] for p in detail)
+    # a detail chunk (composed in DuckDB) holds each report's text, facts and failed rules as the
+    # warehouse has them; the page cuts the text at the facts' spans
+    with duckdb.connect(str(sample["wh"]), read_only=True) as con:
+        for p in detail:
+            reports = _chunk(p)["reports"]
+            assert [r["report_id"] for r in reports] == [r[0] for r in con.execute(
+                "select report_id from meeting_reports where meeting_id = ? order by coalesce(event, 'other'), report_id",
+                [p.stem]).fetchall()]
+            for r in reports:
+                assert r["text"] == con.execute("select text from report_texts where report_id = ?",
+                                                [r["report_id"]]).fetchall()[0][0]
+                assert [(f["field"], f["value"], f["start"], f["end"], f["snippet"]) for f in r["facts"]] == con.execute(
+                    "select field, value, start_offset, end_offset, snippet from fact_spans where report_id = ? "
+                    "order by start_offset, end_offset, field, value", [r["report_id"]]).fetchall()
+                assert [(x["rule"], x["message"]) for x in r["rules"]] == con.execute(
+                    "select rule, message from quarantine where report_id = ? order by rule, message",
+                    [r["report_id"]]).fetchall()
     summary = _chunk(version / "summary.js")
     assert "parts/all/all" in summary["parts"] and all((version / f"{n}.js").is_file() for n in summary["parts"])
     with duckdb.connect(str(sample["wh"]), read_only=True) as con:
@@ -308,6 +315,20 @@ def test_filters_search_and_drill_down_match_sql_in_chromium(sample) -> None:
             assert lit.first.is_visible()
             assert page.evaluate("getComputedStyle(document.querySelector('.hl')).backgroundColor") == "rgb(255, 213, 79)"
             lit.first.screenshot(path=str(ARTIFACTS / "dashboard-span.png"))
+            # Every fact's link lights exactly its span, also after characters outside the BMP:
+            # the warehouse's offsets count code points, JavaScript strings UTF-16 units.
+            other = sample["ids"]["other_site.txt"]
+            text = con.execute("select text from report_texts where report_id = ?", [other]).fetchall()[0][0]
+            assert text.startswith(ASTRAL) and len(ASTRAL.encode("utf-16-le")) // 2 > len(ASTRAL)
+            spans = con.execute("select start_offset, end_offset from fact_spans where report_id = ? "
+                                "order by start_offset, end_offset, field, value", [other]).fetchall()
+            assert len(spans) >= 5 and all(s >= len(ASTRAL) for s, _ in spans)
+            assert page.locator(f"#text-{other}").text_content() == text
+            lit_each = page.evaluate("""id => Array.from(document.querySelectorAll('#r-' + id + ' a.span-link')).map(a => {
+                a.click();
+                return Array.from(document.querySelectorAll('#text-' + id + ' .hl')).map(e => e.textContent).join(''); })""",
+                                     other)
+            assert lit_each == [text[s:e] for s, e in spans]
             page.locator("#detail").screenshot(path=str(ARTIFACTS / "dashboard-detail.png"))
         finally:
             browser.close()

@@ -9,6 +9,9 @@
   var LEVELS = {national: '全国 national', province: '省 province', city: '市 city', county: '县 county',
                 township: '乡镇 township', unknown: '未知 unknown'};
   var EVENTS = {'开幕': '开幕 opening', '闭幕': '闭幕 closing', other: '其他 other'};
+  var FIELDS = {meeting_name: '会议名称', date: '日期', time: '时间', venue: '地点', required: '应到',
+                present: '实到', absent: '缺席', presider: '主持', executive_chairs: '执行主席',
+                work_report_by: '政府工作报告', quorum_claimed: '法定人数', agenda_items: '议程'};
   var INVALID_COLOR = '#d32f2f';
   var PAGE = 50;
   // Province tile grid: [row, column] of each province, roughly where it lies.
@@ -466,18 +469,45 @@
       box.scrollIntoView();
     });
   }
+  // A report's text cut at every span boundary: [[piece, [fact indexes covering it]]], covering
+  // the text once in order. Spans outside the text are clipped, empty ones dropped. The offsets
+  // count code points (Python's str, as the extractor counts them), JavaScript strings UTF-16
+  // units: the text is cut as an array of code points so characters outside the BMP (rare CJK,
+  // emoji) count one, as they do in the warehouse.
+  function cutText(text, facts) {
+    if (!text) { return []; }
+    var cps = Array.from(text);
+    var n = cps.length;
+    var starts = {}, ends = {}, cuts = [0, n];
+    var clip = function (x) { return Math.max(0, Math.min(x, n)); };
+    facts.forEach(function (f, j) {
+      var s = clip(f.start), e = clip(f.end);
+      if (!(e > s)) { return; }
+      (starts[s] = starts[s] || []).push(j);
+      (ends[e] = ends[e] || []).push(j);
+      cuts.push(s, e);
+    });
+    cuts = cuts.sort(function (a, b) { return a - b; }).filter(function (c, i, a) { return i === 0 || c !== a[i - 1]; });
+    var open = [], out = [];  // a sweep over the cuts: the spans covering each piece
+    for (var i = 0; i + 1 < cuts.length; i++) {
+      var a = cuts[i];
+      open = open.filter(function (j) { return (ends[a] || []).indexOf(j) < 0; }).concat(starts[a] || []);
+      out.push([cps.slice(a, cuts[i + 1]).join(''), open.slice().sort(function (x, y) { return x - y; })]);
+    }
+    return out;
+  }
   function reportBlock(r) {
     var sid = function (j) { return 's-' + r.report_id + '-' + j; };
     var text = el('div', {cls: 'report-text', id: 'text-' + r.report_id});
-    r.segments.forEach(function (s) {
-      if (!s[1]) { text.appendChild(document.createTextNode(s[0])); return; }
-      text.appendChild(el('span', {'data-s': s[1].split(' ').map(sid).join(' '), text: s[0]}));
+    cutText(r.text, r.facts).forEach(function (s) {
+      if (!s[1].length) { text.appendChild(document.createTextNode(s[0])); return; }
+      text.appendChild(el('span', {'data-s': s[1].map(sid).join(' '), text: s[0]}));
     });
     var facts = el('table', {cls: 'data facts'}, [el('tr', {}, [el('th', {text: 'fact'}), el('th', {text: 'value'}), el('th', {text: 'source span'})])]);
     r.facts.forEach(function (f, j) {
       var a = el('a', {href: '#' + sid(j), cls: 'span-link', text: f.snippet || ''});
       a.addEventListener('click', function (ev) { ev.preventDefault(); highlight(text, sid(j)); });
-      facts.appendChild(el('tr', {}, [el('td', {text: f.label}), el('td', {text: f.value == null ? '' : String(f.value)}), el('td', {}, [a])]));
+      facts.appendChild(el('tr', {}, [el('td', {text: Object.prototype.hasOwnProperty.call(FIELDS, f.field) ? FIELDS[f.field] : f.field}), el('td', {text: f.value == null ? '' : String(f.value)}), el('td', {}, [a])]));
     });
     var head = el('h3', {}, [(r.event ? dimLabel('event', r.event) + ' ' : '') + (r.event_date || '') + ' · ' + (r.file_path || r.report_id)]);
     if (r.duplicate_of) { head.appendChild(el('i', {text: ' (repost)'})); }

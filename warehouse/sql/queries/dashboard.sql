@@ -726,7 +726,7 @@ select distinct lake_year from src.reports where report_id in (select report_id 
 -- name: detail_fetch
 -- Their reports, failed rules, fact spans and texts, read from the source once (each read of a
 -- big table scans it; {prune} names the lake partitions to read when the source has them) into
--- temp tables the chunks are then cut from, a batch of meetings at a time (detail_members …).
+-- temp tables the chunks are then composed from, a batch of meetings at a time (detail_chunks).
 -- {wanted} selects the reports: a list bound as $reports when they are few (a night's: the scan
 -- gets it as a filter and skips what holds none of them, half the work of a join on the
 -- bench's texts), else a join with detail_reports (dashboards/state.py details).
@@ -764,24 +764,46 @@ report_id = any($reports::varchar[])
 select table_name from information_schema.columns
 where table_catalog = 'src' and column_name = 'lake_year' and data_type in ('BIGINT', 'INTEGER');
 
--- name: detail_members
-select * from detail_members
-where meeting_id in (select unnest($ids::varchar[]))
-order by meeting_id, event, report_id;
-
--- name: detail_rules
-select r.* from detail_rules as r
-semi join detail_members as m on m.report_id = r.report_id and m.meeting_id in (select unnest($ids::varchar[]))
-order by r.report_id, r.rule, r.message;
-
--- name: detail_spans
-select s.* from detail_spans as s
-semi join detail_members as m on m.report_id = s.report_id and m.meeting_id in (select unnest($ids::varchar[]))
-order by s.report_id, s.start_offset, s.end_offset, s.field, s.value;
-
--- name: detail_texts
-select t.* from detail_texts as t
-semi join detail_members as m on m.report_id = t.report_id and m.meeting_id in (select unnest($ids::varchar[]));
+-- name: detail_chunks
+-- The detail chunk of each meeting in $ids, as JSON text (the page's payload, composed here so
+-- that no row of it passes through Python objects): {"reports": [...]} in (event, report id)
+-- order, each report with its failed rules, its facts in span order — the offsets are code
+-- points, as the extractor counts them; the page cuts the text at them (dashboards/static/app.js
+-- cutText) — and its text. Facts are joined as JSON text (string_agg) rather than as a list of
+-- structs: a third less CPU on the 20k snapshot's 2,000 meetings.
+with members as (
+    select * from detail_members where meeting_id in (select unnest($ids::varchar[]))
+),
+rules as (
+    select report_id, to_json(list({'rule': rule, 'message': message} order by rule, message)) as rules
+    from detail_rules semi join members using (report_id)
+    group by report_id
+),
+facts as (
+    select report_id,
+           ('[' || string_agg(to_json({'field': field, 'value': value, 'start': start_offset, 'end': end_offset,
+                                       'snippet': snippet})::varchar, ','
+                              order by start_offset, end_offset, field, value) || ']')::json as facts
+    from detail_spans semi join members using (report_id)
+    group by report_id
+),
+reports as (
+    select m.meeting_id, m.event, m.report_id, to_json({
+               'report_id': m.report_id, 'file_path': m.file_path, 'title': m.title, 'event': m.event,
+               'event_date': m.event_date, 'year_source': m.year_source, 'duplicate_of': m.duplicate_of,
+               'valid': m.valid, 'scope': m.scope, 'required': m.required, 'present': m.present,
+               'absent': m.absent, 'rules': coalesce(r.rules, '[]'::json), 'facts': coalesce(f.facts, '[]'::json),
+               'text': t.text
+           })::varchar as report
+    from members as m
+    left join rules as r on r.report_id = m.report_id
+    left join facts as f on f.report_id = m.report_id
+    left join detail_texts as t on t.report_id = m.report_id
+)
+select meeting_id, '{"reports":[' || string_agg(report, ',' order by event, report_id) || ']}' as chunk
+from reports
+group by meeting_id
+order by meeting_id;
 
 -- ---------------------------------------------------------------- top-list chunks
 
