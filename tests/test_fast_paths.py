@@ -102,3 +102,45 @@ def test_agenda_trigger_sentences_hold_every_title_and_task_cue() -> None:
             for i, (a, b) in enumerate(sents.spans()):
                 if rx.search(view.s[a:b]):
                     assert sents.index(a) in kept, (family, view.s[a:b])
+
+
+# ------------------------------------------------------------------ dates: clock times, datelines
+
+from transforms import dates  # noqa: E402
+
+TIME_PIECES = ["上午", "下午", "晚上", "中午", "凌晨", "晚", "9", "10", "08", "30", "一", "十", "两", "〇", "时", "点", ":",
+               "：", "分", "半", "整", "许", "左右", " ", "\n", "\u3000", "年", "月", "日", "-", "会议", "开幕", "，"]
+DATELINE_PIECES = ["本报", "新华社", "北京", "讯", "电", "消息", "1", "15", "三", "十五", "年", "月", "日", "号", " ", "\n",
+                   "—", "至", "上午", "下午", "【", "】", "记者"]
+
+
+def _times(s: str, a: int, b: int, fast: bool) -> list[tuple]:
+    found = dates._times(s, a, b) if fast else dates.TIME.finditer(s, a, b)
+    return [(m.span(), m.groupdict()) for m in found]
+
+
+def test_clock_time_scan_same_matches_on_real_and_generated_texts() -> None:
+    found = 0
+    for s in _texts():
+        for a, b in ((0, len(s)), (len(s) // 3, len(s)), (0, len(s) // 2)):
+            plain = _times(s, a, b, fast=False)
+            assert _times(s, a, b, fast=True) == plain
+            found += len(plain)
+    assert found > 100
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(TIME_PIECES), max_size=30), st.integers(0, 60))
+def test_clock_time_scan_same_matches_on_composed_strings(parts: list[str], start: int) -> None:
+    s = "".join(parts)
+    start = min(start, len(s))
+    assert _times(s, start, len(s), fast=True) == _times(s, start, len(s), fast=False)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(DATELINE_PIECES), max_size=30))
+def test_dateline_needs_its_ending(parts: list[str]) -> None:
+    """`_dateline` skips the scans when the text has no `日电`-like ending: then they find nothing."""
+    s = "".join(parts)
+    if dates._DATELINE_END.search(s) is None:
+        assert not list(dates.DATELINE.finditer(s)) and not list(dates.DATELINE_DAY.finditer(s))
