@@ -144,3 +144,29 @@ def test_dateline_needs_its_ending(parts: list[str]) -> None:
     s = "".join(parts)
     if dates._DATELINE_END.search(s) is None:
         assert not list(dates.DATELINE.finditer(s)) and not list(dates.DATELINE_DAY.finditer(s))
+
+
+# ------------------------------------------------------------------ agenda: key-task cue pre-check
+
+TASK_PIECES = ["重点", "着力", "抓好", "做好", "推进", "实施", "部署", "安排", "提出", "从", "以下", "几", "个", "方面", "项",
+               "件", "大", "五", "十二", "3", "两", "的", "主要", "工作", "任务", "是", "：", ":", "“", "”", "工程", "行动",
+               "今年", "，", "。", " "]
+
+
+def test_key_task_pre_check_keeps_every_cue_on_real_and_generated_texts() -> None:
+    kept = 0
+    for s in _texts():
+        for m in agenda._TASK_CUE.finditer(s):
+            sent_start = max(s.rfind(c, 0, m.start()) for c in FULL_STOP + "\n") + 1
+            # (the sixth alternative's colon is a lookahead: it stands after the match)
+            assert agenda._may_hold_task_cue(s[sent_start:m.end() + 1]), m.group()
+            kept += 1
+    assert kept > 10
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(TASK_PIECES), max_size=30))
+def test_key_task_pre_check_keeps_every_cue_on_composed_strings(parts: list[str]) -> None:
+    s = "".join(parts)
+    if agenda._TASK_CUE.search(s):
+        assert agenda._may_hold_task_cue(s)
