@@ -170,3 +170,39 @@ def test_key_task_pre_check_keeps_every_cue_on_composed_strings(parts: list[str]
     s = "".join(parts)
     if agenda._TASK_CUE.search(s):
         assert agenda._may_hold_task_cue(s)
+
+
+# ------------------------------------------------------------------ optional lead-ins spelt out
+
+import re  # noqa: E402
+
+from transforms import people  # noqa: E402
+
+# (fast pattern, the pattern as first written): the fast one spells out an optional lead-in or a
+# group of words as alternatives that open with a literal, so the engine skips ahead to them.
+SPELT_OUT = [
+    (people._ROSTRUM_RE, r"(?:出席(?:会议|大会|开幕会|闭幕会)?并)?在主席台(?:前排)?(?:就座|就坐)"),
+    (people._ATTEND_RE, r"(?:应邀)?出席(?:了)?(?:会议|大会|开幕会|闭幕会|开幕式)"),
+    (agenda._ACHIEVEMENTS_LEAD, r"(?:回顾|总结)[^。:：]{0,30}?[:：]|(?:取得|主要)[^。:：]{0,10}(?:成绩|成效)[^。:：]{0,10}[:：]"),
+    (dates._TIME_LABEL, r"(?:[【\[]\s*(?:会议)?时间\s*[】\]]|(?:会议|开会)时间\s*[:：])"),
+]
+SPELT_PIECES = ["应邀", "出席", "了", "会议", "大会", "开幕会", "闭幕会", "开幕式", "并", "在主席台", "前排", "就座", "就坐",
+                "回顾", "总结", "取得", "主要", "成绩", "成效", "：", ":", "。", "【", "[", "】", "]", "时间", "开会", " ", "在", "出"]
+
+
+def test_spelt_out_patterns_same_matches_on_real_and_generated_texts() -> None:
+    found = 0
+    for s in _texts():
+        for fast, plain in SPELT_OUT:
+            expected = [m.span() for m in re.finditer(plain, s)]
+            assert [m.span() for m in fast.finditer(s)] == expected, plain
+            found += len(expected)
+    assert found > 50
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(SPELT_PIECES), max_size=30))
+def test_spelt_out_patterns_same_matches_on_composed_strings(parts: list[str]) -> None:
+    s = "".join(parts)
+    for fast, plain in SPELT_OUT:
+        assert [m.span() for m in fast.finditer(s)] == [m.span() for m in re.finditer(plain, s)], plain

@@ -476,8 +476,14 @@ def _key_tasks(doc: TextView, s: str) -> tuple[Fact[int] | None, list[Fact[KeyTa
     return None, []
 
 
+# `(?:回顾|总结)…|(?:取得|主要)…` with each word its own alternative: alternatives that open with a
+# literal let the regex engine skip ahead to their first characters instead of trying every position.
+_ACHIEVEMENTS_LEAD = re.compile(r"回顾[^。:：]{0,30}?[:：]|总结[^。:：]{0,30}?[:：]"
+                                r"|取得[^。:：]{0,10}(?:成绩|成效)[^。:：]{0,10}[:：]|主要[^。:：]{0,10}(?:成绩|成效)[^。:：]{0,10}[:：]")
+
+
 def _achievements(doc: TextView, s: str) -> list[Fact[str]]:
-    for m in re.finditer(r"(?:回顾|总结)[^。:：]{0,30}?[:：]|(?:取得|主要)[^。:：]{0,10}(?:成绩|成效)[^。:：]{0,10}[:：]", s):
+    for m in _ACHIEVEMENTS_LEAD.finditer(s):
         items = _enumerate(s, m.end())
         if not items:
             continue

@@ -95,7 +95,9 @@ TIME = re.compile(
     rf"|[:：](?P<mm>\d{{2}})(?!\d))")
 START_CUE = compile_words(lexicon.START_CUES)
 ARRIVAL = compile_words(lexicon.ARRIVAL)
-_TIME_LABEL = guarded(r"(?:[【\[]\s*(?:会议)?时间\s*[】\]]|(?:会议|开会)时间\s*[:：])")
+# Alternatives that each open with a literal (the bracket and the word spelt out): the regex engine
+# skips ahead to their first characters rather than trying every position.
+_TIME_LABEL = re.compile(r"【\s*(?:会议)?时间\s*[】\]]|\[\s*(?:会议)?时间\s*[】\]]|会议时间\s*[:：]|开会时间\s*[:：]")
 _HELD_CLOSING = re.compile(r"(?:举行|召开)了?(?:闭幕|闭会)(?:会议|大会|会|式)?")
 END_CUE = compile_words(lexicon.END_CUES)
 FUTURE = compile_words(common.FUTURE, common.FUTURE_DAYS)

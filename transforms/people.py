@@ -487,8 +487,12 @@ def _work_report(view: Derived) -> NameSpan | None:
 
 
 _ORG_END = set(lexicon.ORG_ENDS)
-_ROSTRUM_RE = guarded(r"(?:出席(?:会议|大会|开幕会|闭幕会)?并)?在主席台(?:前排)?(?:就座|就坐)")
-_ATTEND_RE = guarded(r"(?:应邀)?出席(?:了)?(?:会议|大会|开幕会|闭幕会|开幕式)")
+# Written as alternatives that each open with a literal character (the optional lead-in spelt out):
+# the regex engine then skips ahead to those characters. `(?:应邀)?出席…` gives it no first character,
+# so it tried the pattern at every position of the text (0.03-0.04 ms a report each).
+_ROSTRUM_RE = re.compile(r"出席(?:会议|大会|开幕会|闭幕会)?并在主席台(?:前排)?(?:就座|就坐)"
+                         r"|在主席台(?:前排)?(?:就座|就坐)")
+_ATTEND_RE = re.compile(r"应邀出席(?:了)?(?:会议|大会|开幕会|闭幕会|开幕式)|出席(?:了)?(?:会议|大会|开幕会|闭幕会|开幕式)")
 
 
 def _listed_before(s: str, end: int) -> list[NameSpan]:
