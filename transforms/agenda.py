@@ -398,16 +398,18 @@ _TASK_CUE = guarded(
     rf"|(?:主要|重点)(?:工作)?(?:任务|工作)(?:是|为|有|包括)?(?=[:：])"
     rf"|(?:抓好|做好|推进|落实|着力|突出)以下(?:几(?:个方面|项|方面)|[^。:：]{{0,6}})(?:的)?(?:重点)?(?:工作|任务)"
 )
-# What every `_TASK_CUE` match holds: a count right before 个 / 方面 / 项 / 件 / 大 (the first five
-# alternatives), 主要 or 重点 and a colon (the sixth), or 以下 (the last). Most sentences with a
-# key-task trigger word hold none of them: this check in C spares the scan, which tries the
-# guarded pattern at every position of the sentence.
-_COUNTED = re.compile(r"[\d一二两三四五六七八九十几][个方项件大]")
+# What every `_TASK_CUE` match holds: a count right before 方面 / 项 / 件 (个 allowed between) or 大
+# (the first four alternatives), a quote, a count and 个 (the fifth), 主要 or 重点 and a colon (the
+# sixth), or 以下 (the last). Most sentences with a key-task trigger word hold none of them: these
+# checks in C (patterns that open with a character class, which the engine skips ahead to) spare
+# the scan, which tries the guarded pattern at every position of the sentence.
+_COUNT_BEFORE_UNIT = re.compile(r"[\d一二两三四五六七八九十几](?:个?(?:方面|项|件)|大)")
+_QUOTED_COUNT = re.compile(r"[“\"][\d一二两三四五六七八九十几]+个")
 
 
 def _may_hold_task_cue(sent: str) -> bool:
     return bool("以下" in sent or ("主要" in sent or "重点" in sent) and (":" in sent or "：" in sent)
-                or _COUNTED.search(sent))
+                or _COUNT_BEFORE_UNIT.search(sent) or _QUOTED_COUNT.search(sent))
 
 
 _FORWARD = re.compile(r"今年|明年|新的一年|下一步|今后一年|本年|来年|\d{4}年|[一二〇零○]{4}年|(?<![主重需])要|将|重点")
