@@ -125,6 +125,9 @@ class OffsetMap(Sequence[int]):
         return self.length + 1
 
     def __getitem__(self, i):  # type: ignore[override]
+        if type(i) is int and 0 <= i < self.length:  # the common case, first (a fact's two ends)
+            k = bisect_right(self.starts, i) - 1
+            return self.origins[k] + i - self.starts[k]
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self)))]
         if i < 0:
