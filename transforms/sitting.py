@@ -139,6 +139,21 @@ _ABBR_LITERALS: dict[re.Pattern[str], tuple[tuple[str, ...], ...]] = dict(zip(
      (("人大常委会", "人民代表大会常务委员会"),), (("政协常委会", "政协常务委员会"),)],
     strict=True))
 
+# A stretch every match of an _ABBR_PATTERNS entry holds, taken from the pattern itself (None: its
+# literals above are all there is). These open with a literal, so the engine skips ahead to it;
+# the patterns open with a lazy region prefix tried at every position of a run (and every length).
+_ABBR_NEEDLE_RES: dict[re.Pattern[str], re.Pattern[str] | None] = dict(zip(
+    (pat for _, pat in _ABBR_PATTERNS),
+    [re.compile(rf"届(?:全国)?人大"), re.compile(rf"政协第?{N}届"),
+     re.compile(rf"届{_ABBR_PREFIX}人大"), re.compile(rf"届{_ABBR_PREFIX}政协"),
+     re.compile(rf"人大(?:常委会)?(?:{_BODY_VERB})?第?{N}届"), re.compile(rf"政协(?:常委会)?(?:{_BODY_VERB})?第?{N}届"),
+     None,
+     re.compile(rf"届(?:全国)?(?:人大|人民代表大会)(?:常委会|常务委员会)?{_SPLIT_VERB}第{N}次(?:全体)?会议"),
+     re.compile(rf"政协第?{N}届(?:委员会)?(?:常委会|常务委员会)?{_SPLIT_VERB}第{N}次(?:全体)?会议"),
+     re.compile(rf"(?:人大常委会|人民代表大会常务委员会)(?:{_SPLIT_VERB})?第{N}次(?:全体)?会议"),
+     re.compile(rf"(?:政协常委会|政协常务委员会)(?:{_SPLIT_VERB})?第{N}次(?:全体)?会议")],
+    strict=True))
+
 _TOWNSHIP_SUFFIX = re.compile(alternation(lexicon.TOWNSHIP_SUFFIXES) + "$")
 _REGION_SUFFIX = re.compile(alternation(lexicon.REGION_SUFFIXES, lexicon.TOWNSHIP_SUFFIXES) + "$")
 _NOT_REGION_CHARS = set(lexicon.NOT_REGION_CHARS)
@@ -246,8 +261,9 @@ def abbr_finditer(pat: re.Pattern[str], s: str,
     holding `needle` (届, or 次会议 for names without a term) and the pattern's literals can hold one.
     `runs`: `abbr_runs(s, needle, lines)`, when the caller scans several patterns (found once)."""
     literals = _ABBR_LITERALS.get(pat, ())
+    needle_re = _ABBR_NEEDLE_RES.get(pat)
     for start, end, text in abbr_runs(s, needle, lines) if runs is None else runs:
-        if all(any(w in text for w in group) for group in literals):
+        if all(any(w in text for w in group) for group in literals) and (needle_re is None or needle_re.search(text)):
             # pos/endpos keep the whole string: lookbehinds still see the character before the run.
             yield from pat.finditer(s, start, end)
 
@@ -266,14 +282,28 @@ _FORMAL_NEEDLES: dict[str, tuple[str, ...]] = {
 }
 
 
+# For the kinds that open with a lazy region prefix (tried at every position, at every length): the
+# stretch after the prefix every match holds, from the pattern itself. These open with a literal,
+# which the engine skips ahead to.
+_FORMAL_NEEDLE_RES: dict[str, re.Pattern[str]] = {
+    "cppcc_pre": re.compile(rf"政协{_SP}第"),
+    "npc": re.compile(rf"届{_SP}人民代表大会{_SP}{_GLOSS}{_SP}(?:常务委员会)?{_SP}第?{_SP}{N}{_SP}次{_SP}{_GLOSS}{_SP}会议"),
+    "npc_twp": re.compile(rf"次{_SP}人民代表大会(?!常务委员会|代表|主席团)"),
+    "npc_term": re.compile(
+        rf"届{_SP}人民代表大会(?=[^，,。；;！!？?\n第次]{{0,20}}?(?:{alternation(lexicon.TERM_ONLY_VERBS)}))"
+        rf"(?!{_SP}(?:常务委员会|代表|主席团|[{CHINESE_DIGITS}\d]))"),
+}
+
+
 def formal_finditer(kind: str, pat: re.Pattern[str], s: str,
                     lines: list[tuple[int, int]] | None = None) -> Iterator[re.Match[str]]:
     """`pat.finditer(s)` for the _FORMAL_PATTERNS entry `kind`: same matches, same order.
     `lines`: the lines of `s` holding 届, when the caller knows them already."""
     needles = _FORMAL_NEEDLES[kind]
+    needle_re = _FORMAL_NEEDLE_RES.get(kind)
     for start, end in lines_holding(s) if lines is None else lines:
         line = s[start:end]
-        if all(needle in line for needle in needles):
+        if all(needle in line for needle in needles) and (needle_re is None or needle_re.search(line)):
             yield from pat.finditer(s, start, end)
 
 
