@@ -127,11 +127,16 @@ def _tail(s: str) -> int:
     return min(found) if found else len(s)
 
 
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_CLOCK_NEXT = re.compile(r"\s*\d{1,2}:\d{2}")
+_SHORT_NAME = re.compile(r"[\u4e00-\u9fff]{0,16}")  # an outlet's name, what a stamp line may hold besides
+
+
 def _stamp(doc: Document, s: str, limit: int) -> tuple[dt.date, int, int] | None:
     """The article's own publication date: metadata, else the first stamp line before the related
     links (which begin at `limit`)."""
     if doc.published_at and doc.format not in ("docx", "pdf"):
-        m = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", doc.published_at)
+        m = _ISO_DATE.match(doc.published_at)
         if m and _valid(int(m[1]), int(m[2]), int(m[3])):
             return dt.date(int(m[1]), int(m[2]), int(m[3])), 0, 0
     # `（2024-01-10 18:30）` closing a paragraph: a CMS stamp with its clock time.
@@ -158,8 +163,8 @@ def _stamp(doc: Document, s: str, limit: int) -> tuple[dt.date, int, int] | None
         # A line that is only a date, or a source name and a date, with its clock, weekday or
         # page (`广州日报 2025-01-08`, `（本网2011年3月13日讯）`, `19.03.2016 09:12`, `2023-01-21` closing
         # the article) is a stamp too (a long line of prose never is).
-        if not (cue or re.match(r"\s*\d{1,2}:\d{2}", text[b:b + 12])
-                or (len(text) <= 64 and re.fullmatch(r"[\u4e00-\u9fff]{0,16}", _STAMP_FURNITURE.sub("", text[:a] + text[b:])))):
+        if not (cue or _CLOCK_NEXT.match(text[b:b + 12])
+                or (len(text) <= 64 and _SHORT_NAME.fullmatch(_STAMP_FURNITURE.sub("", text[:a] + text[b:])))):
             continue
         # A stamp line is furniture, not a sentence about the meeting.
         if SITTING.search(text) and not STAMP_CUE.search(text[:a]):
