@@ -17,7 +17,8 @@ CASES = Path(__file__).resolve().parent / "cases"
 
 # Characters abbreviated session names are made of, and ones that break them.
 PIECES = ["人民代表大会", "全国人民代表大会", "中国人民政治协商会议", "全国委员会", "届", "人大", "政协", "常委会", "常务委员会", "委员会", "第", "次", "会议", "全体会议", "全国", "县", "市", "区",
-          "平鲁", "十七", "二", "3", "１２", "〇", " ", "，", "\n", "（扩大）", "\t", "\u3000", "（", "）", "、", "a", "年", "召开"]
+          "平鲁", "十七", "二", "3", "１２", "〇", " ", "，", "\n", "（扩大）", "\t", "\u3000", "（", "）", "、", "a", "年", "召开",
+          "举行", "今天", "上午", "在", "于", "开幕", "主席团", "代表", "镇", "全体"]
 
 
 def _spans(pat, s: str, fast: bool, kind: str | None = None, abbr: str | None = None) -> list[tuple]:
@@ -51,7 +52,7 @@ def test_abbreviated_names_same_matches_on_real_and_generated_texts() -> None:
     assert hits > 0
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=40))
 def test_abbreviated_names_same_matches_on_composed_strings(parts: list[str]) -> None:
     s = "".join(parts)
@@ -102,3 +103,107 @@ def test_agenda_trigger_sentences_hold_every_title_and_task_cue() -> None:
             for i, (a, b) in enumerate(sents.spans()):
                 if rx.search(view.s[a:b]):
                     assert sents.index(a) in kept, (family, view.s[a:b])
+
+
+# ------------------------------------------------------------------ dates: clock times, datelines
+
+from transforms import dates  # noqa: E402
+
+TIME_PIECES = ["上午", "下午", "晚上", "中午", "凌晨", "晚", "9", "10", "08", "30", "一", "十", "两", "〇", "时", "点", ":",
+               "：", "分", "半", "整", "许", "左右", " ", "\n", "\u3000", "年", "月", "日", "-", "会议", "开幕", "，"]
+DATELINE_PIECES = ["本报", "新华社", "北京", "讯", "电", "消息", "1", "15", "三", "十五", "年", "月", "日", "号", " ", "\n",
+                   "—", "至", "上午", "下午", "【", "】", "记者"]
+
+
+def _times(s: str, a: int, b: int, fast: bool) -> list[tuple]:
+    found = dates._times(s, a, b) if fast else dates.TIME.finditer(s, a, b)
+    return [(m.span(), m.groupdict()) for m in found]
+
+
+def test_clock_time_scan_same_matches_on_real_and_generated_texts() -> None:
+    found = 0
+    for s in _texts():
+        for a, b in ((0, len(s)), (len(s) // 3, len(s)), (0, len(s) // 2)):
+            plain = _times(s, a, b, fast=False)
+            assert _times(s, a, b, fast=True) == plain
+            found += len(plain)
+    assert found > 100
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(TIME_PIECES), max_size=30), st.integers(0, 60))
+def test_clock_time_scan_same_matches_on_composed_strings(parts: list[str], start: int) -> None:
+    s = "".join(parts)
+    start = min(start, len(s))
+    assert _times(s, start, len(s), fast=True) == _times(s, start, len(s), fast=False)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(DATELINE_PIECES), max_size=30))
+def test_dateline_needs_its_ending(parts: list[str]) -> None:
+    """`_dateline` skips the scans when the text has no `日电`-like ending: then they find nothing."""
+    s = "".join(parts)
+    if dates._DATELINE_END.search(s) is None:
+        assert not list(dates.DATELINE.finditer(s)) and not list(dates.DATELINE_DAY.finditer(s))
+
+
+# ------------------------------------------------------------------ agenda: key-task cue pre-check
+
+TASK_PIECES = ["重点", "着力", "抓好", "做好", "推进", "实施", "部署", "安排", "提出", "从", "以下", "几", "个", "方面", "项",
+               "件", "大", "五", "十二", "3", "两", "的", "主要", "工作", "任务", "是", "：", ":", "“", "”", "工程", "行动",
+               "今年", "，", "。", " "]
+
+
+def test_key_task_pre_check_keeps_every_cue_on_real_and_generated_texts() -> None:
+    kept = 0
+    for s in _texts():
+        for m in agenda._TASK_CUE.finditer(s):
+            sent_start = max(s.rfind(c, 0, m.start()) for c in FULL_STOP + "\n") + 1
+            # (the sixth alternative's colon is a lookahead: it stands after the match)
+            assert agenda._may_hold_task_cue(s[sent_start:m.end() + 1]), m.group()
+            kept += 1
+    assert kept > 10
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(TASK_PIECES), max_size=30))
+def test_key_task_pre_check_keeps_every_cue_on_composed_strings(parts: list[str]) -> None:
+    s = "".join(parts)
+    if agenda._TASK_CUE.search(s):
+        assert agenda._may_hold_task_cue(s)
+
+
+# ------------------------------------------------------------------ optional lead-ins spelt out
+
+import re  # noqa: E402
+
+from transforms import people  # noqa: E402
+
+# (fast pattern, the pattern as first written): the fast one spells out an optional lead-in or a
+# group of words as alternatives that open with a literal, so the engine skips ahead to them.
+SPELT_OUT = [
+    (people._ROSTRUM_RE, r"(?:出席(?:会议|大会|开幕会|闭幕会)?并)?在主席台(?:前排)?(?:就座|就坐)"),
+    (people._ATTEND_RE, r"(?:应邀)?出席(?:了)?(?:会议|大会|开幕会|闭幕会|开幕式)"),
+    (agenda._ACHIEVEMENTS_LEAD, r"(?:回顾|总结)[^。:：]{0,30}?[:：]|(?:取得|主要)[^。:：]{0,10}(?:成绩|成效)[^。:：]{0,10}[:：]"),
+    (dates._TIME_LABEL, r"(?:[【\[]\s*(?:会议)?时间\s*[】\]]|(?:会议|开会)时间\s*[:：])"),
+]
+SPELT_PIECES = ["应邀", "出席", "了", "会议", "大会", "开幕会", "闭幕会", "开幕式", "并", "在主席台", "前排", "就座", "就坐",
+                "回顾", "总结", "取得", "主要", "成绩", "成效", "：", ":", "。", "【", "[", "】", "]", "时间", "开会", " ", "在", "出"]
+
+
+def test_spelt_out_patterns_same_matches_on_real_and_generated_texts() -> None:
+    found = 0
+    for s in _texts():
+        for fast, plain in SPELT_OUT:
+            expected = [m.span() for m in re.finditer(plain, s)]
+            assert [m.span() for m in fast.finditer(s)] == expected, plain
+            found += len(expected)
+    assert found > 50
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(SPELT_PIECES), max_size=30))
+def test_spelt_out_patterns_same_matches_on_composed_strings(parts: list[str]) -> None:
+    s = "".join(parts)
+    for fast, plain in SPELT_OUT:
+        assert [m.span() for m in fast.finditer(s)] == [m.span() for m in re.finditer(plain, s)], plain

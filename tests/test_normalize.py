@@ -166,3 +166,12 @@ def test_fact_span_maps_back_to_text(text: str, data) -> None:
 def test_idempotent_on_clean_text() -> None:
     text = "朔州市平鲁区第八届人民代表大会第五次会议\n应出席代表200人,出席190人。"
     assert clean(clean(text)) == clean(text) == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from("，。：；（）！？ＡＢｚ０９\u3000\u00a0\u2028人大代表ab ,.") | st.characters(), max_size=80))
+def test_half_width_is_the_translation_table(text: str) -> None:
+    """`_to_half_width` (one `str.replace` per distinct full-width character) is `_FULL_TO_HALF`."""
+    from transforms.normalize import _FULL_TO_HALF, _to_half_width
+
+    assert _to_half_width(text) == text.translate(_FULL_TO_HALF)

@@ -76,6 +76,16 @@ def test_sketch_is_the_smallest_hashes_of_the_distinct_shingles(text: str) -> No
     assert got == tuple(sorted({_shingle_hash_reference(g) for g in shingles})[:64])
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(), max_size=200) | st.text(st.sampled_from("人大代表 \n\t，。_·•a1１\u3000\u200b\ud800𠀀"), max_size=60))
+def test_fingerprint_reads_the_code_points_of_the_fingerprint_text(text: str) -> None:
+    """`_print_codes` (a table lookup in the BMP, the regex beyond it) is `fingerprint_text`'s
+    code points, lone surrogates and characters beyond the BMP included."""
+    from transforms.reconcile import _print_codes
+
+    assert [chr(c) for c in _print_codes(text).tolist()] == list(fingerprint_text(text))
+
+
 @settings(max_examples=30, deadline=None)
 @given(st.text(st.sampled_from("人民代表大会常务委员会第十四届二次会议在县城召开应到实到"), min_size=300, max_size=1500))
 def test_sketch_of_a_long_text_is_the_smallest_hashes_of_its_distinct_shingles(text: str) -> None:

@@ -143,34 +143,48 @@ _ORG_TO_NAME = {
 _PART_YEAR = compile_words(lexicon.PART_YEAR)
 
 
+# The topic words of `_topics` (compiled once: `re.search(pattern, …)` looks the pattern up in re's
+# cache on every call, ~15 calls a title window).
+_AUDIT = re.compile(r"审计(?:工作)?(?:情况)?的?报告")
+_FINAL = re.compile(r"决算")
+_ADJUST = re.compile(r"预算调整")
+_PLAN5 = re.compile(r"五年规划|规划(?:和[^,，。]{0,20})?纲要|规划纲要")
+_PLAN = re.compile(r"计划(?:执行|草案|\(草案\)|报告|的(?:报告|决议)|和预算|与预算|及预算)|"
+                   r"(?:国民经济和社会发展|社会发展|经济社会发展)(?:年度)?计划")
+_BUDGET = re.compile(r"预算(?:执行|草案|\(草案\)|报告|的(?:报告|决议))|(?:财政|本级|地方)预算")
+_PROPOSAL = re.compile(r"提案(?:工作)?(?:审查|审议|办理)?(?:工作)?情况")
+_PROPOSAL_WORD = re.compile(r"提案")
+_PROPOSAL_REVIEW = re.compile(r"提案审查")
+_CREDENTIALS = re.compile(r"代表资格")
+
+
 def _topics(title: str) -> list[tuple[int, str]]:
     """(position, canonical name) of topic-classified reports named in a title window."""
     out: list[tuple[int, str]] = []
-    audit = re.search(r"审计(?:工作)?(?:情况)?的?报告", title)
-    final = re.search(r"决算", title)
-    adjust = re.search(r"预算调整", title)
+    audit = _AUDIT.search(title)
+    final = _FINAL.search(title)
+    adjust = _ADJUST.search(title)
     if audit:
         out.append((audit.start(), AUDIT))
     if final:
         out.append((final.start(), FINAL))
     if adjust:
         out.append((adjust.start(), ADJUST))
-    plan5 = re.search(r"五年规划|规划(?:和[^,，。]{0,20})?纲要|规划纲要", title)
+    plan5 = _PLAN5.search(title)
     if plan5:
         out.append((plan5.start(), PLAN5))
-    plan = re.search(r"计划(?:执行|草案|\(草案\)|报告|的(?:报告|决议)|和预算|与预算|及预算)|"
-                     r"(?:国民经济和社会发展|社会发展|经济社会发展)(?:年度)?计划", title)
+    plan = _PLAN.search(title)
     if plan and not _PART_YEAR.search(title):
         out.append((plan.start(), PLAN))
     if not (audit or final or adjust or _PART_YEAR.search(title)):
-        budget = re.search(r"预算(?:执行|草案|\(草案\)|报告|的(?:报告|决议))|(?:财政|本级|地方)预算", title)
+        budget = _BUDGET.search(title)
         if budget:
             out.append((budget.start(), BUDGET))
-    proposal = re.search(r"提案(?:工作)?(?:审查|审议|办理)?(?:工作)?情况", title) or re.search(r"提案", title)
+    proposal = _PROPOSAL.search(title) or _PROPOSAL_WORD.search(title)
     if proposal:
         out.append((proposal.start(), PROPOSAL_REVIEW if "审查" in proposal.group() or
-                    re.search(r"提案审查", title) else PROPOSAL_WORK))
-    cred = re.search(r"代表资格", title)
+                    _PROPOSAL_REVIEW.search(title) else PROPOSAL_WORK))
+    cred = _CREDENTIALS.search(title)
     if cred:
         out.append((cred.start(), CREDENTIALS))
     return sorted(out)
@@ -384,6 +398,20 @@ _TASK_CUE = guarded(
     rf"|(?:主要|重点)(?:工作)?(?:任务|工作)(?:是|为|有|包括)?(?=[:：])"
     rf"|(?:抓好|做好|推进|落实|着力|突出)以下(?:几(?:个方面|项|方面)|[^。:：]{{0,6}})(?:的)?(?:重点)?(?:工作|任务)"
 )
+# What every `_TASK_CUE` match holds: a count right before 方面 / 项 / 件 (个 allowed between) or 大
+# (the first four alternatives), a quote, a count and 个 (the fifth), 主要 or 重点 and a colon (the
+# sixth), or 以下 (the last). Most sentences with a key-task trigger word hold none of them: these
+# checks in C (patterns that open with a character class, which the engine skips ahead to) spare
+# the scan, which tries the guarded pattern at every position of the sentence.
+_COUNT_BEFORE_UNIT = re.compile(r"[\d一二两三四五六七八九十几](?:个?(?:方面|项|件)|大)")
+_QUOTED_COUNT = re.compile(r"[“\"][\d一二两三四五六七八九十几]+个")
+
+
+def _may_hold_task_cue(sent: str) -> bool:
+    return bool("以下" in sent or ("主要" in sent or "重点" in sent) and (":" in sent or "：" in sent)
+                or _COUNT_BEFORE_UNIT.search(sent) or _QUOTED_COUNT.search(sent))
+
+
 _FORWARD = re.compile(r"今年|明年|新的一年|下一步|今后一年|本年|来年|\d{4}年|[一二〇零○]{4}年|(?<![主重需])要|将|重点")
 _COMING = re.compile(r"今年|明年|新的一年|下一步|今后|来年|新一年|\d{4}年|[一二〇零○]{4}年")
 _REVIEW = re.compile(r"回顾|总结|过去|成绩|成效|取得|去年|上一年|一年来|五年来|主要做了")
@@ -392,6 +420,8 @@ _REVIEW = re.compile(r"回顾|总结|过去|成绩|成效|取得|去年|上一�
 def _key_tasks(doc: TextView, s: str) -> tuple[Fact[int] | None, list[Fact[KeyTask]]]:
     for sstart, send in _sentences(doc, s, "key_tasks"):
         sent = s[sstart:send]
+        if not _may_hold_task_cue(sent):
+            continue
         for m in _TASK_CUE.finditer(sent):
             colon = re.compile(r"[:：]").search(sent, m.end(), m.end() + 8)
             head = sent[: m.end()]
@@ -448,8 +478,14 @@ def _key_tasks(doc: TextView, s: str) -> tuple[Fact[int] | None, list[Fact[KeyTa
     return None, []
 
 
+# `(?:回顾|总结)…|(?:取得|主要)…` with each word its own alternative: alternatives that open with a
+# literal let the regex engine skip ahead to their first characters instead of trying every position.
+_ACHIEVEMENTS_LEAD = re.compile(r"回顾[^。:：]{0,30}?[:：]|总结[^。:：]{0,30}?[:：]"
+                                r"|取得[^。:：]{0,10}(?:成绩|成效)[^。:：]{0,10}[:：]|主要[^。:：]{0,10}(?:成绩|成效)[^。:：]{0,10}[:：]")
+
+
 def _achievements(doc: TextView, s: str) -> list[Fact[str]]:
-    for m in re.finditer(r"(?:回顾|总结)[^。:：]{0,30}?[:：]|(?:取得|主要)[^。:：]{0,10}(?:成绩|成效)[^。:：]{0,10}[:：]", s):
+    for m in _ACHIEVEMENTS_LEAD.finditer(s):
         items = _enumerate(s, m.end())
         if not items:
             continue

@@ -56,9 +56,12 @@ _SP = r"[ \t\u3000]*"
 STAMP_DATES = (
     re.compile(rf"(?P<y>(?:19|20)\d\d){_SP}(?:[-/.年]|[ \t\u3000](?={_SP}\d{{1,2}}{_SP}月)){_SP}"
                rf"(?P<m>\d{{1,2}}){_SP}[-/.月]{_SP}(?P<d>\d{{1,2}}){_SP}日?"),
-    # D.M.Y (`19.03.2016`); not inside a longer run of digits and dots (checked in `_stamp_dates`)
-    re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d\d)(?![\d.])"),
-    re.compile(rf"(?P<y>[{_CN}]{{4}}){_SP}年{_SP}(?P<m>[{_CN}]{{1,3}}){_SP}月{_SP}(?P<d>[{_CN}]{{1,3}}){_SP}日"),
+    # D.M.Y (`19.03.2016`); not inside a longer run of digits and dots (checked in `_stamp_dates`).
+    # `\d\d?` and `[…][…]{3}` rather than `\d{1,2}` and `[…]{4}` (the same strings, matched alike):
+    # a pattern that opens with a character class lets the engine skip ahead to that class, one
+    # that opens with a repeat makes it try every position (half the CPU of these scans).
+    re.compile(r"(?P<d>\d\d?)\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d\d)(?![\d.])"),
+    re.compile(rf"(?P<y>[{_CN}][{_CN}]{{3}}){_SP}年{_SP}(?P<m>[{_CN}]{{1,3}}){_SP}月{_SP}(?P<d>[{_CN}]{{1,3}}){_SP}日"),
 )
 
 
@@ -92,7 +95,9 @@ TIME = re.compile(
     rf"|[:：](?P<mm>\d{{2}})(?!\d))")
 START_CUE = compile_words(lexicon.START_CUES)
 ARRIVAL = compile_words(lexicon.ARRIVAL)
-_TIME_LABEL = guarded(r"(?:[【\[]\s*(?:会议)?时间\s*[】\]]|(?:会议|开会)时间\s*[:：])")
+# Alternatives that each open with a literal (the bracket and the word spelt out): the regex engine
+# skips ahead to their first characters rather than trying every position.
+_TIME_LABEL = re.compile(r"【\s*(?:会议)?时间\s*[】\]]|\[\s*(?:会议)?时间\s*[】\]]|会议时间\s*[:：]|开会时间\s*[:：]")
 _HELD_CLOSING = re.compile(r"(?:举行|召开)了?(?:闭幕|闭会)(?:会议|大会|会|式)?")
 END_CUE = compile_words(lexicon.END_CUES)
 FUTURE = compile_words(common.FUTURE, common.FUTURE_DAYS)
@@ -122,11 +127,16 @@ def _tail(s: str) -> int:
     return min(found) if found else len(s)
 
 
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_CLOCK_NEXT = re.compile(r"\s*\d{1,2}:\d{2}")
+_SHORT_NAME = re.compile(r"[\u4e00-\u9fff]{0,16}")  # an outlet's name, what a stamp line may hold besides
+
+
 def _stamp(doc: Document, s: str, limit: int) -> tuple[dt.date, int, int] | None:
     """The article's own publication date: metadata, else the first stamp line before the related
     links (which begin at `limit`)."""
     if doc.published_at and doc.format not in ("docx", "pdf"):
-        m = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", doc.published_at)
+        m = _ISO_DATE.match(doc.published_at)
         if m and _valid(int(m[1]), int(m[2]), int(m[3])):
             return dt.date(int(m[1]), int(m[2]), int(m[3])), 0, 0
     # `（2024-01-10 18:30）` closing a paragraph: a CMS stamp with its clock time.
@@ -153,8 +163,8 @@ def _stamp(doc: Document, s: str, limit: int) -> tuple[dt.date, int, int] | None
         # A line that is only a date, or a source name and a date, with its clock, weekday or
         # page (`广州日报 2025-01-08`, `（本网2011年3月13日讯）`, `19.03.2016 09:12`, `2023-01-21` closing
         # the article) is a stamp too (a long line of prose never is).
-        if not (cue or re.match(r"\s*\d{1,2}:\d{2}", text[b:b + 12])
-                or (len(text) <= 64 and re.fullmatch(r"[\u4e00-\u9fff]{0,16}", _STAMP_FURNITURE.sub("", text[:a] + text[b:])))):
+        if not (cue or _CLOCK_NEXT.match(text[b:b + 12])
+                or (len(text) <= 64 and _SHORT_NAME.fullmatch(_STAMP_FURNITURE.sub("", text[:a] + text[b:])))):
             continue
         # A stamp line is furniture, not a sentence about the meeting.
         if SITTING.search(text) and not STAMP_CUE.search(text[:a]):
@@ -165,7 +175,16 @@ def _stamp(doc: Document, s: str, limit: int) -> tuple[dt.date, int, int] | None
     return None
 
 
+# How every DATELINE and DATELINE_DAY match ends: the day, then 电 / 讯 / 消息 (the lookaheads that
+# end `_MD` without 日 leave a dash or a half-day word next, which 电 / 讯 / 消息 cannot match). Both
+# patterns open with optional words, so a scan tries them at every position (most reports have no
+# dateline at all): without this ending before `limit` neither can match.
+_DATELINE_END = re.compile(r"[日号]\s*(?:电|讯|消息)")
+
+
 def _dateline(s: str, limit: int, stamp: dt.date | None) -> tuple[int | None, int, int, int, int] | None:
+    if _DATELINE_END.search(s, 0, limit) is None:
+        return None
     for m in DATELINE.finditer(s, 0, limit):
         y, mo, d = _int(m.group("y")), _int(m.group("m")), _int(m.group("d"))
         if _valid(y, mo, d):
@@ -350,6 +369,46 @@ def _resolve(kind, m, dl, ref: dt.date | None, stamp_date: dt.date | None) -> st
     return None
 
 
+# Every TIME match holds the hour's last digit, optional spaces, then its unit or colon (`9时`,
+# `十 点`, `8:30`): a pattern that opens with a character class, which the engine skips ahead to.
+_TIME_ANCHOR = re.compile(rf"[\d{_CN}]\s*[时点:：]")
+# Every character a TIME match holds before that anchor: the half-day word, spaces, the hour.
+_TIME_LEAD = re.compile(rf"[\s\d{_CN}{''.join(sorted(set(''.join(lexicon.HALF_DAY))))}]")
+
+
+def _times(s: str, pos: int, endpos: int) -> Iterator[re.Match[str]]:
+    """`TIME.finditer(s, pos, endpos)`: the same matches in the same order. TIME opens with an
+    optional word, so a plain scan tries it at every position (0.2 ms a report). A match starting
+    at p holds an anchor at q >= p, and s[p..q] is all `_TIME_LEAD` characters; so with q the first
+    anchor at or after `pos`, a match can only start in the run of such characters that ends at q
+    (or start after q): those positions are tried in order, then the scan goes on after q."""
+    while True:
+        anchor = _TIME_ANCHOR.search(s, pos, endpos)
+        if anchor is None:
+            return
+        q = lo = anchor.start()
+        while lo > pos and _TIME_LEAD.match(s, lo - 1):
+            lo -= 1
+        for p in range(lo, q + 1):
+            m = TIME.match(s, p, endpos)
+            if m is not None:
+                yield m
+                pos = m.end()  # TIME never matches the empty string
+                break
+        else:
+            pos = q + 1
+
+
+_DIGIT_BEFORE = re.compile(r"\d\s*$")
+_DATE_SEPARATOR_BEFORE = re.compile(r"[-/年月日]\s*$")
+_DIGIT_OR_MONTH_BEFORE = re.compile(r"[\d月]\s*$")
+_ARABIC_HOUR = re.compile(r"\d")
+_BYLINE_WORDS = re.compile(r"来源|发布|编辑|作者")
+_STARTED = re.compile(r"开幕|开始|举行|召开")
+_STARTS = re.compile(r"开始|开幕(?!式)")
+_ENDED = re.compile(r"结束|散会")
+
+
 def _meeting_time(view: TextView, loc: Located, limit: int, stamp_span) -> tuple[str, int, int] | None:
     s = view.s
     start = max(0, loc.lead_sentence[0])
@@ -357,7 +416,7 @@ def _meeting_time(view: TextView, loc: Located, limit: int, stamp_span) -> tuple
     label = _TIME_LABEL.search(s, 0, limit) if "时间" in s else None
     if label is not None and label.start() < start:
         start = label.start()
-    for m in TIME.finditer(s, start, limit):
+    for m in _times(s, start, limit):
         # `【时间】2019年3月13日上午9时`, `会议时间：…`: a time under its label is the sitting's.
         labelled = label is not None and bool(_TIME_LABEL.search(s, s.rfind("\n", 0, m.start()) + 1, m.start()))
         if stamp_span and stamp_span[0] <= m.start() < stamp_span[1] + 10 and "\n" not in s[stamp_span[1]:m.start()] \
@@ -368,19 +427,19 @@ def _meeting_time(view: TextView, loc: Located, limit: int, stamp_span) -> tuple
             continue
         ap = m.group("ap")
         if m.group("mm") is not None:
-            if not ap and (re.search(r"\d\s*$", s[max(0, m.start() - 3):m.start()])
-                           or re.search(r"[-/年月日]\s*$", s[max(0, m.start() - 2):m.start()])):
+            if not ap and (_DIGIT_BEFORE.search(s[max(0, m.start() - 3):m.start()])
+                           or _DATE_SEPARATOR_BEFORE.search(s[max(0, m.start() - 2):m.start()])):
                 continue  # a stamp like 2023-01-16 08:30
             minute = int(m.group("mm"))
         else:
-            if not ap and not re.match(rf"\d", m.group("h")) and not (m.group("min") or m.group("half")):
+            if not ap and not _ARABIC_HOUR.match(m.group("h")) and not (m.group("min") or m.group("half")):
                 continue  # 一时 / 十时 without a half-day word is prose, not a clock time
             minute = 30 if m.group("half") else (_int(m.group("min")) or 0)
-        if re.search(r"[\d月]\s*$", s[max(0, m.start() - 1):m.start()]) and not ap:
+        if _DIGIT_OR_MONTH_BEFORE.search(s[max(0, m.start() - 1):m.start()]) and not ap:
             continue
         line_e = s.find("\n", m.end())
         line = s[s.rfind("\n", 0, m.start()) + 1:line_e if line_e >= 0 else len(s)]
-        if re.search(r"来源|发布|编辑|作者", line) and not re.search(r"开幕|开始|举行|召开", line):
+        if _BYLINE_WORDS.search(line) and not _STARTED.search(line):
             continue
         if not (0 <= h <= 24 and 0 <= minute < 60):
             continue
@@ -409,9 +468,9 @@ def _meeting_time(view: TextView, loc: Located, limit: int, stamp_span) -> tuple
         own = s[m.end():nxt.start() if nxt and nxt.start() > m.end() else sent_end]
         # `9时在…举行闭幕会`: the closing sitting is what starts then.
         own_end = _HELD_CLOSING.sub("", own)
-        if END_CUE.search(own_end) and not re.search(r"开始|开幕(?!式)", own) and not heads_lead:
+        if END_CUE.search(own_end) and not _STARTS.search(own) and not heads_lead:
             continue
-        if re.search(r"结束|散会", own):
+        if _ENDED.search(own):
             continue
         return f"{h % 24:02d}:{minute:02d}", m.start(), m.end()
     return None

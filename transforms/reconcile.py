@@ -20,6 +20,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date as Date
+from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
@@ -58,10 +59,35 @@ def fingerprint(text: str, k: int = SHINGLE, size: int = SKETCH_SIZE) -> tuple[i
 
     Stable across processes and machines: a shingle's hash is a function of its code points
     only (`shingle_hashes`), never Python's salted `hash`."""
-    s = fingerprint_text(text)
-    if not s:
+    codes = _print_codes(text)
+    if not codes.size:
         return None
-    return tuple(smallest_distinct(shingle_hashes(s, k), size).tolist())
+    return tuple(smallest_distinct(_code_shingle_hashes(codes, k), size).tolist())
+
+
+@lru_cache(maxsize=1)
+def _dropped_in_bmp() -> np.ndarray:
+    """For each of the 65,536 code points of the Basic Multilingual Plane, whether
+    `fingerprint_text` drops it: marked by `_DROP_FOR_PRINT` itself, run once over all of them
+    (~10 ms a process), so the table is that regex's answer, not a second definition of it."""
+    every = "".join(map(chr, range(0x10000)))
+    dropped = np.zeros(0x10000, dtype=bool)
+    for m in _DROP_FOR_PRINT.finditer(every):
+        dropped[m.start():m.end()] = True
+    return dropped
+
+
+def _print_codes(text: str) -> np.ndarray:
+    """The code points (uint32) of `fingerprint_text(text)`. The regex's Unicode class asks the
+    character database for every character (0.1 ms of a 2,300-character report); a lookup in
+    `_dropped_in_bmp` over the whole array costs a few µs. A text with a character beyond the BMP
+    (rare) takes the regex."""
+    nfkc = unicodedata.normalize("NFKC", text or "")
+    # (surrogatepass: a lone surrogate, which the regex drops, is looked up like any other)
+    codes = np.frombuffer(nfkc.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    if codes.size and int(codes.max()) < 0x10000:
+        return codes[~_dropped_in_bmp()[codes]]
+    return np.frombuffer(_DROP_FOR_PRINT.sub("", nfkc).encode("utf-32-le"), dtype="<u4")
 
 
 def smallest_distinct(values: np.ndarray, size: int) -> np.ndarray:
@@ -69,13 +95,25 @@ def smallest_distinct(values: np.ndarray, size: int) -> np.ndarray:
     thousands of shingles and the sketch keeps 64: the 4·size smallest values, found without
     sorting (`np.partition`), hold the answer whenever they hold `size` distinct ones — every
     value left out is at least as large as all of them — and sorting only those cost a third of
-    sorting all."""
+    sorting all. (`_sorted_distinct` rather than `np.unique`: the same values, a third of the
+    cost on arrays this small.)"""
     pool = 4 * size
     if len(values) > pool:
-        found = np.unique(np.partition(values, pool - 1)[:pool])
+        found = _sorted_distinct(np.partition(values, pool - 1)[:pool])
         if len(found) >= size:
             return found[:size]
-    return np.unique(values)[:size]
+    return _sorted_distinct(values)[:size]
+
+
+def _sorted_distinct(values: np.ndarray) -> np.ndarray:
+    """`np.unique(values)` of a 1-D array: sorted, each value once."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
 
 
 # The hash of a shingle c0..c(k-1) (code points): x = (((c0·P + c1)·P + c2)·P + c3) mod 2^64,
@@ -91,7 +129,12 @@ _S27, _S30, _S31, _S32 = (np.uint64(n) for n in (27, 30, 31, 32))
 def shingle_hashes(s: str, k: int = SHINGLE) -> np.ndarray:
     """32-bit hashes (uint32) of the k-shingles of `s` in order (one shingle, `s` itself, when
     `s` is shorter than k)."""
-    codes = np.frombuffer(s.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    return _code_shingle_hashes(np.frombuffer(s.encode("utf-32-le"), dtype="<u4"), k)
+
+
+def _code_shingle_hashes(code_points: np.ndarray, k: int = SHINGLE) -> np.ndarray:
+    """`shingle_hashes` of the string with these code points (uint32)."""
+    codes = code_points.astype(np.uint64)
     n = max(1, len(codes) - k + 1)
     x = codes[:n].copy()
     with np.errstate(over="ignore"):  # arithmetic mod 2^64 is the point

@@ -164,9 +164,15 @@ def _segment(name: str) -> list[tuple[str, tuple[Division, ...]]] | None:
     return parts
 
 
+_SPACE_RUN = re.compile(r"\s+")
+
+
+# Cached: a pure function of the name (the table is fixed, RegionMatch frozen), asked ~11 times a
+# report, mostly for names asked before (the suffixes `_trim_region` tries, the same regions).
+@lru_cache(maxsize=8192)
 def resolve_region(name: str) -> RegionMatch | None:
     """The division a region name denotes, or None when the name is not a region."""
-    name = re.sub(r"\s+", "", name or "")
+    name = _SPACE_RUN.sub("", name or "")
     if not name:
         return None
     if name in ("全国", "中华人民共和国", "中国"):

@@ -139,6 +139,21 @@ _ABBR_LITERALS: dict[re.Pattern[str], tuple[tuple[str, ...], ...]] = dict(zip(
      (("人大常委会", "人民代表大会常务委员会"),), (("政协常委会", "政协常务委员会"),)],
     strict=True))
 
+# A stretch every match of an _ABBR_PATTERNS entry holds, taken from the pattern itself (None: its
+# literals above are all there is). These open with a literal, so the engine skips ahead to it;
+# the patterns open with a lazy region prefix tried at every position of a run (and every length).
+_ABBR_NEEDLE_RES: dict[re.Pattern[str], re.Pattern[str] | None] = dict(zip(
+    (pat for _, pat in _ABBR_PATTERNS),
+    [re.compile(rf"届(?:全国)?人大"), re.compile(rf"政协第?{N}届"),
+     re.compile(rf"届{_ABBR_PREFIX}人大"), re.compile(rf"届{_ABBR_PREFIX}政协"),
+     re.compile(rf"人大(?:常委会)?(?:{_BODY_VERB})?第?{N}届"), re.compile(rf"政协(?:常委会)?(?:{_BODY_VERB})?第?{N}届"),
+     None,
+     re.compile(rf"届(?:全国)?(?:人大|人民代表大会)(?:常委会|常务委员会)?{_SPLIT_VERB}第{N}次(?:全体)?会议"),
+     re.compile(rf"政协第?{N}届(?:委员会)?(?:常委会|常务委员会)?{_SPLIT_VERB}第{N}次(?:全体)?会议"),
+     re.compile(rf"(?:人大常委会|人民代表大会常务委员会)(?:{_SPLIT_VERB})?第{N}次(?:全体)?会议"),
+     re.compile(rf"(?:政协常委会|政协常务委员会)(?:{_SPLIT_VERB})?第{N}次(?:全体)?会议")],
+    strict=True))
+
 _TOWNSHIP_SUFFIX = re.compile(alternation(lexicon.TOWNSHIP_SUFFIXES) + "$")
 _REGION_SUFFIX = re.compile(alternation(lexicon.REGION_SUFFIXES, lexicon.TOWNSHIP_SUFFIXES) + "$")
 _NOT_REGION_CHARS = set(lexicon.NOT_REGION_CHARS)
@@ -194,9 +209,12 @@ def _trim_region(text: str, start: int, end: int) -> tuple[int, RegionMatch | No
     return None
 
 
+_BRACKETED = re.compile(r"[（(][^（）()]*[)）]")
+_SPACE_RUN = re.compile(r"\s+")
+
+
 def _clean_value(raw: str) -> str:
-    raw = re.sub(r"[（(][^（）()]*[)）]", "", raw)
-    return re.sub(r"\s+", "", raw)
+    return _SPACE_RUN.sub("", _BRACKETED.sub("", raw))
 
 
 # Every character an abbreviated name can hold (CJK, digits). A match never crosses a character
@@ -224,17 +242,30 @@ def abbr_needle(kind: str) -> str:
     return "次会议" if kind.endswith("noterm") else "届"
 
 
-def abbr_finditer(pat: re.Pattern[str], s: str,
-                  lines: list[tuple[int, int]] | None = None, needle: str = "届") -> Iterator[re.Match[str]]:
-    """`pat.finditer(s)` for an _ABBR_PATTERNS pattern: same matches, same order. Only runs
-    holding `needle` (届, or 次会议 for names without a term) and the pattern's literals can hold one."""
-    literals = _ABBR_LITERALS.get(pat, ())
+def abbr_runs(s: str, needle: str = "届", lines: list[tuple[int, int]] | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, text) of every run of `_ABBR_RUN` characters holding `needle`, in text order.
+    `lines`: the lines of `s` holding 届, when the caller knows them already."""
+    out: list[tuple[int, int, str]] = []
     for start, end in (lines_holding(s, needle) if lines is None or needle != "届" else lines):
         for run in _ABBR_RUN.finditer(s, start, end):
             text = run.group()
-            if needle in text and all(any(w in text for w in group) for group in literals):
-                # pos/endpos keep the whole string: lookbehinds still see the character before the run.
-                yield from pat.finditer(s, run.start(), run.end())
+            if needle in text:
+                out.append((run.start(), run.end(), text))
+    return out
+
+
+def abbr_finditer(pat: re.Pattern[str], s: str,
+                  lines: list[tuple[int, int]] | None = None, needle: str = "届",
+                  runs: list[tuple[int, int, str]] | None = None) -> Iterator[re.Match[str]]:
+    """`pat.finditer(s)` for an _ABBR_PATTERNS pattern: same matches, same order. Only runs
+    holding `needle` (届, or 次会议 for names without a term) and the pattern's literals can hold one.
+    `runs`: `abbr_runs(s, needle, lines)`, when the caller scans several patterns (found once)."""
+    literals = _ABBR_LITERALS.get(pat, ())
+    needle_re = _ABBR_NEEDLE_RES.get(pat)
+    for start, end, text in abbr_runs(s, needle, lines) if runs is None else runs:
+        if all(any(w in text for w in group) for group in literals) and (needle_re is None or needle_re.search(text)):
+            # pos/endpos keep the whole string: lookbehinds still see the character before the run.
+            yield from pat.finditer(s, start, end)
 
 
 # Literals every match of a formal pattern contains. No formal pattern matches a line break, so
@@ -251,14 +282,28 @@ _FORMAL_NEEDLES: dict[str, tuple[str, ...]] = {
 }
 
 
+# For the kinds that open with a lazy region prefix (tried at every position, at every length): the
+# stretch after the prefix every match holds, from the pattern itself. These open with a literal,
+# which the engine skips ahead to.
+_FORMAL_NEEDLE_RES: dict[str, re.Pattern[str]] = {
+    "cppcc_pre": re.compile(rf"政协{_SP}第"),
+    "npc": re.compile(rf"届{_SP}人民代表大会{_SP}{_GLOSS}{_SP}(?:常务委员会)?{_SP}第?{_SP}{N}{_SP}次{_SP}{_GLOSS}{_SP}会议"),
+    "npc_twp": re.compile(rf"次{_SP}人民代表大会(?!常务委员会|代表|主席团)"),
+    "npc_term": re.compile(
+        rf"届{_SP}人民代表大会(?=[^，,。；;！!？?\n第次]{{0,20}}?(?:{alternation(lexicon.TERM_ONLY_VERBS)}))"
+        rf"(?!{_SP}(?:常务委员会|代表|主席团|[{CHINESE_DIGITS}\d]))"),
+}
+
+
 def formal_finditer(kind: str, pat: re.Pattern[str], s: str,
                     lines: list[tuple[int, int]] | None = None) -> Iterator[re.Match[str]]:
     """`pat.finditer(s)` for the _FORMAL_PATTERNS entry `kind`: same matches, same order.
     `lines`: the lines of `s` holding 届, when the caller knows them already."""
     needles = _FORMAL_NEEDLES[kind]
+    needle_re = _FORMAL_NEEDLE_RES.get(kind)
     for start, end in lines_holding(s) if lines is None else lines:
         line = s[start:end]
-        if all(needle in line for needle in needles):
+        if all(needle in line for needle in needles) and (needle_re is None or needle_re.search(line)):
             yield from pat.finditer(s, start, end)
 
 
@@ -306,7 +351,7 @@ def find_names(s: str, lines: list[tuple[int, int]] | None = None) -> list[NameM
                     continue
                 region_span = (rstart, rend)
             if region_span is not None:
-                region = re.sub(r"\s+", "", s[region_span[0]:region_span[1]])
+                region = _SPACE_RUN.sub("", s[region_span[0]:region_span[1]])
             elif kind.endswith("_nat"):
                 region = "全国"
                 rm = resolve_region("全国")
@@ -321,8 +366,12 @@ def find_names(s: str, lines: list[tuple[int, int]] | None = None) -> list[NameM
                 session=parse_int(m.group("session")), session_span=m.span("session"),
                 region=region, region_span=region_span, region_match=rm, formal=True,
                 abbr_prefix=level_word))
+    runs: dict[str, list[tuple[int, int, str]]] = {}  # needle → its runs, shared by the patterns
     for kind, pat in _ABBR_PATTERNS:
-        for m in abbr_finditer(pat, s, lines, abbr_needle(kind)):
+        needle = abbr_needle(kind)
+        if needle not in runs:
+            runs[needle] = abbr_runs(s, needle, lines)
+        for m in abbr_finditer(pat, s, needle=needle, runs=runs[needle]):
             head = m.groupdict().get("head")
             start = m.start("pfx") if m.group("pfx") else m.start("head") if head else m.start("term")
             if m.group("pfx") and m.start("term") < m.start("pfx"):
@@ -558,6 +607,9 @@ def _feature_story(view: TextView, title: tuple[int, int], names: list[NameMatch
 
 
 _PRESIDIUM_MEETING_RE = re.compile(r"主席团(?:举行|召开)?(?:第[^,，。\n]{1,4}次)?会议")
+_HEAD_END = re.compile(r"[。!?;]")
+# A sentence that opens with these tells what happened around the sitting, not the sitting.
+_ASIDE_OPENING = re.compile(r"(?:会前|会后|此前|随后|当天|同日|期间)")
 
 
 def is_presidium_meeting(view: TextView, so_far: ReportFacts) -> bool:
@@ -574,9 +626,9 @@ def is_presidium_meeting(view: TextView, so_far: ReportFacts) -> bool:
         nl = s.find("\n")
         heads = [s[: nl if 0 < nl <= 120 else 120]]
     for head in heads:
-        end = re.search(r"[。!?;]", head)
+        end = _HEAD_END.search(head)
         head = head[: end.start()] if end else head
-        if re.match(r"(?:会前|会后|此前|随后|当天|同日|期间)", head):
+        if _ASIDE_OPENING.match(head):
             continue
         if _PRESIDIUM_MEETING_RE.search(head):
             return True
