@@ -347,10 +347,18 @@ def candidates_from_tokens(tokens: Iterable[str], masked: list[tuple[int, int]] 
         term = token.strip()
         if count > 0 and _keep(term):
             kept[term] += count
-    total = sum(kept.values())
+    return _ranked(kept.items(), limit)
+
+
+def _ranked(kept: Iterable[tuple[str, int]], limit: int) -> list[Keyword]:
+    """Terms with their counts (each term once, counts above 0) → at most `limit` Keywords, most
+    frequent first, then longer, then by term (so the cut is deterministic); tf = count / all
+    counted."""
+    kept = list(kept)
+    total = sum(count for _, count in kept)
     if not total:
         return []
-    ranked = sorted(kept.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[:limit]
+    ranked = sorted(kept, key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[:limit]
     return [Keyword(term=t, weight=round(c / total, 6), count=c, tokens=total) for t, c in ranked]
 
 
@@ -390,12 +398,7 @@ def candidates_masked(text: str, masked: list[tuple[int, int]], limit: int = MAX
         ends = list(accumulate(map(len, parts)))
         block_starts, block_ends = ends[0::2], ends[1::2]  # block k is parts[2k + 1]
         counts.subtract(_masked_terms(per_block, block_starts, block_ends, masked))
-    kept = [(term, count) for term, count in counts.items() if count > 0]
-    total = sum(count for _, count in kept)
-    if not total:
-        return []
-    ranked = sorted(kept, key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[:limit]
-    return [Keyword(term=t, weight=round(c / total, 6), count=c, tokens=total) for t, c in ranked]
+    return _ranked(((term, count) for term, count in counts.items() if count > 0), limit)
 
 
 def _masked_terms(per_block: list[tuple[tuple[str, ...], tuple[int, ...]]], block_starts: list[int],

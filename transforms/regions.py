@@ -164,7 +164,7 @@ def _segment(name: str) -> list[tuple[str, tuple[Division, ...]]] | None:
     return parts
 
 
-_SPACE_RUN = re.compile(r"\s+")
+SPACE_RUN = re.compile(r"\s+")  # whitespace runs, dropped from names (sitting.py too)
 
 
 # Cached: a pure function of the name (the table is fixed, RegionMatch frozen), asked ~11 times a
@@ -172,7 +172,7 @@ _SPACE_RUN = re.compile(r"\s+")
 @lru_cache(maxsize=8192)
 def resolve_region(name: str) -> RegionMatch | None:
     """The division a region name denotes, or None when the name is not a region."""
-    name = _SPACE_RUN.sub("", name or "")
+    name = SPACE_RUN.sub("", name or "")
     if not name:
         return None
     if name in ("全国", "中华人民共和国", "中国"):

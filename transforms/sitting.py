@@ -25,7 +25,7 @@ from transforms.firstchar import guarded
 from transforms.lexicon import alternation, common, compile_words
 from transforms.lexicon import sitting as lexicon
 from transforms.numbers import CHINESE_DIGITS, NUMBER, parse_int
-from transforms.regions import RegionMatch, find_regions, resolve_region
+from transforms.regions import SPACE_RUN, RegionMatch, find_regions, resolve_region
 from transforms.text import TextView
 
 # ---------------------------------------------------------------------------- names
@@ -210,11 +210,10 @@ def _trim_region(text: str, start: int, end: int) -> tuple[int, RegionMatch | No
 
 
 _BRACKETED = re.compile(r"[（(][^（）()]*[)）]")
-_SPACE_RUN = re.compile(r"\s+")
 
 
 def _clean_value(raw: str) -> str:
-    return _SPACE_RUN.sub("", _BRACKETED.sub("", raw))
+    return SPACE_RUN.sub("", _BRACKETED.sub("", raw))
 
 
 # Every character an abbreviated name can hold (CJK, digits). A match never crosses a character
@@ -351,7 +350,7 @@ def find_names(s: str, lines: list[tuple[int, int]] | None = None) -> list[NameM
                     continue
                 region_span = (rstart, rend)
             if region_span is not None:
-                region = _SPACE_RUN.sub("", s[region_span[0]:region_span[1]])
+                region = SPACE_RUN.sub("", s[region_span[0]:region_span[1]])
             elif kind.endswith("_nat"):
                 region = "全国"
                 rm = resolve_region("全国")
