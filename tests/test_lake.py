@@ -129,8 +129,8 @@ def test_a_partition_that_only_gained_reports_keeps_its_files_and_gets_one_more(
     """A night's new reports of two existing partitions (one of 2023; an undated one, filed
     under its loading run's year like b.txt): each
     partition's files are the previous ones (same inodes) plus one file of its new report's
-    rows, for the report tables and the texts alike, and the lake reads back whole. A report
-    reloaded under a new run id changes the partition otherwise: it is written again."""
+    rows, for the report tables, the texts and meeting_facts alike, and the lake reads back whole.
+    A report reloaded under a new run id changes the partition otherwise: it is written again."""
     lake = tmp_path / "lake"
     texts = ("insert into report_texts select report_id, 'text of ' || report_id, null "
              "from reports anti join report_texts using (report_id)")
@@ -146,7 +146,7 @@ def test_a_partition_that_only_gained_reports_keeps_its_files_and_gets_one_more(
         wh.con.execute(texts)
         wh.export_lake(lake)
         second = lake.resolve()
-        for table in ("reports", "fact_spans", "people", "report_texts"):
+        for table in ("reports", "fact_spans", "people", "report_texts", "meeting_facts"):
             for part, new_report in (("year=2023", c_rows), ("year=2025", d_rows)):
                 old = {f.stat().st_ino for f in (first / table / part).glob("*.parquet")}
                 now = list((second / table / part).glob("*.parquet"))
@@ -166,6 +166,46 @@ def test_a_partition_that_only_gained_reports_keeps_its_files_and_gets_one_more(
         back = _rows(wh.con, f"select * exclude (year) from read_parquet('{lake}/reports/**/*.parquet', "
                              "hive_partitioning = true)")
         assert back == _rows(wh.con, "select * from reports")
+
+
+def _inodes(folder: Path) -> set[int]:
+    return {f.stat().st_ino for f in folder.glob("*.parquet")}
+
+
+def test_meeting_facts_appends_a_repost_and_rewrites_a_partition_that_lost_a_file(loaded: Path, tmp_path: Path):
+    """meeting_facts rows are (report, current file): a new file with the content of a known
+    report (a repost) gains a row in its report's partition while the report tables stay as
+    they were (linked); a file that stops being current takes its row away, and that partition
+    is written whole even when it gained a row the same night. The lake reads back equal to the view both times."""
+    lake = tmp_path / "lake"
+    with Warehouse(loaded) as wh:
+        wh.export_lake(lake)
+    first = lake.resolve()
+    with Warehouse(loaded) as wh:
+        repost_file, repost_rows = make_report(make_text(venue="新礼堂"), "a-repost.txt")  # a.txt's content now
+        known = wh.con.execute("select report_id from file_ledger where path = 'a.txt' and is_current").fetchone()[0]
+        assert repost_rows["reports"][0]["report_id"] == known
+        wh.commit_run(run_row("r3"), [dict(repost_file, seen_at=T0)], repost_rows, [])
+        stats: dict = {}
+        wh.export_lake(lake, stats=stats)
+        second = lake.resolve()
+        part = "year=2023"
+        assert _inodes(second / "reports" / part) == _inodes(first / "reports" / part)  # no report gained
+        old, now = _inodes(first / "meeting_facts" / part), list((second / "meeting_facts" / part).glob("*.parquet"))
+        assert old and old < {f.stat().st_ino for f in now}
+        added = [f for f in now if f.stat().st_ino not in old]
+        assert len(added) == 1
+        assert wh.con.execute("select report_id, file_path from read_parquet(?)", [str(added[0])]).fetchall() == [
+            (known, "a-repost.txt")]
+        _assert_lake_equals_tables(wh.con, lake)
+        # The same night a new report of 2023 arrives: the partition gained a row and lost one.
+        wh.con.execute("update file_ledger set is_current = false where path = 'a-repost.txt'")
+        c_file, c_rows = make_report(make_text(place="新县"), "c.txt")
+        wh.commit_run(run_row("r4"), [dict(c_file, seen_at=T0)], c_rows, [])
+        wh.export_lake(lake)
+        third = lake.resolve()
+        assert not _inodes(second / "meeting_facts" / part) & _inodes(third / "meeting_facts" / part)
+        _assert_lake_equals_tables(wh.con, lake)
 
 
 def test_a_new_column_rewrites_that_table_whole(loaded: Path, tmp_path: Path):

@@ -46,7 +46,7 @@ import duckdb
 import pyarrow.parquet as pq
 
 from warehouse.sqlfiles import SQL_DIR, named_statements
-from warehouse.tables import BY_NAME, LAKE_TABLES, VIEW
+from warehouse.tables import BY_NAME, LAKE_TABLES, REPORT_YEAR, VIEW
 
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 # Entries of the versions folder starting with a dot are not versions: `.lock`, and `.tmp-*`
@@ -70,6 +70,10 @@ def _stamp(at: float | None = None) -> str:
 
 def _sql_str(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def _sql_name(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _connection(con_or_path: Any) -> tuple[duckdb.DuckDBPyConnection, bool]:
@@ -332,10 +336,11 @@ def _export_table(con: duckdb.DuckDBPyConnection, queries: dict[str, str], table
     """One table of a new version: (its manifest entry, rows, partitions written/linked).
     Files are named after their version (`stem`): a read through the link that listed files
     before a swap and opens them after fails with "no such file" instead of reading the next
-    version's file of the same name. A changed partition of a report table that only gained
-    reports keeps its files (links) and gets one more file with the new reports' rows (one
-    COPY per table for all such partitions). `new_reports` caches, per partition, the reports
-    it gained (the same for every table of reports, found once per export)."""
+    version's file of the same name. A changed partition of a table partitioned by report year
+    (report tables, texts, meeting_facts) that only gained rows keeps its files (links) and gets
+    one more file with the new rows (one COPY per table for all such partitions:
+    `_appended_rows`). `new_reports` caches, per partition, the reports it gained (the same for
+    every table keyed by report, found once per export)."""
     query = queries[table].strip().rstrip(";")
     signature = _signature(con, queries, table)
     parts = {_partition(year): [int(n), str(h)]
@@ -347,19 +352,14 @@ def _export_table(con: duckdb.DuckDBPyConnection, queries: dict[str, str], table
     dirty = sorted(set(parts) - reuse)
     entry: dict[str, Any] = {"signature": signature, "partitions": {}}
     rows = 0
-    appends = {part: ids for part in dirty
-               if (ids := _appended_reports(con, queries, table, part, parts[part], same, old_dir, old_reports,
-                                            new_reports)) is not None}
+    appends = _appended_rows(con, queries, table, dirty, parts, same, old_dir, old_reports, new_reports)
     dirty = [part for part in dirty if part not in appends]
     if dirty:
-        years = [p.split("=", 1)[1] for p in dirty]
-        wanted = [y for y in years if y != NULL_PARTITION]
-        where = " or ".join(([f"year in ({', '.join(str(int(y)) for y in wanted)})"] if wanted else [])
-                            + (["year is null"] if NULL_PARTITION in years else []))
+        where = _where_partitions(dirty)
         con.execute(
             f"copy (select * from ({query}) where {where}) to {_sql_str(str(out))} "
             f"({_copy_options(table)}, partition_by (year), filename_pattern {_sql_str(stem + '-{i}')})")
-    added = _append(con, query, appends, out, stem) if appends else {}  # after the COPY above: it wants
+    added = _append(con, queries, table, appends, out, stem) if appends else {}  # after the COPY above: it wants
     for part in appends:                                                 # its folder empty
         before = same["partitions"][part]
         files = _link_files(old_dir / table / part, before["files"], out / part, stem)
@@ -391,48 +391,90 @@ def _export_table(con: duckdb.DuckDBPyConnection, queries: dict[str, str], table
 
 # Files a report-table partition may gather by appending before it is written again whole.
 APPEND_MAX_FILES = 16
-# Tables whose rows are fixed by report_id (insert-only) and partitioned by their report's year.
-APPENDABLE_GROUPS = ("report", "text")
 
 
-def _appended_reports(con: duckdb.DuckDBPyConnection, queries: dict[str, str], table: str, part: str,
-                      fingerprint: list[Any], same: dict[str, Any], old_dir: Path,
-                      old_reports: dict[str, Any] | None, cache: dict[str, Any]) -> list[str] | None:
-    """The reports a changed partition of a table keyed by report (the report tables and
-    report_texts) gained since the previous version, when gaining them is all that changed; else
-    None (the partition is written again). Their rows never change and their partitions are
-    fingerprinted by (count, sum of hashes) of their reports, so the previous fingerprint plus
-    the new reports' equals the current one exactly when the partition only gained those reports
-    (a report reloaded under a new run id, or one without a row in this table, breaks the sum).
-    Which reports a partition gained is asked once per export (`cache`), not once per table."""
-    if BY_NAME[table].group not in APPENDABLE_GROUPS or not old_reports:
-        return None
-    before, before_reports = same["partitions"].get(part), old_reports.get("partitions", {}).get(part)
-    if not before or not before_reports or len(before["files"]) >= APPEND_MAX_FILES:
-        return None
-    if not all((old_dir / table / part / f).is_file() for f in before["files"]):
-        return None
-    if part not in cache:
-        cache[part] = _gained_reports(con, queries, part, [old_dir / "reports" / part / f
-                                                           for f in before_reports["files"]])
-    new = cache[part]
-    n_before, h_before = before["fingerprint"]
-    n_now, h_now = fingerprint
-    if not new or n_before + len(new) != n_now or int(h_before) + sum(int(h) for _, h in new) != int(h_now):
-        return None
-    return [report_id for report_id, _ in new]
+def _append_key(table: str) -> tuple[str, ...]:
+    """What a partition gains a row by: its report, for the tables keyed by report; its key
+    (report, file) for meeting_facts, whose rows are a report's current files."""
+    return BY_NAME[table].key if BY_NAME[table].write == VIEW else ("report_id",)
 
 
-def _gained_reports(con: duckdb.DuckDBPyConnection, queries: dict[str, str], part: str,
-                    report_files: list[Path]) -> list[tuple[str, int]] | None:
-    """(report_id, fingerprint term) of the reports of a partition that are not in its previous
-    `reports` files; None when those files are gone."""
-    if not report_files or not all(f.is_file() for f in report_files):
-        return None
-    year = part.split("=", 1)[1]
-    where = "year is null" if year == NULL_PARTITION else f"year = {int(year)}"
-    return con.execute(queries["fp_partition_new_reports"].replace("{where}", where),
-                       [[str(f) for f in report_files]]).fetchall()
+def _where_partitions(parts: list[str]) -> str:
+    """A filter on `year` naming these partitions."""
+    years = [p.split("=", 1)[1] for p in parts]
+    wanted = [y for y in years if y != NULL_PARTITION]
+    return " or ".join(([f"year in ({', '.join(str(int(y)) for y in wanted)})"] if wanted else [])
+                       + (["year is null"] if NULL_PARTITION in years else []))
+
+
+def _appended_rows(con: duckdb.DuckDBPyConnection, queries: dict[str, str], table: str, dirty: list[str],
+                   parts: dict[str, list[Any]], same: dict[str, Any], old_dir: Path,
+                   old_reports: dict[str, Any] | None, cache: dict[str, list[tuple]]
+                   ) -> dict[str, list[tuple[str, ...]]]:
+    """{partition: the rows (by `_append_key`) it gained} for the changed partitions of a table
+    partitioned by report year (the report tables, report_texts, meeting_facts) that only gained
+    rows since the previous version; the others are written again. Those partitions are
+    fingerprinted by (count, sum of hashes) of terms fixed by the row's key — the report for the
+    tables keyed by it, whose rows never change; (report, file, run) for meeting_facts — so the
+    previous fingerprint plus the gained rows' terms equals the current one exactly when the
+    partition only gained those rows (a report reloaded under a new run id, one without a row in
+    this table, a file that left or moved to another report: the sums differ). Gained rows are
+    found by one query per table over all its candidate partitions, comparing with their previous
+    files: the reports' files for the tables keyed by report (asked once per export, `cache`),
+    meeting_facts' own (`fp_meeting_facts_gained`)."""
+    if BY_NAME[table].lake != REPORT_YEAR or not old_reports:
+        return {}
+    own = f"fp_{table}_gained" in queries
+    candidates: dict[str, list[Path]] = {}
+    for part in dirty:
+        before, before_reports = same["partitions"].get(part), old_reports.get("partitions", {}).get(part)
+        if not before or not before_reports or len(before["files"]) >= APPEND_MAX_FILES:
+            continue
+        files = [old_dir / table / part / f for f in before["files"]]
+        compare = files if own else [old_dir / "reports" / part / f for f in before_reports["files"]]
+        if all(f.is_file() for f in files + compare):
+            candidates[part] = compare
+    if own:
+        gained = _gained_rows(con, queries[f"fp_{table}_gained"], candidates)
+    else:
+        missing = {part: files for part, files in candidates.items() if part not in cache}
+        cache.update(_gained_rows(con, queries["fp_partition_new_reports"], missing))
+        gained = cache
+    appends = {}
+    for part in candidates:
+        rows = gained.get(part)
+        n_before, h_before = same["partitions"][part]["fingerprint"]
+        n_now, h_now = parts[part]
+        if rows and n_before + len(rows) == n_now and int(h_before) + sum(int(r[-1]) for r in rows) == int(h_now):
+            appends[part] = [tuple(r[:-1]) for r in rows]
+    return appends
+
+
+@contextmanager
+def _append_keys(con: duckdb.DuckDBPyConnection, columns: tuple[str, ...], keys: list[tuple[str, ...]]
+                 ) -> Iterator[None]:
+    """Temp table lake_append_ids (the key `columns`) for the block: the rows the statements pick."""
+    listed = ", ".join(f"unnest(${i + 1}::varchar[]) as {c}" for i, c in enumerate(columns))
+    con.execute(f"create or replace temp table lake_append_ids as select {listed}",
+                [[k[i] for k in keys] for i in range(len(columns))])
+    try:
+        yield
+    finally:
+        con.execute("drop table if exists lake_append_ids")
+
+
+def _gained_rows(con: duckdb.DuckDBPyConnection, sql: str, old_files: dict[str, list[Path]]
+                 ) -> dict[str, list[tuple]]:
+    """{partition: [(key…, fingerprint term)]} of the rows of these partitions that are not in
+    their previous files (`sql`: fp_partition_new_reports, or a table's own fp_<table>_gained),
+    in one query (a partition that gained nothing: an empty list)."""
+    if not old_files:
+        return {}
+    files = [str(f) for part_files in old_files.values() for f in part_files]
+    got: dict[str, list[tuple]] = {part: [] for part in old_files}
+    for year, *row in con.execute(sql.replace("{where}", _where_partitions(list(old_files))), [files]).fetchall():
+        got[_partition(year)].append(tuple(row))
+    return got
 
 
 def _link_files(old_part: Path, names: list[str], out_part: Path, stem: str) -> list[str]:
@@ -446,22 +488,29 @@ def _link_files(old_part: Path, names: list[str], out_part: Path, stem: str) -> 
     return files
 
 
-def _append(con: duckdb.DuckDBPyConnection, query: str, appends: dict[str, list[str]], out: Path,
-            stem: str) -> dict[str, list[tuple[str, int]]]:
+def _append(con: duckdb.DuckDBPyConnection, queries: dict[str, str], table: str,
+            appends: dict[str, list[tuple[str, ...]]],
+            out: Path, stem: str) -> dict[str, list[tuple[str, int]]]:
     """The rows of the gained reports of every appended partition of one table, in one COPY
-    (one scan of the table, however many partitions gained reports), moved into each
-    partition's folder of the new version: {partition: [(file name, rows)]}."""
+    (one pass over the table, however many partitions gained reports; a stored table's rows
+    picked by rowid, `append_rows`), moved into each partition's folder of the new version:
+    {partition: [(file name, rows)]}."""
     staging = out.parent / f".append-{out.name}"
     shutil.rmtree(staging, ignore_errors=True)
-    ids = [report_id for part_ids in appends.values() for report_id in part_ids]
-    con.execute("create or replace temp table lake_append_ids as select unnest(?::varchar[]) as report_id", [ids])
-    try:
+    keys = [key for part_keys in appends.values() for key in part_keys]
+    columns = _append_key(table)
+    query = queries[table].strip().rstrip(";")
+    if BY_NAME[table].write == VIEW:
+        rows = f"select t.* from ({query}) as t semi join lake_append_ids using ({', '.join(columns)})"
+    else:
+        catalog = con.execute("select current_database()").fetchone()[0]
+        stored = f"{_sql_name(catalog)}.main.{_sql_name(table)}"
+        rows = (queries["append_rows"].strip().rstrip(";").replace("{stored}", stored)
+                .replace("{table}", _sql_name(table)).replace("{query}", query))
+    with _append_keys(con, columns, keys):
         con.execute(
-            f"copy (select t.* from ({query}) as t semi join lake_append_ids as a on a.report_id = t.report_id) "
-            f"to {_sql_str(str(staging))} ({_copy_options(out.name)}, partition_by (year), "
+            f"copy ({rows}) to {_sql_str(str(staging))} ({_copy_options(out.name)}, partition_by (year), "
             f"filename_pattern {_sql_str(stem + '-a{i}')})")
-    finally:
-        con.execute("drop table if exists lake_append_ids")
     added: dict[str, list[tuple[str, int]]] = {}
     for folder in sorted(staging.iterdir()) if staging.is_dir() else []:
         part = folder.name

@@ -113,12 +113,38 @@ from ({query}) as q
 group by q.year;
 
 -- name: fp_partition_new_reports
--- Reports of one partition ({where} on the partition year, as the exports compute it) that are
--- not in the partition's previous files ($1: the previous version's `reports` files of that
--- partition), with each one's fingerprint term.
-select report_id, hash(report_id, loaded_run_id) as h
+-- Reports of some partitions ({where} on the partition year, as the exports compute it) that are
+-- not in those partitions' previous files ($1: the previous version's `reports` files of them),
+-- with their partition year and each one's fingerprint term. (A report found in another
+-- partition's old files is not counted as gained: its partition's sums then differ and it is
+-- written whole — never a wrong append.)
+select year, report_id, hash(report_id, loaded_run_id) as h
 from (select r.report_id, r.loaded_run_id,
              coalesce(r.meeting_year, (select year(u.started_at)::integer from runs as u where u.run_id = r.loaded_run_id)) as year
       from reports as r) as r
-where {where}
+where ({where})
   and report_id not in (select report_id from read_parquet($1));
+
+-- name: fp_meeting_facts_gained
+-- The same for meeting_facts, whose rows are (report, current file): the rows of the partitions
+-- not in their previous files, with each one's term as fp_meeting_facts sums it — a current
+-- file of a new report, and a new file of a report already known (a repost).
+select f.year, f.report_id, f.file_path, f.h
+from (select f.report_id, f.file_path, hash(f.report_id, f.file_path, r.loaded_run_id) as h,
+             coalesce(r.meeting_year, (select year(u.started_at)::integer from runs as u where u.run_id = r.loaded_run_id)) as year
+      from current_files as f
+      inner join reports as r on r.report_id = f.report_id) as f
+where ({where})
+  and not exists (select 1 from read_parquet($1) as o where o.report_id = f.report_id and o.file_path = f.file_path);
+
+-- name: append_rows
+-- The rows of the gained reports (lake_append_ids) of one table: the table's named query above,
+-- read through a CTE of the table's own name (shadowing it) that holds only those reports'
+-- rows, picked by rowid (the placeholders are filled by warehouse/lake.py _append). A scan filtered on rowid reads only the row groups that hold them, where a
+-- join on report_id decodes every row's columns first (report_texts at 100,000 reports: 0.78 s
+-- to pick a night's 985 texts that way, 0.05 s by rowid).
+with {table} as (
+    select * from {stored}
+    where rowid in (select rowid from {stored} semi join lake_append_ids using (report_id))
+)
+select t.* from ({query}) as t semi join lake_append_ids as a on a.report_id = t.report_id
