@@ -35,6 +35,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,7 +47,7 @@ import duckdb
 import pyarrow.parquet as pq
 
 from warehouse.sqlfiles import SQL_DIR, named_statements
-from warehouse.tables import BY_NAME, LAKE_TABLES, REPORT_YEAR, VIEW
+from warehouse.tables import BY_NAME, LAKE_TABLES, REPORT_TABLES, REPORT_YEAR, VIEW
 
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 # Entries of the versions folder starting with a dot are not versions: `.lock`, and `.tmp-*`
@@ -391,6 +392,12 @@ def _export_table(con: duckdb.DuckDBPyConnection, queries: dict[str, str], table
 
 # Files a report-table partition may gather by appending before it is written again whole.
 APPEND_MAX_FILES = 16
+# What a view's gained rows are computed over (append_view_rows): the relations keyed by report,
+# each cut down to the gained reports — the report tables, and the current files (a view).
+REPORT_KEYED = (*REPORT_TABLES, "current_files")
+# `CREATE VIEW <name> AS ` at the head of a view's definition as duckdb_views() gives it.
+_VIEW_HEAD = re.compile(r'^\s*create\s+(?:or\s+replace\s+)?(?:temp(?:orary)?\s+)?view\s+(?:"(?:[^"]|"")+"|[^\s(]+)\s+as\s+',
+                        re.IGNORECASE)
 
 
 def _append_key(table: str) -> tuple[str, ...]:
@@ -500,10 +507,17 @@ def _append(con: duckdb.DuckDBPyConnection, queries: dict[str, str], table: str,
     keys = [key for part_keys in appends.values() for key in part_keys]
     columns = _append_key(table)
     query = queries[table].strip().rstrip(";")
+    catalog = con.execute("select current_database()").fetchone()[0]
     if BY_NAME[table].write == VIEW:
-        rows = f"select t.* from ({query}) as t semi join lake_append_ids using ({', '.join(columns)})"
+        view = con.execute("select sql from duckdb_views() where database_name = ? and schema_name = 'main' "
+                           "and view_name = ?", [catalog, table]).fetchone()[0]
+        shadows = ", ".join(
+            f"{_sql_name(name)} as (select * from {_sql_name(catalog)}.main.{_sql_name(name)} "
+            f"where report_id in (select report_id from lake_append_ids))" for name in REPORT_KEYED)
+        rows = (queries["append_view_rows"].strip().rstrip(";").replace("{shadows}", shadows)
+                .replace("{table}", _sql_name(table)).replace("{key}", ", ".join(columns))
+                .replace("{view}", _VIEW_HEAD.sub("", view.strip().rstrip(";"), count=1)).replace("{query}", query))
     else:
-        catalog = con.execute("select current_database()").fetchone()[0]
         stored = f"{_sql_name(catalog)}.main.{_sql_name(table)}"
         rows = (queries["append_rows"].strip().rstrip(";").replace("{stored}", stored)
                 .replace("{table}", _sql_name(table)).replace("{query}", query))
