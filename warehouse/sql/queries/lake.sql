@@ -5,6 +5,8 @@
 -- partition, which the night rewrites anyway, instead of one null partition that grows with
 -- history and is rewritten whole: a fifth of the bench's 100k reports); run tables the year of
 -- the run. A null year (no run row) lands in `year=__HIVE_DEFAULT_PARTITION__`, read back as NULL.
+-- After the tables' queries: partition fingerprints (`fp_*`) and the templates that pick a
+-- partition's appended rows (`append_*`).
 
 -- name: reports
 select r.*, coalesce(r.meeting_year, (select year(u.started_at)::integer from runs as u where u.run_id = r.loaded_run_id)) as year
