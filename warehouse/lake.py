@@ -396,8 +396,8 @@ APPEND_MAX_FILES = 16
 # each cut down to the gained reports — the report tables, and the current files (a view).
 REPORT_KEYED = (*REPORT_TABLES, "current_files")
 # `CREATE VIEW <name> AS ` at the head of a view's definition as duckdb_views() gives it.
-_VIEW_HEAD = re.compile(r'^\s*create\s+(?:or\s+replace\s+)?(?:temp(?:orary)?\s+)?view\s+(?:"(?:[^"]|"")+"|[^\s(]+)\s+as\s+',
-                        re.IGNORECASE)
+_VIEW_HEAD = re.compile(r'^\s*create\s+(?:or\s+replace\s+)?(?:temp(?:orary)?\s+)?view\s+'
+                        r'(?:"(?:[^"]|"")+"|[^\s(]+)\s+as\s+', re.IGNORECASE)
 
 
 def _append_key(table: str) -> tuple[str, ...]:
@@ -439,7 +439,7 @@ def _appended_rows(con: duckdb.DuckDBPyConnection, queries: dict[str, str], tabl
             continue
         files = [old_dir / table / part / f for f in before["files"]]
         compare = files if own else [old_dir / "reports" / part / f for f in before_reports["files"]]
-        if all(f.is_file() for f in files + compare):
+        if all(f.is_file() for f in (files if own else files + compare)):
             candidates[part] = compare
     if own:
         gained = _gained_rows(con, queries[f"fp_{table}_gained"], candidates)

@@ -142,9 +142,10 @@ where ({where})
 -- name: append_rows
 -- The rows of the gained reports (lake_append_ids) of one table: the table's named query above,
 -- read through a CTE of the table's own name (shadowing it) that holds only those reports'
--- rows, picked by rowid (the placeholders are filled by warehouse/lake.py _append). A scan filtered on rowid reads only the row groups that hold them, where a
--- join on report_id decodes every row's columns first (report_texts at 100,000 reports: 0.78 s
--- to pick a night's 985 texts that way, 0.05 s by rowid).
+-- rows, picked by rowid (the placeholders are filled by warehouse/lake.py _append). A scan
+-- filtered on rowid reads only the row groups that hold them, where a join on report_id decodes
+-- every row's columns first (report_texts at 100,000 reports: 0.78 s to pick a night's 985 texts
+-- that way, 0.05 s by rowid).
 with {table} as (
     select * from {stored}
     where rowid in (select rowid from {stored} semi join lake_append_ids using (report_id))
