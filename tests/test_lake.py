@@ -375,9 +375,16 @@ def test_readers_never_see_a_missing_or_partial_lake_during_exports(loaded: Path
 
 
 _EXPORT_LOOP = """
-import sys
+import os, signal, sys
+import warehouse.lake as lake_module
 from warehouse.lake import export_lake
-lake, sources = sys.argv[1], sys.argv[2:]
+lake, die_mid_write, sources = sys.argv[1], sys.argv[2] == "die-mid-write", sys.argv[3:]
+if die_mid_write:  # SIGKILL itself once the first table of a version is written: surely mid-write
+    write_table = lake_module._export_table
+    def _export_table(*args, **kwargs):
+        write_table(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGKILL)
+    lake_module._export_table = _export_table
 print("ready", flush=True)
 i = 0
 while True:
@@ -406,13 +413,16 @@ def test_sigkilled_exports_leave_a_whole_lake_and_the_sweep_cleans_up(loaded: Pa
     rng = random.Random(4)
     swept = []
     root = Path(__file__).resolve().parents[1]
-    for _ in range(5):
-        child = subprocess.Popen([sys.executable, "-c", _EXPORT_LOOP, str(lake), str(loaded), str(bigger)],
+    # Five kills at random moments (an export now takes well under a second, so they may all
+    # land between writes), and one that surely lands while a version is half written.
+    for mode in ["random", "random", "die-mid-write", "random", "random", "random"]:
+        child = subprocess.Popen([sys.executable, "-c", _EXPORT_LOOP, str(lake), mode, str(loaded), str(bigger)],
                                  cwd=root, stdout=subprocess.PIPE, text=True)
         assert child.stdout.readline().strip() == "ready"
-        time.sleep(rng.uniform(0.05, 0.8))
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=30)
+        if mode == "random":
+            time.sleep(rng.uniform(0.05, 0.8))
+            child.send_signal(signal.SIGKILL)
+        assert child.wait(timeout=30) == -signal.SIGKILL
         child.stdout.close()
         assert _lake_counts(con, lake) in expected
         swept += sweep_leftovers(lake, tmp_path / "serve" / "warehouse.duckdb")
@@ -422,7 +432,7 @@ def test_sigkilled_exports_leave_a_whole_lake_and_the_sweep_cleans_up(loaded: Pa
         versions = [p.name for p in (tmp_path / "data" / ".lake-versions").iterdir() if p.is_dir()]
         assert os.path.basename(os.readlink(lake)) in versions and len(versions) <= 2
         assert not [v for v in versions if v.startswith(".")]
-    assert any(note.startswith("removed .lake-versions/.tmp-") for note in swept), swept  # kills landed mid-write
+    assert any(note.startswith("removed .lake-versions/.tmp-") for note in swept), swept  # the half-written one
 
 
 def test_a_published_snapshot_keeps_the_lake_version_it_reads(loaded: Path, tmp_path: Path):
