@@ -366,11 +366,11 @@ def bench(
     runner: str = typer.Option("process", "--runner", help="process or dask."),
     floor_reports: int | None = typer.Option(None, "--floor-reports", min=1,
                                              help="Measure the jieba floor on the first N reports only "
-                                                  "[default: all; with --scale 3000]."),
+                                                  "(default: all; 3000 with --scale)."),
     scale: str | None = typer.Option(None, "--scale",
                                      help="Comma-separated sizes, e.g. 10000,100000: the same "
                                           "corpus at each size, each into a fresh warehouse — RSS and cost per "
-                                          "report at each, then --nightly new reports [default 1000] on top of the "
+                                          "report at each, then --nightly new reports (default 1000) on top of the "
                                           "largest and onto an empty warehouse."),
 ) -> None:
     """Benchmark a full run against jieba's segmentation floor on a generated corpus.
