@@ -72,3 +72,40 @@ def test_a_failure_that_is_no_files_fault_fails_the_run(inbox: Path, tmp_path: P
     (tmp_path / "shards").write_text("in the way")
     with pytest.raises(RuntimeError, match="outside any file: (FileExistsError|NotADirectoryError)"):
         _extract(inbox, tmp_path, "")
+
+
+def test_workers_do_without_pandas_and_write_the_shards_a_process_with_pandas_writes(tmp_path: Path) -> None:
+    """flows/worker_boot.py keeps pandas out of the workers (pyarrow would import it only to ask
+    whether a value is a pandas object): no worker maps a pandas library, and their shards hold
+    exactly what this process — pandas loaded — writes from the same files."""
+    import pandas  # noqa: F401  (the reference side has it, as the run's own process does)
+    import pyarrow.parquet as pq
+
+    from bench.generate import write_corpus
+    from flows.staging import stage_batch
+    from transforms import keywords
+
+    box = tmp_path / "inbox"
+    shutil.copytree(SEEDS, box)
+    write_corpus(box / "gen", 12, seed=5)
+    with Warehouse(tmp_path / "wh.duckdb") as wh:
+        schemas = {t: wh.schema(t) for t in (*REPORT_TABLES, "quarantine")}
+        schemas["report_texts"] = wh.table_schema("report_texts")  # as a run's workers get it
+    config = WorkerConfig(str(tmp_path / "workers"), schemas, tuple(USER_DICT.read_text(encoding="utf-8").splitlines()))
+    items = scan_inbox(box, {}).new
+    with WorkerPool(2, config) as workers:
+        done = [o for got in workers.map(extraction_jobs(items, 4)) for o in got]
+        maps = [Path(f"/proc/{w.proc.pid}/maps").read_text() for w in workers.workers]
+    assert len(done) == len(items) and len(maps) == 2
+    for mapped in maps:
+        assert "/pyarrow/" in mapped  # the workers converted and wrote Arrow tables…
+        assert "/pandas/" not in mapped  # …without loading pandas
+    keywords.load_user_dictionary(config.dictionary)  # as every worker has
+    for job in extraction_jobs(items, 4):
+        stage_batch(job.items, str(tmp_path / "here"), job.tag, schemas)
+    for table in ("reports", "fact_spans", "keyword_candidates", "report_texts", "validation"):
+        def read(folder: str) -> list[dict]:
+            rows = pq.read_table(tmp_path / folder / table).to_pylist()
+            return sorted(rows, key=repr)
+
+        assert read("workers") == read("here") != [], table
