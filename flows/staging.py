@@ -118,17 +118,12 @@ def _text_row(report_id: str, doc: Document) -> dict[str, Any]:
 
 
 def write_shard(shard_dir: Path | str, table: str, tag: str, rows: list[dict[str, Any]], schema: pa.Schema) -> None:
-    """rows → <shard_dir>/<table>/<tag>.parquet (nothing written for no rows). Written aside and
-    renamed, so a reader never sees half a shard."""
+    """rows → <shard_dir>/<table>/<tag>.parquet (nothing written for no rows), as `write_table`."""
     if not rows:
         return
     from warehouse.store import to_arrow
 
-    folder = Path(shard_dir) / table
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{tag}.{uuid.uuid4().hex[:8]}.tmp"
-    pq.write_table(to_arrow(rows, schema), tmp, compression="snappy")
-    tmp.replace(folder / f"{tag}.parquet")
+    write_table(shard_dir, table, tag, to_arrow(rows, schema))
 
 
 class BatchStager:
@@ -200,14 +195,21 @@ OUTCOME_SCHEMA = pa.schema([("path", pa.string()), ("sha256", pa.string()), ("si
                             ("found", _FOUND)])
 
 
+# A shard is read once, whole, by the load: no dictionary pages and no min/max statistics
+# (pyarrow hashes every value for the one and scans it for the other: a third of the writing's
+# CPU on bench shards, 0.20 → 0.13 s for 6,000 reports' tables).
+SHARD_PARQUET = {"compression": "snappy", "use_dictionary": False, "write_statistics": False}
+
+
 def write_table(shard_dir: Path | str, folder: str, tag: str, table: pa.Table) -> None:
-    """An Arrow table → <shard_dir>/<folder>/<tag>.parquet, written aside and renamed."""
+    """An Arrow table → <shard_dir>/<folder>/<tag>.parquet, written aside and renamed, so a
+    reader never sees half a shard."""
     if not table.num_rows:
         return
     target = Path(shard_dir) / folder
     target.mkdir(parents=True, exist_ok=True)
     tmp = target / f".{tag}.{uuid.uuid4().hex[:8]}.tmp"
-    pq.write_table(table, tmp, compression="snappy")
+    pq.write_table(table, tmp, **SHARD_PARQUET)
     tmp.replace(target / f"{tag}.parquet")
 
 
@@ -368,7 +370,7 @@ def stage_unchanged(unchanged: pa.Table, *, inbox: str | None, now: datetime, sh
     folder = Path(shard_dir) / "files"
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f".unchanged.{uuid.uuid4().hex[:8]}.tmp"
-    pq.write_table(table, tmp, compression="snappy")
+    pq.write_table(table, tmp, **SHARD_PARQUET)
     tmp.replace(folder / "unchanged.parquet")
 
 
