@@ -79,15 +79,17 @@ def run_pipeline(settings: RunSettings, run_id: str | None = None) -> RunSummary
                 step(extract, run)
                 step(validate, run)
                 changed = step(load, run)
+                if changed or run.was_unpublished or run.outputs_missing():
+                    step(reconcile, run)
+                    step(export, run)
+                    step(snapshot, run)
+                    step(dashboard, run)
+                else:
+                    run.logger.info("nothing changed: meetings, lake, snapshot and dashboard already show the warehouse")
             finally:
+                # Last, not right after the load: files created soon after many were deleted cost
+                # the kernel more (README Performance, "Deleting before creating").
                 remove_shards(run.shards)
-            if changed or run.was_unpublished or run.outputs_missing():
-                step(reconcile, run)
-                step(export, run)
-                step(snapshot, run)
-                step(dashboard, run)
-            else:
-                run.logger.info("nothing changed: meetings, lake, snapshot and dashboard already show the warehouse")
             run.record_end(status="ok", error=None)
         except StepFailed as failed:
             run.record_failure(failed.stage, failed.error)
