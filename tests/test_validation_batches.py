@@ -62,8 +62,15 @@ def test_one_context_per_run_and_every_chunk_in_the_docs(tmp_path) -> None:
     assert not any(k == (str(docs.resolve()), "run-a") for k in rules._RUNNERS)  # run-a's results are let go
 
 
-def test_preload_imports_gx_in_the_background() -> None:
-    thread = rules.preload()
-    thread.join(timeout=120)
-    assert not thread.is_alive()
-    assert rules._gx.cache_info().currsize == 1
+def test_preload_imports_gx_in_the_background_then_freezes_what_the_run_holds() -> None:
+    import gc
+
+    gc.unfreeze()
+    try:
+        thread = rules.preload()
+        thread.join(timeout=120)
+        assert not thread.is_alive()
+        assert rules._gx.cache_info().currsize == 1
+        assert gc.get_freeze_count() > 100_000  # GX's objects and everything before them
+    finally:
+        gc.unfreeze()  # this test process goes on collecting them
