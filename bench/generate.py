@@ -680,18 +680,18 @@ def read_manifest(out: Path | str) -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def ensure_corpus(out: Path | str, n: int, seed: int = 0) -> Path:
-    """The corpus for (n, seed) at `out`, written unless a complete one is already there
-    (generating 100,000 reports takes minutes; a bench rerun reuses them)."""
+def ensure_corpus(out: Path | str, n: int, seed: int = 0, start: int = 0) -> Path:
+    """The corpus of reports start .. start + n - 1 for `seed` at `out`, written unless a complete
+    one is already there (generating 100,000 reports takes minutes; a bench rerun reuses them)."""
     out = Path(out)
     stamp = out / ".complete"
-    want = f"n={n} seed={seed} per_dir=1000\n"
+    want = f"n={n} seed={seed} per_dir=1000\n" + (f"start={start}\n" if start else "")
     if stamp.is_file() and stamp.read_text(encoding="utf-8") == want:
         return out
     if out.exists():
         import shutil
 
         shutil.rmtree(out)
-    write_corpus(out, n, seed)
+    write_corpus(out, n, seed, start=start)
     stamp.write_text(want, encoding="utf-8")
     return out

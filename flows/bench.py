@@ -244,11 +244,37 @@ def _steps(api_url: str) -> dict[str, float]:
         return {"error": f"{type(exc).__name__}: {exc}"[:200]}
 
 
-def _link_first(corpus: Path, dst: Path, n: int) -> None:
+class SetAside:
+    """Folders a bench replaces, moved out of the way (a rename) and deleted only after the last
+    timed run. On ext4 without a journal (this project's VMs), a new file's inode is searched
+    past every inode freed in the last 60–300 s of its block group, each looked up in the buffer
+    cache: deleting the previous bench's 20,000-report run folder just before the next run made
+    that run's file creations cost ~3 s more CPU (the kernel's, in `__ext4_new_inode`; the
+    dashboard step 5.2–6.0 s of CPU instead of 3.9), a cost of the bench's own cleanup that no
+    nightly run pays (README Performance, "Deleting before creating")."""
+
+    def __init__(self, work: Path) -> None:
+        self.trash = work / ".set-aside"
+        self.moved = 0
+
+    def clear(self, path: Path) -> None:
+        """`path` no longer exists (a rename into the trash folder: nothing freed yet)."""
+        if path.exists() or path.is_symlink():
+            self.trash.mkdir(parents=True, exist_ok=True)
+            self.moved += 1
+            path.rename(self.trash / f"{path.name}.{os.getpid()}.{self.moved}")
+
+    def empty(self) -> None:
+        shutil.rmtree(self.trash, ignore_errors=True)
+
+
+def _link_first(corpus: Path, dst: Path, n: int, aside: SetAside | None = None) -> None:
     """`dst` holds the first `n` files of `corpus` (manifest order), as hard links: no copy, and
     no symlink (the inbox scan refuses links that leave the inbox)."""
     from bench.generate import read_manifest
 
+    if aside is not None:
+        aside.clear(dst)
     shutil.rmtree(dst, ignore_errors=True)
     dst.mkdir(parents=True)
     for entry in read_manifest(corpus)[:n]:
@@ -284,9 +310,8 @@ def run_scale(sizes: list[int], workers: int, *, work: Path, seed: int = 0, batc
     """The same corpus at each size (the first n files of one corpus), each into a fresh
     warehouse: end to end, per report, peak RSS, no-op rerun; then `nightly` new reports (the
     files after the largest size) on top of the largest warehouse and onto an empty one, the
-    way cron runs them (each run starts its own Prefect server, start-up included)."""
-    from bench.generate import ensure_corpus, write_corpus
-    from flows.server import free_port, local_prefect_server
+    way cron runs them (each run starts its own Prefect server, start-up included). The folders
+    of a previous bench are set aside and deleted after the last timed run (`SetAside`)."""
     from flows.settings import USER_DICT
 
     sizes = sorted(set(sizes))
@@ -294,6 +319,19 @@ def run_scale(sizes: list[int], workers: int, *, work: Path, seed: int = 0, batc
         raise ValueError("--scale needs sizes of at least 1 report")
     work.mkdir(parents=True, exist_ok=True)
     user_dict = str(USER_DICT) if USER_DICT.is_file() else None
+    aside = SetAside(work)
+    try:
+        return _run_scale(sizes, workers, work, seed, batch_size, nightly, runner, floor_reports, say, user_dict,
+                          aside)
+    finally:
+        aside.empty()  # after the last timed run
+
+
+def _run_scale(sizes: list[int], workers: int, work: Path, seed: int, batch_size: int, nightly: int, runner: str,
+               floor_reports: int, say: Any, user_dict: str | None, aside: SetAside) -> dict[str, Any]:
+    from bench.generate import ensure_corpus
+    from flows.server import free_port, local_prefect_server
+
     load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
     corpus = ensure_corpus(work / f"corpus-s{seed}-n{sizes[-1]}", sizes[-1], seed)
@@ -321,9 +359,9 @@ def run_scale(sizes: list[int], workers: int, *, work: Path, seed: int = 0, batc
         api_env = {**env, "PREFECT_API_URL": api_url}
         for n in sizes:
             inbox = work / f"inbox-{n}"
-            _link_first(corpus, inbox, n)
+            _link_first(corpus, inbox, n, aside)
             out = work / f"run-{n}"
-            shutil.rmtree(out, ignore_errors=True)
+            aside.clear(out)
             out.mkdir(parents=True)
             log = out / "bench.log"
             wall, rss, code, cpu = _run_cli(run_args(inbox, out), api_env, log)
@@ -355,23 +393,22 @@ def run_scale(sizes: list[int], workers: int, *, work: Path, seed: int = 0, batc
             pass
         say(f"cron runs' Prefect home migrated in {time.perf_counter() - t0:.1f} s (untimed)")
         top = sizes[-1]
-        new = work / f"nightly-s{seed}-from{top}-n{nightly}"
-        shutil.rmtree(new, ignore_errors=True)
-        write_corpus(new, nightly, seed, start=top)  # the next night: new sessions of the latest year
+        # the next night: new sessions of the latest year (generated once, like the corpus)
+        new = ensure_corpus(work / f"nightly-s{seed}-from{top}-n{nightly}", nightly, seed, start=top)
         inbox, out = work / f"inbox-{top}", work / f"run-{top}"
         shutil.copytree(new, inbox / "zz-nightly", ignore=shutil.ignore_patterns(".*"), copy_function=os.link)
         try:
             wall, rss, code, cpu = _run_cli(run_args(inbox, out), cron_env, out / "bench.log")
             pss = LAST_RSS["pss"]
         finally:
-            shutil.rmtree(inbox / "zz-nightly", ignore_errors=True)
+            aside.clear(inbox / "zz-nightly")
         if code:
             raise RuntimeError(f"nightly congress-etl run failed (exit {code}); see {out / 'bench.log'}")
         empty = work / "run-nightly-onto-empty"
-        shutil.rmtree(empty, ignore_errors=True)
+        aside.clear(empty)
         empty.mkdir(parents=True)
         alone = work / "inbox-nightly"
-        _link_first(new, alone, nightly)
+        _link_first(new, alone, nightly, aside)
         e_wall, e_rss, code, e_cpu = _run_cli(run_args(alone, empty), cron_env, empty / "bench.log")
         e_pss = LAST_RSS["pss"]
         if code:

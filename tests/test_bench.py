@@ -22,9 +22,13 @@ KEYS = ("jieba_floor_docs_per_s", "end_to_end_docs_per_s", "ratio", "peak_rss_mb
 
 def test_bench_scale_reports_each_size_and_the_nightly(tmp_path: Path) -> None:
     out = tmp_path / "scale.json"
+    # A previous bench's run folder: set aside before the run, deleted after the last timed run.
+    (tmp_path / "w" / "run-12").mkdir(parents=True)
+    (tmp_path / "w" / "run-12" / "old-marker").write_text("previous bench")
     result = CliRunner().invoke(app, ["bench", "--scale", "6,12", "--nightly", "3", "--workers", "1",
                                       "--work", str(tmp_path / "w"), "--json", str(out)])
     assert result.exit_code == 0, result.output
+    assert not (tmp_path / "w" / "run-12" / "old-marker").exists() and not (tmp_path / "w" / ".set-aside").exists()
     figures = json.loads(out.read_text(encoding="utf-8"))
     assert set(figures["sizes"]) == {"6", "12"}
     for n, size in figures["sizes"].items():
@@ -97,3 +101,20 @@ def test_tree_cpu_counts_workers_of_the_fork_server(tmp_path: Path) -> None:
         total += i
     one_worker = time.process_time() - spun
     assert tree.cpu_s > waited + one_worker, (tree.cpu_s, waited, one_worker)
+
+
+def test_set_aside_moves_folders_now_and_deletes_them_only_when_emptied(tmp_path: Path) -> None:
+    from flows.bench import SetAside
+
+    aside = SetAside(tmp_path)
+    for name in ("run-10", "inbox-10"):
+        (tmp_path / name / "sub").mkdir(parents=True)
+        (tmp_path / name / "sub" / "f.txt").write_text(name)
+    aside.clear(tmp_path / "run-10")
+    aside.clear(tmp_path / "inbox-10")
+    aside.clear(tmp_path / "never-there")  # nothing to move
+    assert not (tmp_path / "run-10").exists() and not (tmp_path / "inbox-10").exists()
+    kept = sorted(p.read_text() for p in (tmp_path / ".set-aside").rglob("f.txt"))
+    assert kept == ["inbox-10", "run-10"]  # moved, not yet deleted
+    aside.empty()
+    assert not (tmp_path / ".set-aside").exists()
