@@ -390,19 +390,25 @@ def _runner(docs_dir: Path | None, run_name: str | None) -> SuiteRunner:
     return runner
 
 
+YOUNG_GC_THRESHOLD = 20_000  # allocations between collections of the youngest generation in a run (preload)
+
+
 def preload() -> threading.Thread:
     """Start importing GX in a background thread (a run calls this when it has new files, so the
     ~2.4 s import overlaps discovery and extraction instead of delaying the first validation).
 
     Once imported, every object allocated so far — GX's ~300,000, Prefect's, the run's modules —
     goes to the permanent generation (`gc.freeze`): they live as long as the run, and the run's
-    later garbage collections no longer walk them. Measured on 20,000-report runs: the run's
-    process spent 1.51 / 1.52 s of CPU in the collector, 0.81 / 0.88 s with the freeze."""
+    later garbage collections no longer walk them. And the youngest generation is collected
+    every 20,000 allocations instead of 700: the run's steps allocate rows by the million and keep
+    few. Measured on 20,000-report runs: the run's process spent 1.51 / 1.52 s of CPU in the
+    collector, 0.81 / 0.88 s with the freeze (1,646 young collections), 0.31 s with both (45)."""
     def import_then_freeze() -> None:
         import gc
 
         _gx()
         gc.freeze()
+        gc.set_threshold(YOUNG_GC_THRESHOLD, *gc.get_threshold()[1:])
 
     thread = threading.Thread(target=import_then_freeze, name="gx-import", daemon=True)
     thread.start()

@@ -62,15 +62,18 @@ def test_one_context_per_run_and_every_chunk_in_the_docs(tmp_path) -> None:
     assert not any(k == (str(docs.resolve()), "run-a") for k in rules._RUNNERS)  # run-a's results are let go
 
 
-def test_preload_imports_gx_in_the_background_then_freezes_what_the_run_holds() -> None:
+def test_preload_imports_gx_in_the_background_then_freezes_what_the_run_holds_and_collects_less_often() -> None:
     import gc
 
     gc.unfreeze()
+    thresholds = gc.get_threshold()
     try:
         thread = rules.preload()
         thread.join(timeout=120)
         assert not thread.is_alive()
         assert rules._gx.cache_info().currsize == 1
         assert gc.get_freeze_count() > 100_000  # GX's objects and everything before them
+        assert gc.get_threshold() == (rules.YOUNG_GC_THRESHOLD, *thresholds[1:])
     finally:
-        gc.unfreeze()  # this test process goes on collecting them
+        gc.unfreeze()  # this test process goes on collecting them, as often as before
+        gc.set_threshold(*thresholds)
