@@ -18,6 +18,9 @@ corpus of size n. The same W worker processes for every figure:
   run the way cron runs them (no PREFECT_API_URL: each run starts its own Prefect server, so
   start-up is included; its PREFECT_HOME is migrated beforehand, untimed, as on any machine
   that has run before).
+
+The folders a bench replaces (a previous bench's runs and inboxes) are renamed aside and deleted
+after its last timed run (`SetAside`): no timed run follows a mass deletion.
 """
 
 from __future__ import annotations
