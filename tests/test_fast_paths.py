@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bench.generate import generate
@@ -89,9 +89,18 @@ def test_attendance_windows_find_every_count_on_real_and_generated_texts() -> No
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(ATTENDANCE_PIECES), max_size=40))
+@example(parts=["应到", "\n", "200", "\n", "人"])  # a figure across two line breaks (missed by line windows)
 def test_attendance_windows_find_every_count_on_composed_strings(parts: list[str]) -> None:
     view = TextView.of(Document.from_text("".join(parts)))
     assert _counts(view.s, view.windows("attendance")) == _counts(view.s, None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(ATTENDANCE_PIECES + ["。", "！", "?", "\r\n"]), max_size=40))
+def test_full_sentences_are_those_a_scan_for_full_stops_finds(parts: list[str]) -> None:
+    view = TextView.of(Document.from_text("".join(parts)))
+    scanned = Sentences(view.s, FULL_STOP)
+    assert (view.full_sentences.ends, view.full_sentences.length) == (scanned.ends, scanned.length)
 
 
 def test_agenda_trigger_sentences_hold_every_title_and_task_cue() -> None:
