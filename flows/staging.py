@@ -366,12 +366,8 @@ def stage_unchanged(unchanged: pa.Table, *, inbox: str | None, now: datetime, sh
                "format": pa.nulls(n, pa.string()), "status": pa.array(["unchanged"] * n, pa.string()),
                "report_id": pa.nulls(n, pa.string()),
                "seen_at": pa.array([utc_naive(now)] * n, pa.timestamp("us"))}
-    table = pa.table([columns[f.name] for f in FILES_SCHEMA], schema=FILES_SCHEMA)
-    folder = Path(shard_dir) / "files"
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".unchanged.{uuid.uuid4().hex[:8]}.tmp"
-    pq.write_table(table, tmp, **SHARD_PARQUET)
-    tmp.replace(folder / "unchanged.parquet")
+    write_table(shard_dir, "files", "unchanged",
+                pa.table([columns[f.name] for f in FILES_SCHEMA], schema=FILES_SCHEMA))
 
 
 def shard_dir_for(warehouse: Path, run_id: str) -> Path:
