@@ -270,15 +270,19 @@ class SetAside:
     def empty(self) -> None:
         shutil.rmtree(self.trash, ignore_errors=True)
 
+    def __enter__(self) -> "SetAside":
+        return self
 
-def _link_first(corpus: Path, dst: Path, n: int, aside: SetAside | None = None) -> None:
+    def __exit__(self, *exc: object) -> None:
+        self.empty()
+
+
+def _link_first(corpus: Path, dst: Path, n: int, aside: SetAside) -> None:
     """`dst` holds the first `n` files of `corpus` (manifest order), as hard links: no copy, and
-    no symlink (the inbox scan refuses links that leave the inbox)."""
+    no symlink (the inbox scan refuses links that leave the inbox); a previous `dst` is set aside."""
     from bench.generate import read_manifest
 
-    if aside is not None:
-        aside.clear(dst)
-    shutil.rmtree(dst, ignore_errors=True)
+    aside.clear(dst)
     dst.mkdir(parents=True)
     for entry in read_manifest(corpus)[:n]:
         (dst / entry["file"]).parent.mkdir(parents=True, exist_ok=True)
@@ -315,6 +319,8 @@ def run_scale(sizes: list[int], workers: int, *, work: Path, seed: int = 0, batc
     files after the largest size) on top of the largest warehouse and onto an empty one, the
     way cron runs them (each run starts its own Prefect server, start-up included). The folders
     of a previous bench are set aside and deleted after the last timed run (`SetAside`)."""
+    from bench.generate import ensure_corpus
+    from flows.server import free_port, local_prefect_server
     from flows.settings import USER_DICT
 
     sizes = sorted(set(sizes))
@@ -322,115 +328,104 @@ def run_scale(sizes: list[int], workers: int, *, work: Path, seed: int = 0, batc
         raise ValueError("--scale needs sizes of at least 1 report")
     work.mkdir(parents=True, exist_ok=True)
     user_dict = str(USER_DICT) if USER_DICT.is_file() else None
-    aside = SetAside(work)
-    try:
-        return _run_scale(sizes, workers, work, seed, batch_size, nightly, runner, floor_reports, say, user_dict,
-                          aside)
-    finally:
-        aside.empty()  # after the last timed run
-
-
-def _run_scale(sizes: list[int], workers: int, work: Path, seed: int, batch_size: int, nightly: int, runner: str,
-               floor_reports: int, say: Any, user_dict: str | None, aside: SetAside) -> dict[str, Any]:
-    from bench.generate import ensure_corpus
-    from flows.server import free_port, local_prefect_server
-
-    load_before = os.getloadavg()[0]
-    t0 = time.perf_counter()
-    corpus = ensure_corpus(work / f"corpus-s{seed}-n{sizes[-1]}", sizes[-1], seed)
-    say(f"corpus: {sizes[-1]} reports at {corpus} ({time.perf_counter() - t0:.1f} s)")
-    floor_texts = min(sizes[0], floor_reports)
-    floor = jieba_floor(floor_texts, seed, workers, user_dict)
-    say(f"jieba floor: {floor['docs_per_s']:.1f} docs/s, {floor['cpu_s'] / floor['docs'] * 1000:.2f} ms CPU per text")
-    env = {**os.environ, "DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "GX_ANALYTICS_ENABLED": "false"}
-
-    def run_args(inbox: Path, out: Path) -> list[str]:
-        return ["run", "--inbox", str(inbox), "--warehouse", str(out / "warehouse.duckdb"), "--lake",
-                str(out / "lake"), "--docs", str(out / "docs"), "--workers", str(workers),
-                "--batch-size", str(batch_size), "--runner", runner]
-
-    result: dict[str, Any] = {"workers": workers, "runner": runner, "batch_size": batch_size,
-                              "cpu_count": os.cpu_count(), "floor_texts": floor["docs"],
-                              "jieba_floor_docs_per_s": round(floor["docs_per_s"], 2),
-                              "jieba_floor_cpu_s": round(floor["cpu_s"], 1),
-                              "jieba_floor_cpu_ms": round(floor["cpu_s"] / floor["docs"] * 1000, 3), "sizes": {}}
-    t0 = time.perf_counter()
-    with local_prefect_server(home=work / "prefect", port=free_port(), ui=False) as api_url:
-        result["prefect_startup_s"] = round(time.perf_counter() - t0, 2)
-        say(f"prefect server up in {result['prefect_startup_s']:.1f} s")
-        api_env = {**env, "PREFECT_API_URL": api_url}
-        for n in sizes:
-            inbox = work / f"inbox-{n}"
-            _link_first(corpus, inbox, n, aside)
-            out = work / f"run-{n}"
-            aside.clear(out)
-            out.mkdir(parents=True)
-            log = out / "bench.log"
-            wall, rss, code, cpu = _run_cli(run_args(inbox, out), api_env, log)
-            if code:
-                raise RuntimeError(f"congress-etl run failed (exit {code}); see {log}")
-            figures = _run_figures(n, wall, rss, cpu)
-            figures["steps_s"] = _steps(api_url)
-            figures["peak_pss_mb"] = round(LAST_RSS["pss"], 1)
-            figures["parent_peak_rss_mb"] = round(LAST_RSS["parent"], 1)
-            figures["largest_child_peak_rss_mb"] = round(LAST_RSS["child"], 1)
-            noop, noop_rss, code, _ = _run_cli(run_args(inbox, out), api_env, log)
-            if code:
-                raise RuntimeError(f"no-op congress-etl run failed (exit {code}); see {log}")
-            figures["noop_rerun_s"] = round(noop, 2)
-            figures["noop_steps_s"] = _steps(api_url)
-            figures["noop_peak_rss_mb"] = round(noop_rss, 1)
-            result["sizes"][str(n)] = figures
-            say(f"{n} reports: {wall:.1f} s ({figures['per_report_ms']} ms, {figures['per_report_cpu_ms']} ms CPU "
-                f"per report), peak RSS {rss:.0f} MB, no-op {noop:.1f} s")
-    _bracket_floor(result, floor, jieba_floor(floor_texts, seed, workers, user_dict), say)
-    if nightly:
-        # Cron's runs: no PREFECT_API_URL, each run starts its own server on a PREFECT_HOME whose
-        # database a machine that runs nightly has migrated long ago. Migrating it is done here,
-        # untimed, so neither timed run pays the first start's migrations (~9 s).
-        cron_env = {k: v for k, v in env.items() if k != "PREFECT_API_URL"}
-        cron_env["PREFECT_HOME"] = str((work / "prefect-cron").resolve())
+    with SetAside(work) as aside:  # emptied after the last timed run
+        load_before = os.getloadavg()[0]
         t0 = time.perf_counter()
-        with local_prefect_server(home=work / "prefect-cron", port=free_port(), ui=False):
-            pass
-        say(f"cron runs' Prefect home migrated in {time.perf_counter() - t0:.1f} s (untimed)")
-        top = sizes[-1]
-        # the next night: new sessions of the latest year (generated once, like the corpus)
-        new = ensure_corpus(work / f"nightly-s{seed}-from{top}-n{nightly}", nightly, seed, start=top)
-        inbox, out = work / f"inbox-{top}", work / f"run-{top}"
-        shutil.copytree(new, inbox / "zz-nightly", ignore=shutil.ignore_patterns(".*"), copy_function=os.link)
-        try:
-            wall, rss, code, cpu = _run_cli(run_args(inbox, out), cron_env, out / "bench.log")
-            pss = LAST_RSS["pss"]
-        finally:
-            aside.clear(inbox / "zz-nightly")
-        if code:
-            raise RuntimeError(f"nightly congress-etl run failed (exit {code}); see {out / 'bench.log'}")
-        empty = work / "run-nightly-onto-empty"
-        aside.clear(empty)
-        empty.mkdir(parents=True)
-        alone = work / "inbox-nightly"
-        _link_first(new, alone, nightly, aside)
-        e_wall, e_rss, code, e_cpu = _run_cli(run_args(alone, empty), cron_env, empty / "bench.log")
-        e_pss = LAST_RSS["pss"]
-        if code:
-            raise RuntimeError(f"nightly congress-etl run onto an empty warehouse failed (exit {code})")
-        result["nightly"] = {
-            "new_reports": nightly, "on_top_of": top,
-            "on_top_s": round(wall, 2), "on_top_cpu_s": round(cpu, 1), "on_top_peak_rss_mb": round(rss, 1),
-            "on_top_peak_pss_mb": round(pss, 1),
-            "onto_empty_s": round(e_wall, 2), "onto_empty_cpu_s": round(e_cpu, 1),
-            "onto_empty_peak_rss_mb": round(e_rss, 1), "onto_empty_peak_pss_mb": round(e_pss, 1),
-            "ratio": round(wall / e_wall, 2),
-        }
-        say(f"nightly {nightly} new reports (Prefect start-up included): {wall:.1f} s on top of {top}, "
-            f"{e_wall:.1f} s onto an empty warehouse ({wall / e_wall:.2f}×)")
-    if len(sizes) > 1:
-        small, large = result["sizes"][str(sizes[0])], result["sizes"][str(sizes[-1])]
-        result["rss_growth"] = round(large["peak_rss_mb"] / small["peak_rss_mb"], 2)
-        result["per_report_cpu_growth"] = round(large["per_report_cpu_ms"] / small["per_report_cpu_ms"], 2)
-    result["load_avg_before"] = round(load_before, 2)
-    result["load_avg_after"] = round(os.getloadavg()[0], 2)
-    (work / "scale.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
-    return result
+        corpus = ensure_corpus(work / f"corpus-s{seed}-n{sizes[-1]}", sizes[-1], seed)
+        say(f"corpus: {sizes[-1]} reports at {corpus} ({time.perf_counter() - t0:.1f} s)")
+        floor_texts = min(sizes[0], floor_reports)
+        floor = jieba_floor(floor_texts, seed, workers, user_dict)
+        say(f"jieba floor: {floor['docs_per_s']:.1f} docs/s, "
+            f"{floor['cpu_s'] / floor['docs'] * 1000:.2f} ms CPU per text")
+        env = {**os.environ, "DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+               "GX_ANALYTICS_ENABLED": "false"}
+
+        def run_args(inbox: Path, out: Path) -> list[str]:
+            return ["run", "--inbox", str(inbox), "--warehouse", str(out / "warehouse.duckdb"), "--lake",
+                    str(out / "lake"), "--docs", str(out / "docs"), "--workers", str(workers),
+                    "--batch-size", str(batch_size), "--runner", runner]
+
+        result: dict[str, Any] = {"workers": workers, "runner": runner, "batch_size": batch_size,
+                                  "cpu_count": os.cpu_count(), "floor_texts": floor["docs"],
+                                  "jieba_floor_docs_per_s": round(floor["docs_per_s"], 2),
+                                  "jieba_floor_cpu_s": round(floor["cpu_s"], 1),
+                                  "jieba_floor_cpu_ms": round(floor["cpu_s"] / floor["docs"] * 1000, 3), "sizes": {}}
+        t0 = time.perf_counter()
+        with local_prefect_server(home=work / "prefect", port=free_port(), ui=False) as api_url:
+            result["prefect_startup_s"] = round(time.perf_counter() - t0, 2)
+            say(f"prefect server up in {result['prefect_startup_s']:.1f} s")
+            api_env = {**env, "PREFECT_API_URL": api_url}
+            for n in sizes:
+                inbox = work / f"inbox-{n}"
+                _link_first(corpus, inbox, n, aside)
+                out = work / f"run-{n}"
+                aside.clear(out)
+                out.mkdir(parents=True)
+                log = out / "bench.log"
+                wall, rss, code, cpu = _run_cli(run_args(inbox, out), api_env, log)
+                if code:
+                    raise RuntimeError(f"congress-etl run failed (exit {code}); see {log}")
+                figures = _run_figures(n, wall, rss, cpu)
+                figures["steps_s"] = _steps(api_url)
+                figures["peak_pss_mb"] = round(LAST_RSS["pss"], 1)
+                figures["parent_peak_rss_mb"] = round(LAST_RSS["parent"], 1)
+                figures["largest_child_peak_rss_mb"] = round(LAST_RSS["child"], 1)
+                noop, noop_rss, code, _ = _run_cli(run_args(inbox, out), api_env, log)
+                if code:
+                    raise RuntimeError(f"no-op congress-etl run failed (exit {code}); see {log}")
+                figures["noop_rerun_s"] = round(noop, 2)
+                figures["noop_steps_s"] = _steps(api_url)
+                figures["noop_peak_rss_mb"] = round(noop_rss, 1)
+                result["sizes"][str(n)] = figures
+                say(f"{n} reports: {wall:.1f} s ({figures['per_report_ms']} ms, {figures['per_report_cpu_ms']} ms CPU "
+                    f"per report), peak RSS {rss:.0f} MB, no-op {noop:.1f} s")
+        _bracket_floor(result, floor, jieba_floor(floor_texts, seed, workers, user_dict), say)
+        if nightly:
+            # Cron's runs: no PREFECT_API_URL, each run starts its own server on a PREFECT_HOME whose
+            # database a machine that runs nightly has migrated long ago. Migrating it is done here,
+            # untimed, so neither timed run pays the first start's migrations (~9 s).
+            cron_env = {k: v for k, v in env.items() if k != "PREFECT_API_URL"}
+            cron_env["PREFECT_HOME"] = str((work / "prefect-cron").resolve())
+            t0 = time.perf_counter()
+            with local_prefect_server(home=work / "prefect-cron", port=free_port(), ui=False):
+                pass
+            say(f"cron runs' Prefect home migrated in {time.perf_counter() - t0:.1f} s (untimed)")
+            top = sizes[-1]
+            # the next night: new sessions of the latest year (generated once, like the corpus)
+            new = ensure_corpus(work / f"nightly-s{seed}-from{top}-n{nightly}", nightly, seed, start=top)
+            inbox, out = work / f"inbox-{top}", work / f"run-{top}"
+            shutil.copytree(new, inbox / "zz-nightly", ignore=shutil.ignore_patterns(".*"), copy_function=os.link)
+            try:
+                wall, rss, code, cpu = _run_cli(run_args(inbox, out), cron_env, out / "bench.log")
+                pss = LAST_RSS["pss"]
+            finally:
+                aside.clear(inbox / "zz-nightly")
+            if code:
+                raise RuntimeError(f"nightly congress-etl run failed (exit {code}); see {out / 'bench.log'}")
+            empty = work / "run-nightly-onto-empty"
+            aside.clear(empty)
+            empty.mkdir(parents=True)
+            alone = work / "inbox-nightly"
+            _link_first(new, alone, nightly, aside)
+            e_wall, e_rss, code, e_cpu = _run_cli(run_args(alone, empty), cron_env, empty / "bench.log")
+            e_pss = LAST_RSS["pss"]
+            if code:
+                raise RuntimeError(f"nightly congress-etl run onto an empty warehouse failed (exit {code})")
+            result["nightly"] = {
+                "new_reports": nightly, "on_top_of": top,
+                "on_top_s": round(wall, 2), "on_top_cpu_s": round(cpu, 1), "on_top_peak_rss_mb": round(rss, 1),
+                "on_top_peak_pss_mb": round(pss, 1),
+                "onto_empty_s": round(e_wall, 2), "onto_empty_cpu_s": round(e_cpu, 1),
+                "onto_empty_peak_rss_mb": round(e_rss, 1), "onto_empty_peak_pss_mb": round(e_pss, 1),
+                "ratio": round(wall / e_wall, 2),
+            }
+            say(f"nightly {nightly} new reports (Prefect start-up included): {wall:.1f} s on top of {top}, "
+                f"{e_wall:.1f} s onto an empty warehouse ({wall / e_wall:.2f}×)")
+        if len(sizes) > 1:
+            small, large = result["sizes"][str(sizes[0])], result["sizes"][str(sizes[-1])]
+            result["rss_growth"] = round(large["peak_rss_mb"] / small["peak_rss_mb"], 2)
+            result["per_report_cpu_growth"] = round(large["per_report_cpu_ms"] / small["per_report_cpu_ms"], 2)
+        result["load_avg_before"] = round(load_before, 2)
+        result["load_avg_after"] = round(os.getloadavg()[0], 2)
+        (work / "scale.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+        return result
